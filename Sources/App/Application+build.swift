@@ -1,0 +1,143 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import NIOSSL
+import PasswordHashing
+import Prometheus
+import ServiceLifecycle
+
+/// Everything the server is made of, built once from the configuration. Tests build it too.
+public struct AppComponents: Sendable {
+    public let config: AppConfiguration
+    public let db: AppDatabase
+    let auth: AuthService
+    let organizations: OrganizationsService
+    let mailStore: MailStore
+    let mailWakeup: MailWakeup
+    let logger: Logger
+
+    public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
+        var log = logger ?? Logger(label: "ohjaustila")
+        log.logLevel = config.logLevel
+        try FileManager.default.createDirectory(at: config.dataDir, withIntermediateDirectories: true)
+        try MasterKey.ensure(at: config.masterKeyFile)
+        let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
+        let passwords = try Passwords(hasher: PasswordHasher(memoryKiB: config.passwordMemoryKiB))
+        let wakeup = MailWakeup()
+        let base = config.origin
+        let auth = AuthService(
+            store: AuthStore(db: db), passwords: passwords, throttle: LoginThrottle(), clock: config.clock, ids: config.ids,
+            idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup)
+        let organizations = OrganizationsService(
+            store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
+        return AppComponents(
+            config: config, db: db, auth: auth, organizations: organizations, mailStore: MailStore(db: db), mailWakeup: wakeup,
+            logger: log)
+    }
+
+    var cookie: SessionCookie { SessionCookie(https: config.isHTTPS, lifetime: config.sessionLifetime) }
+
+    /// The HTTP router: middleware first (a router wraps only the routes added after its middleware).
+    public func router() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.addMiddleware {
+            SecurityHeadersMiddleware(https: config.isHTTPS)
+            AccessLogMiddleware()
+            MetricsMiddleware()
+            ProblemMiddleware()
+            WebShellMiddleware()
+            FileMiddleware(
+                config.publicDir.path, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true,
+                logger: logger)
+            SessionMiddleware(auth: auth, cookie: cookie)
+            OriginCheckMiddleware(origin: config.origin)
+        }
+        SystemController(db: db, metrics: Telemetry.registry, openAPIFile: config.publicDir.appending(path: "openapi.json"))
+            .addRoutes(to: router)
+        let authController = AuthController(auth: auth, cookie: cookie, trustForwardedFor: config.trustForwardedFor)
+        Routes.mount(
+            on: router.group("api/v1"),
+            .init(auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController)))
+        return router
+    }
+
+    /// Background services that run beside the HTTP server.
+    func services() throws -> [any Service] {
+        let transport: any MailTransport =
+            switch config.mailTransport {
+            case .file: FileMailTransport(directory: config.mailDir)
+            case .smtp:
+                SMTPMailTransport(
+                    host: config.smtpHost, port: config.smtpPort, security: config.smtpSecurity, username: config.smtpUsername,
+                    password: config.smtpPassword, caFile: config.smtpCAFile, heloName: config.baseURL.host ?? "localhost")
+            }
+        return [
+            MailRunner(
+                store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
+                logger: logger, retention: config.sentMailRetention),
+            SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
+        ]
+    }
+}
+
+/// Builds the server: HTTP/1.1 with WebSocket upgrade, optionally over TLS.
+public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
+    let components = try await AppComponents.make(config, logger: logger)
+    return try buildApplication(components)
+}
+
+public func buildApplication(_ components: AppComponents) throws -> some ApplicationProtocol {
+    let config = components.config
+    let webSockets = Router(context: AppRequestContext.self)
+    webSockets.add(middleware: SessionMiddleware(auth: components.auth, cookie: components.cookie))
+    var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSockets)
+    if let certificate = config.tlsCertificate, let key = config.tlsKey {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { NIOSSLCertificateSource.certificate($0) }
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key.path, format: .pem)))
+        server = try .tls(server, tlsConfiguration: tls)
+    }
+    let logger = components.logger
+    return Application(
+        router: components.router(),
+        server: server,
+        configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Ohjaustila"),
+        services: try components.services(),
+        onServerRunning: { channel in
+            logger.notice("listening", metadata: ["address": "\(channel.localAddress?.description ?? "?")"])
+        },
+        logger: logger
+    )
+}
+
+/// Metrics go to one Prometheus registry for the whole process.
+enum Telemetry {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+/// Deletes sessions past their lifetime or idle timeout, once a minute.
+struct SessionSweeper: Service {
+    let store: AuthStore
+    let clock: AppClock
+    let idleTimeout: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                _ = try await store.deleteExpiredSessions(now: clock.now, idleBefore: clock.now - idleTimeout)
+            } catch {
+                logger.error("session sweep failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// `serve --demo` on an empty database: the organisations of the demo catalogue and one user per role,
+/// with random passwords printed once.
+struct DemoSeeder: Sendable {
+    let store: DemoStore
+    let passwords: Passwords
+    let clock: AppClock
+    let ids: IDGenerator
+
+    struct DemoUser: Sendable {
+        let key: String
+        let email: String
+        let name: String
+        let organizationId: String?
+        let role: Role?
+        let platformAdmin: Bool
+    }
+
+    static let users: [DemoUser] = [
+        .init(key: "platformAdmin", email: "admin@demo.example.fi", name: "Pia Pääkäyttäjä", organizationId: nil, role: nil, platformAdmin: true),
+        .init(key: "orgAdmin", email: "paakayttaja@demo.example.fi", name: "Olli Organisaatio", organizationId: "hki-tyollisyys", role: .orgAdmin, platformAdmin: false),
+        .init(key: "expert", email: "asiantuntija@demo.example.fi", name: "Aino Asiantuntija", organizationId: "hki-tyollisyys", role: .expert, platformAdmin: false),
+        .init(key: "contentProducer", email: "sisallontuottaja@demo.example.fi", name: "Sami Sisältö", organizationId: "hki-tyollisyys", role: .contentProducer, platformAdmin: false),
+        .init(key: "serviceProvider", email: "palveluntuottaja@demo.example.fi", name: "Paula Palvelu", organizationId: "valmennus-kompassi", role: .serviceProvider, platformAdmin: false),
+        .init(key: "approver", email: "hyvaksyja@demo.example.fi", name: "Heikki Hyväksyjä", organizationId: "hki-tyollisyys", role: .approver, platformAdmin: false),
+        .init(key: "client", email: "asiakas@demo.example.fi", name: "Kalle Asiakas", organizationId: nil, role: nil, platformAdmin: false),
+    ]
+
+    struct Organizations: Decodable {
+        struct Organization: Decodable {
+            let id: String
+            let name: LocalText
+            let sector: Sector
+            let kind: String
+            let municipalityCodes: [String]
+        }
+        let organizations: [Organization]
+    }
+
+    /// Seeds when the database has no user yet; returns the sign-ins to print, or nil when it did nothing.
+    func seedIfEmpty(catalogue: URL) async throws -> [(key: String, email: String, password: String)]? {
+        guard try await store.isEmpty() else { return nil }
+        let data = try Data(contentsOf: catalogue)
+        let orgs = try JSONDecoder().decode(Organizations.self, from: data).organizations
+        let now = clock.now.millis
+        let orgRows = orgs.map {
+            (
+                OrganizationRecord(
+                    id: $0.id, nameFi: $0.name.fi, nameSv: $0.name.sv, nameEn: $0.name.en, sector: $0.sector.rawValue, kind: $0.kind,
+                    createdAt: now, updatedAt: now), $0.municipalityCodes
+            )
+        }
+        var printed: [(String, String, String)] = []
+        var userRows: [(UserRecord, String?, Role?)] = []
+        for u in Self.users {
+            let password = Secrets.readablePassword()
+            let record = UserRecord(
+                id: ids.next(), email: u.email, emailNormalized: Input.normalizeEmail(u.email), displayName: u.name, language: "fi",
+                passwordHash: try await passwords.hash(password), isPlatformAdmin: u.platformAdmin, createdAt: now, updatedAt: now)
+            userRows.append((record, u.organizationId, u.role))
+            printed.append((u.key, u.email, password))
+        }
+        try await store.seed(organizations: orgRows, users: userRows, now: clock.now)
+        return printed
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+
+public enum Sector: String, Codable, Sendable, CaseIterable {
+    case `public`, `private`, third
+}
+
+struct OrganizationDTO: ResponseCodable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let sector: Sector
+    let kind: String
+    let municipalityCodes: [String]
+}
+
+struct CreateOrganizationInput: Decodable, Sendable {
+    let id: String?
+    let name: LocalText
+    let sector: Sector
+    let kind: String
+    let municipalityCodes: [String]?
+}
+
+struct UpdateOrganizationInput: Decodable, Sendable {
+    let name: LocalText?
+    let sector: Sector?
+    let kind: String?
+    let municipalityCodes: [String]?
+}
+
+struct MemberDTO: ResponseCodable, Sendable, Equatable {
+    let userId: String
+    let email: String
+    let displayName: String
+    let roles: [Role]
+    let since: Date
+}
+
+struct SetRolesInput: Decodable, Sendable {
+    let roles: [Role]
+}
+
+enum InvitationStatus: String, Codable, Sendable {
+    case pending, accepted, expired, revoked
+}
+
+struct InvitationDTO: ResponseCodable, Sendable, Equatable {
+    let id: String
+    let email: String
+    let roles: [Role]
+    let status: InvitationStatus
+    let createdAt: Date
+    let expiresAt: Date
+    let acceptedAt: Date?
+}
+
+struct CreateInvitationInput: Decodable, Sendable {
+    let email: String
+    let roles: [Role]
+    let language: Language?
+}
+
+struct InvitationTokenInput: Decodable, Sendable {
+    let token: String
+}
+
+struct AcceptInvitationInput: Decodable, Sendable {
+    let token: String
+    let displayName: String?
+    let password: String
+    let language: Language?
+}
+
+struct InvitationPreviewDTO: ResponseCodable, Sendable {
+    let email: String
+    let organizationName: LocalText
+    let roles: [Role]
+    let expiresAt: Date
+    let accountExists: Bool
+}
+
+/// What a new or changed organisation must satisfy.
+enum OrganizationRules {
+    static let kinds: Set<String> = ["kunta", "valtio", "kela", "oppilaitos", "yritys", "yhdistys", "saatio", "muu"]
+
+    static func errors(name: LocalText?, kind: String?, municipalityCodes: [String]?) -> [FieldError] {
+        var errors: [FieldError] = []
+        if let name {
+            errors += Input.nameErrors(name.fi, field: "name.fi").map { FieldError($0.field, $0.code) }
+            for (value, field) in [(name.sv, "name.sv"), (name.en, "name.en")] {
+                if let value, !value.isEmpty { errors += Input.nameErrors(value, field: field) }
+            }
+        }
+        if let kind, !kinds.contains(kind) { errors.append(FieldError("kind", "field.invalidValue")) }
+        if let codes = municipalityCodes, codes.contains(where: { $0.count != 3 || !$0.allSatisfy(\.isASCII) || Int($0) == nil }) {
+            errors.append(FieldError("municipalityCodes", "field.invalidValue"))
+        }
+        return errors
+    }
+
+    static func isValidId(_ id: String) -> Bool {
+        (1...64).contains(id.count) && id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+
+/// One invalid field of a request body.
+public struct FieldError: Codable, Sendable, Equatable {
+    public let field: String
+    public let code: String
+    public init(_ field: String, _ code: String) {
+        self.field = field
+        self.code = code
+    }
+}
+
+/// The only error type that crosses into HTTP. `code` is stable: the web client translates it.
+public struct AppError: Error, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public var errors: [FieldError] = []
+    public var retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, errors: [FieldError] = [], retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.errors = errors
+        self.retryAfter = retryAfter
+    }
+
+    static func notFound(_ code: String = "notFound") -> AppError { AppError(.notFound, code) }
+    static let authRequired = AppError(.unauthorized, "auth.required")
+    static let forbidden = AppError(.forbidden, "access.forbidden")
+    static let invalidJSON = AppError(.badRequest, "request.invalidJSON")
+    static let internalError = AppError(.internalServerError, "server.internal")
+    static func validation(_ errors: [FieldError]) -> AppError { AppError(.unprocessableContent, "request.validation", errors: errors) }
+}
+
+/// RFC 9457 problem details, with our stable `code`.
+struct Problem: Codable, Sendable {
+    let type: String
+    let title: String
+    let status: Int
+    let code: String
+    let errors: [FieldError]?
+}
+
+extension AppError: HTTPResponseError {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let problem = Problem(
+            type: "https://ohjaustila.fi/problems/\(code)",
+            title: ProblemTitles.title(for: code, status: status),
+            status: Int(status.code),
+            code: code,
+            errors: errors.isEmpty ? nil : errors
+        )
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        headers[.cacheControl] = "no-store"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(problem)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// English titles for people reading raw responses; the UI translates `code` instead.
+enum ProblemTitles {
+    static let titles: [String: String] = [
+        "request.invalidJSON": "The request body is not valid JSON for this operation",
+        "request.validation": "Some fields are not valid",
+        "request.tooLarge": "The request body is too large",
+        "request.originRejected": "Requests from another site are not accepted",
+        "auth.required": "Sign-in required",
+        "auth.invalidCredentials": "Wrong e-mail address or password",
+        "auth.rateLimited": "Too many sign-in attempts; try again later",
+        "auth.wrongPassword": "The current password is wrong",
+        "access.forbidden": "You are not allowed to do this",
+        "token.invalid": "The link is not valid or has already been used",
+        "token.expired": "The link has expired",
+        "member.lastAdmin": "An organisation must keep at least one admin",
+        "organization.exists": "An organisation with this id exists already",
+        "server.internal": "Internal error",
+        "server.unavailable": "Service unavailable",
+        "method.notAllowed": "Method not allowed",
+    ]
+
+    static func title(for code: String, status: HTTPResponse.Status) -> String {
+        titles[code] ?? (code.hasSuffix("otFound") ? "Not found" : status.reasonPhrase)
+    }
+}

@@ -1,0 +1,36 @@
+import Hummingbird
+
+/// Security headers on every response, static files and errors included.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    let https: Bool
+
+    static var contentSecurityPolicy: String {
+        [
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+            "connect-src 'self'", "font-src 'self'", "object-src 'none'", "manifest-src 'self'",
+            "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
+        ].joined(separator: "; ")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            var response = try await next(request, context)
+            apply(&response.headers)
+            return response
+        } catch let error as any HTTPResponseError {
+            var response = try error.response(from: request, context: context)
+            apply(&response.headers)
+            return response
+        }
+    }
+
+    func apply(_ headers: inout HTTPFields) {
+        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.referrerPolicy] = "no-referrer"
+        headers[.xFrameOptions] = "DENY"
+        headers[.crossOriginOpenerPolicy] = "same-origin"
+        headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
+        if https { headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
+    }
+}

@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// Mounts each feature's controller under `/api/v1`.
+enum Routes {
+    static func mount(on api: RouterGroup<AppRequestContext>, _ c: Controllers) {
+        c.auth.addRoutes(to: api)
+        c.organizations.addRoutes(to: api)
+    }
+
+    struct Controllers {
+        let auth: AuthController
+        let organizations: OrganizationsController
+    }
+}

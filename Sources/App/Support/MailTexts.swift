@@ -1,0 +1,135 @@
+/// The e-mails the server sends, in Finnish, Swedish and English. The web client's texts live in
+/// `Public/i18n/*.json`; these are the few that leave the browser.
+enum MailTexts {
+    static func passwordReset(_ language: Language, link: String) -> (subject: String, body: String) {
+        switch language {
+        case .fi:
+            return (
+                "Salasanan vaihtaminen – Ohjaustila",
+                """
+                Hei,
+
+                joku (toivottavasti sinä) pyysi uutta salasanaa Ohjaustilaan tällä sähköpostiosoitteella.
+
+                Vaihda salasana tästä linkistä:
+                \(link)
+
+                Linkki toimii tunnin ja vain kerran. Kun vaihdat salasanan, sinut kirjataan ulos kaikilta laitteilta.
+
+                Jos et pyytänyt uutta salasanaa, voit jättää tämän viestin huomiotta. Salasanasi ei muutu.
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            return (
+                "Byt lösenord – Ohjaustila",
+                """
+                Hej,
+
+                någon (förhoppningsvis du) bad om ett nytt lösenord till Ohjaustila för den här e-postadressen.
+
+                Byt lösenord via den här länken:
+                \(link)
+
+                Länken gäller i en timme och kan användas en gång. När du byter lösenord loggas du ut på alla enheter.
+
+                Om du inte bad om ett nytt lösenord kan du strunta i det här meddelandet. Ditt lösenord ändras inte.
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            return (
+                "Reset your password – Ohjaustila",
+                """
+                Hello,
+
+                someone (hopefully you) asked for a new Ohjaustila password for this e-mail address.
+
+                Set a new password with this link:
+                \(link)
+
+                The link works for one hour and only once. When you change your password, you are signed out on every device.
+
+                If you did not ask for a new password, you can ignore this message. Your password stays the same.
+
+                Ohjaustila
+                """
+            )
+        }
+    }
+
+    static func invitation(_ language: Language, organization: String, roles: [Role], link: String) -> (subject: String, body: String) {
+        let roleList = roles.map { roleName($0, language) }.joined(separator: ", ")
+        switch language {
+        case .fi:
+            return (
+                "Kutsu Ohjaustilaan: \(organization)",
+                """
+                Hei,
+
+                sinut on kutsuttu Ohjaustilaan organisaatioon \(organization).
+                Roolisi: \(roleList).
+
+                Ota kutsu vastaan ja aseta salasana tästä linkistä:
+                \(link)
+
+                Linkki toimii 7 päivää ja vain kerran.
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            return (
+                "Inbjudan till Ohjaustila: \(organization)",
+                """
+                Hej,
+
+                du har bjudits in till Ohjaustila i organisationen \(organization).
+                Din roll: \(roleList).
+
+                Ta emot inbjudan och välj ett lösenord via den här länken:
+                \(link)
+
+                Länken gäller i 7 dagar och kan användas en gång.
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            return (
+                "Invitation to Ohjaustila: \(organization)",
+                """
+                Hello,
+
+                you have been invited to Ohjaustila in the organisation \(organization).
+                Your role: \(roleList).
+
+                Accept the invitation and set your password with this link:
+                \(link)
+
+                The link works for 7 days and only once.
+
+                Ohjaustila
+                """
+            )
+        }
+    }
+
+    static func roleName(_ role: Role, _ language: Language) -> String {
+        let names: [Role: (String, String, String)] = [
+            .expert: ("asiantuntija", "sakkunnig", "expert"),
+            .contentProducer: ("sisällöntuottaja", "innehållsproducent", "content producer"),
+            .serviceProvider: ("palveluntuottaja", "tjänsteproducent", "service provider"),
+            .approver: ("hyväksyjä", "godkännare", "approver"),
+            .orgAdmin: ("organisaation pääkäyttäjä", "organisationens huvudanvändare", "organisation admin"),
+        ]
+        guard let n = names[role] else { return role.rawValue }
+        switch language {
+        case .fi: return n.0
+        case .sv: return n.1
+        case .en: return n.2
+        }
+    }
+}

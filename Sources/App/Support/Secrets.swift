@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// Random identifiers and secret tokens. Ids are 128 bits, tokens 256 bits, both base64url without padding.
+public struct IDGenerator: Sendable {
+    public init() {}
+    public func next() -> String { Secrets.randomString(bytes: 16) }
+}
+
+enum Secrets {
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    static func randomString(bytes: Int) -> String { base64url(randomBytes(bytes)) }
+
+    /// A new secret token (256 bits) for sessions, password resets and invitations.
+    static func newToken() -> String { randomString(bytes: 32) }
+
+    /// What the database keeps of a token: its SHA-256, hex.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Human-friendly random password for demo users: four groups of four letters and digits.
+    static func readablePassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        let groups = (0..<4).map { _ in String((0..<4).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }) }
+        return groups.joined(separator: "-")
+    }
+}

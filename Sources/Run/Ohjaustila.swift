@@ -1,0 +1,168 @@
+import App
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct Ohjaustila: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ohjaustila",
+        abstract: "Guidance spaces and the regional service catalogue for employment and work-ability services.",
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, Backup.self]
+    )
+}
+
+/// Settings every command takes. Each also reads OHJAUSTILA_<NAME>; a flag wins over the variable.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Folder of the database, master key and mail files (OHJAUSTILA_DATA_DIR; default ./data).")
+    var dataDir: String?
+    @Option(help: "Folder of the numbered .sql migrations (OHJAUSTILA_MIGRATIONS_DIR; default ./Migrations).")
+    var migrationsDir: String?
+    @Option(help: "trace, debug, info, notice, warning, error or critical (OHJAUSTILA_LOG_LEVEL; default info).")
+    var logLevel: String?
+    @Option(help: "File of the master key that wraps file keys (OHJAUSTILA_MASTER_KEY_FILE; default <data-dir>/master.key).")
+    var masterKeyFile: String?
+
+    var flags: [Setting: String] {
+        var f: [Setting: String] = [:]
+        f[.dataDir] = dataDir
+        f[.migrationsDir] = migrationsDir
+        f[.logLevel] = logLevel
+        f[.masterKeyFile] = masterKeyFile
+        return f
+    }
+}
+
+/// Resolves the configuration or stops with one line naming the bad setting.
+func resolve(_ flags: [Setting: String], demo: Bool = false) throws -> AppConfiguration {
+    do {
+        let config = try AppConfiguration.resolve(flags: flags, demo: demo)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = config.logLevel
+            return handler
+        }
+        return config
+    } catch {
+        throw ValidationError(error.description)
+    }
+}
+
+/// Runs `body`, turning known failures into one clear line and exit code 1.
+func reporting<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as any CustomStringConvertible & Error {
+        FileHandle.standardError.write(Data("ohjaustila: \(error.description)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database and serve HTTP (and WebSocket) until SIGTERM.")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Address to listen on (OHJAUSTILA_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (OHJAUSTILA_PORT; default 8080).") var port: String?
+    @Option(help: "Public base URL; its origin is the only one accepted for browser writes (OHJAUSTILA_BASE_URL; default http://localhost:<port>).")
+    var baseURL: String?
+    @Option(help: "Sign-out after this long without use, e.g. 30m, 8h (OHJAUSTILA_SESSION_IDLE_TIMEOUT; default 8h).")
+    var sessionIdleTimeout: String?
+    @Option(help: "Longest life of a session, e.g. 14d (OHJAUSTILA_SESSION_LIFETIME; default 14d).") var sessionLifetime: String?
+    @Option(help: "file or smtp (OHJAUSTILA_MAIL_TRANSPORT; default file: .eml files under <data-dir>/mail).") var mailTransport: String?
+    @Option(help: "Sender of e-mails, e.g. 'Ohjaustila <no-reply@example.fi>' (OHJAUSTILA_MAIL_FROM).") var mailFrom: String?
+    @Option(help: "SMTP server (OHJAUSTILA_SMTP_HOST).") var smtpHost: String?
+    @Option(help: "SMTP port (OHJAUSTILA_SMTP_PORT; default 587, or 465 with --smtp-security tls).") var smtpPort: String?
+    @Option(help: "starttls, tls or none (OHJAUSTILA_SMTP_SECURITY; default starttls).") var smtpSecurity: String?
+    @Option(help: "SMTP user for AUTH PLAIN (OHJAUSTILA_SMTP_USERNAME).") var smtpUsername: String?
+    @Option(help: "SMTP password; prefer the variable OHJAUSTILA_SMTP_PASSWORD.") var smtpPassword: String?
+    @Option(help: "PEM file of CA certificates to trust for SMTP (OHJAUSTILA_SMTP_CA_FILE; default the system's).") var smtpCaFile: String?
+    @Option(help: "Closed spaces are erased after this long (OHJAUSTILA_CLOSED_SPACE_RETENTION; default 365d).")
+    var closedSpaceRetention: String?
+    @Option(help: "Sent e-mails are forgotten after this long (OHJAUSTILA_SENT_MAIL_RETENTION; default 30d).") var sentMailRetention: String?
+    @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
+    @Option(help: "Catalogue file the demo reads (OHJAUSTILA_DEMO_DATA; default ./DemoData/catalogue.json).") var demoData: String?
+    @Option(help: "PEM certificate chain: serve https directly (OHJAUSTILA_TLS_CERTIFICATE).") var tlsCertificate: String?
+    @Option(help: "PEM private key of --tls-certificate (OHJAUSTILA_TLS_KEY).") var tlsKey: String?
+    @Option(help: "Take the client address from X-Forwarded-For, behind a proxy (OHJAUSTILA_TRUST_FORWARDED_FOR; default false).")
+    var trustForwardedFor: String?
+    @Flag(help: "On an empty database, create demo organisations and one user per role, and print their sign-ins.")
+    var demo = false
+
+    func run() async throws {
+        var flags = storage.flags
+        let pairs: [(Setting, String?)] = [
+            (.host, host), (.port, port), (.baseURL, baseURL), (.sessionIdleTimeout, sessionIdleTimeout),
+            (.sessionLifetime, sessionLifetime), (.mailTransport, mailTransport), (.mailFrom, mailFrom), (.smtpHost, smtpHost),
+            (.smtpPort, smtpPort), (.smtpSecurity, smtpSecurity), (.smtpUsername, smtpUsername), (.smtpPassword, smtpPassword),
+            (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
+            (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
+            (.trustForwardedFor, trustForwardedFor),
+        ]
+        for (setting, value) in pairs { flags[setting] = value }
+        let config = try resolve(flags, demo: demo)
+        try await reporting {
+            try await Commands.serve(config) { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and list them.")
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let config = try resolve(storage.flags)
+        let (before, after) = try await reporting { try Commands.migrate(config) }
+        let applied = after.filter { !before.contains($0) }
+        print(applied.isEmpty ? "The database is up to date (\(after.count) migrations)." : "Applied: " + applied.joined(separator: ", "))
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account. No organisation and no role makes a client.",
+            discussion: "The password is read from standard input (one line), so it stays out of the shell history.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "E-mail address (the sign-in name).") var email: String
+        @Option(help: "Display name.") var name: String
+        @Flag(help: "Read the password from standard input (required).") var passwordStdin = false
+        @Option(help: "Organisation id for --role.") var organization: String?
+        @Option(help: "expert, contentProducer, serviceProvider, approver or orgAdmin.") var role: String?
+        @Flag(help: "Make the account a platform admin.") var platformAdmin = false
+
+        func validate() throws {
+            guard passwordStdin else { throw ValidationError("give --password-stdin and the password on standard input") }
+        }
+
+        func run() async throws {
+            let config = try resolve(storage.flags)
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("no password on standard input")
+            }
+            let id = try await reporting {
+                try await Commands.createUser(
+                    config, email: email, name: name, password: password, organizationId: organization, role: role,
+                    platformAdmin: platformAdmin)
+            }
+            print("Created user \(id)")
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write a consistent copy of the database to FILE, also while serving.")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The new backup file.") var file: String
+
+    func run() async throws {
+        let config = try resolve(storage.flags)
+        try await reporting { try Commands.backup(config, to: URL(filePath: file)) }
+        print("Backup written to \(file)")
+    }
+}
