@@ -118,3 +118,172 @@ def server():
     s = Server()
     yield s
     s.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser fixtures of the web-client suite (headless Chromium through Selenium).
+
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+CHROMIUM = os.environ.get("CHROMIUM")
+PHONE = (360, 800)
+DESKTOP = (1280, 900)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium per test module (starting one costs a second or two)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-extensions", "--lang=fi-FI",
+                f"--window-size={DESKTOP[0]},{DESKTOP[1]}"):
+        options.add_argument(arg)
+    if CHROMIUM:
+        options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    d.set_script_timeout(30)
+    d.set_page_load_timeout(30)
+    yield d
+    d.quit()
+
+
+class UI:
+    """Small helpers over the Selenium driver for the Ohjaustila web client."""
+
+    def __init__(self, driver, server):
+        self.d = driver
+        self.server = server
+
+    # -- window and state --
+    def phone(self):
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+
+    def desktop(self):
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": DESKTOP[0], "height": DESKTOP[1], "deviceScaleFactor": 1, "mobile": False})
+
+    def reset(self, language=None):
+        """A new visitor: no cookies, empty storage (optionally a chosen UI language)."""
+        self.d.get(self.server.base_url + "/healthz")
+        self.d.delete_all_cookies()
+        self.d.execute_script("localStorage.clear(); sessionStorage.clear();")
+        if language:
+            self.set_language(language)
+
+    def set_language(self, language):
+        self.d.execute_script("localStorage.setItem('ohjaustila.language', arguments[0]);", language)
+
+    # -- waiting --
+    def wait(self, condition, timeout=10, message=""):
+        from selenium.webdriver.support.ui import WebDriverWait
+        return WebDriverWait(self.d, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
+
+    def wait_page(self, path, timeout=10):
+        """Until the router has rendered `path` (pathname)."""
+        self.wait(lambda: self.d.execute_script(
+            "return location.pathname === arguments[0] && document.documentElement.dataset.page === arguments[0]"
+            " && !!document.querySelector('main h1')", path), timeout, f"page {path} not rendered; at {self.d.current_url}")
+
+    def open(self, path, expect=None):
+        self.d.get(self.server.base_url + path)
+        self.wait_page(expect or path.split("#")[0].split("?")[0])
+
+    # -- finding --
+    def css(self, selector):
+        from selenium.webdriver.common.by import By
+        return self.d.find_element(By.CSS_SELECTOR, selector)
+
+    def all(self, selector):
+        from selenium.webdriver.common.by import By
+        return self.d.find_elements(By.CSS_SELECTOR, selector)
+
+    def button(self, text, within=None):
+        from selenium.webdriver.common.by import By
+        root = within or self.d
+        xpath = f".//button[normalize-space(.)={self._xq(text)}]"
+        found = [b for b in root.find_elements(By.XPATH, xpath) if b.is_displayed()]
+        assert found, f"no visible button {text!r}"
+        return found[0]
+
+    def link(self, text):
+        from selenium.webdriver.common.by import By
+        return self.d.find_element(By.XPATH, f"//a[normalize-space(.)={self._xq(text)}]")
+
+    @staticmethod
+    def _xq(text):
+        if "'" not in text:
+            return f"'{text}'"
+        return "concat('" + text.replace("'", "', \"'\", '") + "')"
+
+    def h1(self):
+        return self.css("main h1").text
+
+    def fill(self, name, value, within=None):
+        from selenium.webdriver.common.by import By
+        root = within or self.d
+        field = root.find_element(By.CSS_SELECTOR, f"main [name='{name}'], dialog [name='{name}']")
+        field.clear()
+        field.send_keys(value)
+        return field
+
+    def text(self):
+        return self.css("main").text
+
+    def wait_text(self, fragment, timeout=10, selector="main"):
+        self.wait(lambda: fragment in self.css(selector).text, timeout,
+                  f"{fragment!r} not shown; main says: {self.css(selector).text[:500]!r}")
+
+    # -- flows --
+    def sign_in(self, email, password, expect="/"):
+        self.open("/login")
+        self.fill("email", email)
+        self.fill("password", password)
+        self.css("main form button[type=submit]").click()
+        if expect:
+            self.wait_page(expect)
+
+    # -- accessibility --
+    def axe_serious(self):
+        """axe-core violations with impact serious or critical on the current page."""
+        from axe_selenium_python import Axe
+        axe = Axe(self.d)
+        axe.inject()
+        results = axe.run()
+        return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")], axe
+
+    def console_errors(self):
+        """Severe browser-console entries, other than failed requests the app expects (401 /me etc.)."""
+        out = []
+        for entry in self.d.get_log("browser"):
+            if entry["level"] != "SEVERE":
+                continue
+            if "Failed to load resource" in entry["message"]:
+                continue
+            out.append(entry["message"])
+        return out
+
+
+@pytest.fixture
+def ui(driver, server):
+    u = UI(driver, server)
+    u.reset()
+    u.phone()
+    return u
+
+
+def api_session(server, who):
+    """A requests.Session signed in as a demo user (sends the server's Origin on writes)."""
+    import requests
+
+    s = requests.Session()
+    s.headers["Origin"] = server.base_url
+    email, password = server.users[who] if isinstance(who, str) else who
+    r = s.post(server.base_url + "/api/v1/auth/login", json={"email": email, "password": password})
+    r.raise_for_status()
+    s.user = r.json()["user"]
+    return s

@@ -1,0 +1,105 @@
+// fetch wrapper for /api/v1: sends and reads JSON, turns problem+json answers into ApiError.
+
+const STATUS_CODES = {
+  400: 'request.invalidJSON',
+  401: 'auth.required',
+  403: 'access.forbidden',
+  404: 'notFound',
+  405: 'method.notAllowed',
+  409: 'conflict',
+  410: 'token.expired',
+  413: 'request.tooLarge',
+  422: 'request.validation',
+  429: 'auth.rateLimited',
+  500: 'server.internal',
+  503: 'server.unavailable',
+};
+
+export class ApiError extends Error {
+  constructor(status, code, { errors = [], retryAfter = null, title = '' } = {}) {
+    super(`${status} ${code}${title ? `: ${title}` : ''}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.errors = Array.isArray(errors) ? errors : [];
+    this.retryAfter = retryAfter;
+  }
+
+  get isAccessProblem() {
+    return this.status === 403 || this.status === 404;
+  }
+}
+
+let unauthorizedHandler = null;
+
+/** Called when a request fails with 401 auth.required (the session has ended). */
+export function onUnauthorized(fn) {
+  unauthorizedHandler = fn;
+}
+
+function parseRetryAfter(value) {
+  if (!value) return null;
+  const seconds = Number.parseInt(value, 10);
+  if (!Number.isNaN(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+export async function api(path, { method = 'GET', body, expectAuth = true, signal } = {}) {
+  const headers = { Accept: 'application/json, application/problem+json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    if (error && error.name === 'AbortError') throw error;
+    throw new ApiError(0, navigator.onLine === false ? 'network.offline' : 'network.failed');
+  }
+  const type = response.headers.get('Content-Type') || '';
+  let data = null;
+  if (response.status !== 204 && /json/.test(type)) {
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (response.ok) return data;
+
+  const code = (data && typeof data.code === 'string' && data.code) || STATUS_CODES[response.status] || 'unknown';
+  const error = new ApiError(response.status, code, {
+    errors: data && data.errors,
+    title: data && data.title,
+    retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+  });
+  if (response.status === 401 && code === 'auth.required' && expectAuth && unauthorizedHandler) {
+    unauthorizedHandler(error);
+  }
+  throw error;
+}
+
+export const get = (path, options) => api(path, { ...options, method: 'GET' });
+export const post = (path, body = {}, options) => api(path, { ...options, method: 'POST', body });
+export const patch = (path, body, options) => api(path, { ...options, method: 'PATCH', body });
+export const put = (path, body, options) => api(path, { ...options, method: 'PUT', body });
+export const del = (path, options) => api(path, { ...options, method: 'DELETE' });
+
+/** Every item of a Page<T> route, following nextCursor (at most `max` items). */
+export async function getAll(path, { max = 1000, limit = 100 } = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const url = `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = await get(url);
+    items.push(...(page.items || []));
+    cursor = page.nextCursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+export const enc = encodeURIComponent;

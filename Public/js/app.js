@@ -1,0 +1,98 @@
+// Ohjaustila web client: boots the shell, the language, the session and the router.
+import { t, initialLanguage, setLanguage, getLanguage, onLanguageChange, LANGUAGES } from './i18n.js';
+import { post, onUnauthorized } from './api.js';
+import { loadUser, getUser, setUser, onUserChange } from './session.js';
+import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
+
+route('/', () => import('./pages/home.js'));
+route('/login', () => import('./pages/login.js'));
+route('/forgot-password', () => import('./pages/forgot-password.js'));
+route('/reset-password', () => import('./pages/reset-password.js'));
+route('/invitation', () => import('./pages/invitation.js'));
+route('/account', () => import('./pages/account.js'));
+route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
+notFound(() => import('./pages/not-found.js'));
+
+/** Texts of the shell outside <main>. */
+function updateChrome() {
+  const lang = getLanguage();
+  document.getElementById('skip-link').textContent = t('shell.skipLink');
+  document.getElementById('lang-switch').setAttribute('aria-label', t('shell.languageSwitch'));
+  document.getElementById('footer-text').textContent = t('shell.footer');
+  const brand = document.getElementById('brand');
+  brand.setAttribute('aria-label', t('shell.homeLink'));
+  for (const button of document.querySelectorAll('#lang-switch [data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === lang));
+  }
+  const signOut = document.getElementById('sign-out');
+  signOut.textContent = t('action.signOut');
+  signOut.hidden = !getUser();
+  const description = document.querySelector('meta[name="description"]');
+  if (description) description.setAttribute('content', t('shell.description'));
+}
+
+async function signOut() {
+  try {
+    await post('/api/v1/auth/logout', {}, { expectAuth: false });
+  } catch {
+    /* the session may already have ended: signed out either way */
+  }
+  setUser(null);
+  setFlash('success', 'login.signedOut');
+  navigate('/login');
+}
+
+function wireShell() {
+  for (const button of document.querySelectorAll('#lang-switch [data-lang]')) {
+    button.addEventListener('click', () => {
+      if (button.dataset.lang !== getLanguage()) setLanguage(button.dataset.lang);
+    });
+  }
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  // The skip link moves focus itself so that the URL (which may hold a #token) is kept.
+  document.getElementById('skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    const main = document.getElementById('main');
+    main.focus();
+    main.scrollIntoView();
+  });
+  onLanguageChange(() => {
+    updateChrome();
+    rerender();
+  });
+  onUserChange(updateChrome);
+  onUnauthorized(() => {
+    if (!getUser()) return;
+    setUser(null);
+    setFlash('info', 'login.sessionEnded');
+    const here = window.location.pathname + window.location.search;
+    navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+  });
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+      /* no offline support here; the app still works online */
+    });
+  });
+}
+
+async function boot() {
+  await setLanguage(initialLanguage(), { persist: false, silent: true });
+  wireShell();
+  try {
+    await loadUser();
+  } catch {
+    setUser(null);
+  }
+  updateChrome();
+  await startRouter({ getUser });
+  document.documentElement.dataset.ready = 'true';
+}
+
+registerServiceWorker();
+boot();
+
+export { LANGUAGES };

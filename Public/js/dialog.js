@@ -1,0 +1,87 @@
+// Modal dialogs on the native <dialog> element: focus goes in on open and back to the opener
+// on close; Escape closes.
+import { h, uid } from './dom.js';
+import { t } from './i18n.js';
+import { formError, showApiError, busy } from './forms.js';
+
+function create(parent, title, describedText) {
+  const titleId = uid('dialog-title');
+  const textId = describedText ? uid('dialog-text') : null;
+  const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-describedby': textId });
+  dialog.appendChild(h('h2', { id: titleId }, title));
+  if (describedText) dialog.appendChild(h('p', { id: textId }, describedText));
+  (parent || document.body).appendChild(dialog);
+  return dialog;
+}
+
+function finish(dialog, opener) {
+  dialog.remove();
+  if (opener && opener.isConnected) opener.focus();
+}
+
+/** Ask a yes/no question; resolves true when confirmed. */
+export function confirmDialog({ parent, title, text, confirmLabel, danger = false }) {
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const dialog = create(parent, title, text);
+    let result = false;
+    const ok = h('button', { type: 'button', class: `btn ${danger ? 'btn--danger' : 'btn--primary'}` }, confirmLabel);
+    const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, t('action.cancel'));
+    ok.addEventListener('click', () => {
+      result = true;
+      dialog.close();
+    });
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      finish(dialog, opener);
+      resolve(result);
+    });
+    dialog.appendChild(h('div', { class: 'actions actions--stack-sm' }, ok, cancel));
+    dialog.showModal();
+    cancel.focus(); // the safe choice first
+  });
+}
+
+/**
+ * A dialog holding a form. `fields` are the form's children; `onSubmit(form)` runs the request;
+ * when it throws an ApiError the error is shown inside the dialog and it stays open.
+ * Resolves with onSubmit's result, or null when cancelled.
+ */
+export function formDialog({ parent, title, text, fields, submitLabel, validate, onSubmit, errorOptions }) {
+  const opener = document.activeElement;
+  return new Promise((resolve) => {
+    const dialog = create(parent, title, text);
+    let result = null;
+    const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, t('action.cancel'));
+    const form = h(
+      'form',
+      { novalidate: true },
+      formError(),
+      ...fields,
+      h('div', { class: 'actions actions--stack-sm' }, h('button', { type: 'submit', class: 'btn btn--primary' }, submitLabel), cancel),
+    );
+    cancel.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (validate && validate(form)) return;
+      const done = busy(form);
+      if (!done) return;
+      try {
+        result = await onSubmit(form);
+        done();
+        dialog.close();
+      } catch (error) {
+        done();
+        showApiError(form, error, errorOptions || {});
+      }
+    });
+    dialog.addEventListener('close', () => {
+      finish(dialog, opener);
+      resolve(result);
+    });
+    dialog.appendChild(form);
+    dialog.showModal();
+    const first = form.querySelector('input, select, textarea');
+    if (first) first.focus();
+  });
+}

@@ -1,0 +1,201 @@
+import { h, setLive, uid } from '../dom.js';
+import { t, getLanguage, setLanguage, errorText } from '../i18n.js';
+import { get, patch, post, del, enc, ApiError } from '../api.js';
+import { setUser } from '../session.js';
+import { formatDateTime, formatRecent } from '../format.js';
+import {
+  field, languageField, formError, passwordToggle, showFieldErrors, showApiError,
+  checkRequired, checkNewPassword, value, busy, clearErrors,
+} from '../forms.js';
+import { heading, section, statusRegion, alertRegion, submitButton, notice, describeUserAgent } from './common.js';
+
+function profileForm(ctx, user) {
+  const status = statusRegion();
+  const form = h(
+    'form',
+    { class: 'narrow', novalidate: true },
+    formError(),
+    field({ name: 'displayName', label: t('label.displayName'), hint: t('hint.displayName'), value: user.displayName, autocomplete: 'name' }),
+    languageField({ label: t('label.language'), hint: t('hint.accountLanguage'), value: user.language }),
+    h('div', { class: 'actions' }, submitButton(t('account.profile.submit'))),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (showFieldErrors(form, checkRequired(form, ['displayName']))) return;
+    const done = busy(form);
+    if (!done) return;
+    setLive(status, '');
+    try {
+      const data = await patch('/api/v1/me', { displayName: value(form, 'displayName').trim(), language: value(form, 'language') });
+      done();
+      clearErrors(form);
+      setUser(data.user);
+      if (data.user.language !== getLanguage()) {
+        ctx.setFlash('success', 'account.profile.saved');
+        await setLanguage(data.user.language); // re-renders the page in the new language
+      } else {
+        setLive(status, notice('success', t('account.profile.saved')));
+      }
+    } catch (error) {
+      done();
+      showApiError(form, error);
+    }
+  });
+  return [status, form];
+}
+
+function passwordForm(ctx, user, onChanged) {
+  const status = statusRegion();
+  const current = field({ name: 'currentPassword', type: 'password', label: t('label.currentPassword'), autocomplete: 'current-password' });
+  const next = field({ name: 'newPassword', type: 'password', label: t('label.newPassword'), hint: t('hint.newPassword'), autocomplete: 'new-password' });
+  const repeat = field({ name: 'newPasswordAgain', type: 'password', label: t('label.newPasswordAgain'), autocomplete: 'new-password' });
+  const form = h(
+    'form',
+    { class: 'narrow', novalidate: true },
+    formError(),
+    h('input', { type: 'text', name: 'username', value: user.email, autocomplete: 'username', hidden: true, readonly: true }),
+    current,
+    next,
+    repeat,
+    passwordToggle([current.control, next.control, repeat.control]),
+    h('div', { class: 'actions' }, submitButton(t('account.password.submit'))),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const problems = [...checkRequired(form, ['currentPassword']), ...checkNewPassword(form, 'newPassword', 'newPasswordAgain')];
+    if (showFieldErrors(form, problems)) return;
+    const done = busy(form);
+    if (!done) return;
+    setLive(status, '');
+    try {
+      await post('/api/v1/me/password', { currentPassword: value(form, 'currentPassword'), newPassword: value(form, 'newPassword') });
+      clearErrors(form);
+      for (const c of [current, next, repeat]) c.control.value = '';
+      setLive(status, notice('success', t('account.password.changed')));
+      onChanged();
+    } catch (error) {
+      showApiError(form, error, { codeFields: { 'auth.wrongPassword': 'currentPassword' } });
+    } finally {
+      done();
+    }
+  });
+  return [status, form];
+}
+
+function sessionsSection(ctx) {
+  const status = statusRegion();
+  const alert = alertRegion();
+  const list = h('ul', { class: 'item-list', 'aria-busy': 'true' });
+  const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+  let cursor = null;
+
+  async function signOutCurrent() {
+    try {
+      await post('/api/v1/auth/logout', {}, { expectAuth: false });
+    } catch {
+      /* ended already */
+    }
+    setUser(null);
+    ctx.setFlash('success', 'login.signedOut');
+    ctx.navigate('/login');
+  }
+
+  function item(s) {
+    const headingId = uid('session');
+    const li = h(
+      'li',
+      { dataset: { sessionId: s.id, current: String(Boolean(s.current)) } },
+      h('h3', { id: headingId }, describeUserAgent(s.userAgent), ' ', s.current ? h('span', { class: 'badge badge--success' }, t('account.sessions.thisDevice')) : null),
+      h(
+        'dl',
+        { class: 'meta' },
+        h('dt', {}, t('account.sessions.created')),
+        h('dd', {}, h('time', { datetime: s.createdAt }, formatDateTime(s.createdAt))),
+        h('dt', {}, t('account.sessions.lastUsed')),
+        h('dd', {}, h('time', { datetime: s.lastUsedAt }, formatRecent(s.lastUsedAt))),
+      ),
+      s.userAgent ? h('p', { class: 'small muted' }, s.userAgent) : null,
+    );
+    const button = h(
+      'button',
+      { type: 'button', class: 'btn btn--secondary', 'aria-describedby': headingId },
+      s.current ? t('account.sessions.signOutThis') : t('account.sessions.signOut'),
+    );
+    button.addEventListener('click', async () => {
+      if (s.current) {
+        await signOutCurrent();
+        return;
+      }
+      try {
+        await del(`/api/v1/me/sessions/${enc(s.id)}`);
+        const next = li.nextElementSibling || li.previousElementSibling;
+        li.remove();
+        setLive(status, notice('success', t('account.sessions.signedOut')));
+        (next ? next.querySelector('button') : list.closest('section').querySelector('h2')).focus();
+      } catch (error) {
+        setLive(alert, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+      }
+    });
+    li.appendChild(h('div', { class: 'actions' }, button));
+    return li;
+  }
+
+  async function load(reset) {
+    if (reset) {
+      cursor = null;
+      list.replaceChildren();
+    }
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const page = await get(`/api/v1/me/sessions?limit=20${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+      for (const s of page.items || []) list.appendChild(item(s));
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      setLive(alert, notice('error', t('error.loadFailed')));
+    } finally {
+      list.removeAttribute('aria-busy');
+    }
+  }
+  more.addEventListener('click', () => load(false));
+
+  const everywhere = h('button', { type: 'button', class: 'btn btn--danger' }, t('account.sessions.signOutEverywhere'));
+  everywhere.addEventListener('click', async () => {
+    try {
+      await post('/api/v1/auth/logout-everywhere', {});
+      setUser(null);
+      ctx.setFlash('success', 'login.signedOutEverywhere');
+      ctx.navigate('/login');
+    } catch (error) {
+      setLive(alert, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+    }
+  });
+
+  const node = section(
+    t('account.sessions.title'),
+    h('p', {}, t('account.sessions.intro')),
+    status,
+    alert,
+    list,
+    h('div', { class: 'actions' }, more),
+    h('h3', {}, t('account.sessions.everywhereTitle')),
+    h('p', {}, t('account.sessions.everywhereText')),
+    h('div', { class: 'actions' }, everywhere),
+  );
+  node.id = 'sessions';
+  return { node, load };
+}
+
+export default {
+  auth: true,
+  async render(root, ctx) {
+    const user = ctx.user;
+    heading(root, ctx, t('account.title'));
+    root.appendChild(h('p', { class: 'lead' }, t('account.intro', { email: user.email })));
+    const sessions = sessionsSection(ctx);
+    root.appendChild(section(t('account.profile.title'), ...profileForm(ctx, user)));
+    root.appendChild(section(t('account.password.title'), h('p', {}, t('account.password.intro')), ...passwordForm(ctx, user, () => sessions.load(true))));
+    root.appendChild(sessions.node);
+    await sessions.load(true);
+  },
+};

@@ -1,0 +1,231 @@
+// A tiny history-API router: real paths, links intercepted, focus moved to the page's <h1>
+// after each navigation, the new page announced in a polite live region.
+import { h, clear, setLive, announceIn } from './dom.js';
+import { t } from './i18n.js';
+
+const routes = [];
+let renderToken = 0;
+let firstRender = true;
+let renderedKey = null;
+let pendingFlash = null;
+let getUser = () => null;
+
+/** route('/organizations/:orgId/users', () => import('./pages/x.js')) */
+export function route(pattern, load) {
+  const keys = [];
+  const source = pattern
+    .split('/')
+    .map((part) => {
+      if (part.startsWith(':')) {
+        keys.push(part.slice(1));
+        return '([^/]+)';
+      }
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  routes.push({ regex: new RegExp(`^${source}/?$`), keys, load });
+}
+
+let fallbackLoad = null;
+export function notFound(load) {
+  fallbackLoad = load;
+}
+
+function match(pathname) {
+  for (const r of routes) {
+    const m = r.regex.exec(pathname);
+    if (m) {
+      const params = {};
+      r.keys.forEach((k, i) => {
+        try {
+          params[k] = decodeURIComponent(m[i + 1]);
+        } catch {
+          params[k] = m[i + 1];
+        }
+      });
+      return { load: r.load, params };
+    }
+  }
+  return { load: fallbackLoad, params: {} };
+}
+
+/** A message shown (and announced) on the next page: {kind: 'success'|'info'|'error', key, params}. */
+export function setFlash(kind, key, params) {
+  pendingFlash = { kind, key, params };
+}
+
+/** Only same-origin paths are accepted as a place to return to ("/account", not "//evil"). */
+export function safeNext(value) {
+  if (!value || typeof value !== 'string') return null;
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
+  if (value.startsWith('/login')) return null;
+  return value;
+}
+
+export function navigate(to, { replace = false } = {}) {
+  const url = new URL(to, window.location.origin);
+  if (url.origin !== window.location.origin) {
+    window.location.assign(url.href);
+    return;
+  }
+  const target = url.pathname + url.search + url.hash;
+  if (replace) window.history.replaceState({}, '', target);
+  else window.history.pushState({}, '', target);
+  render();
+}
+
+function collectValues(root) {
+  const values = [];
+  for (const el of root.querySelectorAll('input[name], select[name], textarea[name]')) {
+    if (el.type === 'checkbox' || el.type === 'radio') values.push({ name: el.name, value: el.value, checked: el.checked });
+    else values.push({ name: el.name, value: el.value });
+  }
+  return values;
+}
+
+function restoreValues(root, values) {
+  for (const v of values) {
+    if ('checked' in v) {
+      const box = root.querySelector(`input[name="${CSS.escape(v.name)}"][value="${CSS.escape(v.value)}"]`);
+      if (box) box.checked = v.checked;
+    } else {
+      const el = root.querySelector(`[name="${CSS.escape(v.name)}"]`);
+      if (el && el.type !== 'checkbox' && el.type !== 'radio') el.value = v.value;
+    }
+  }
+}
+
+/** Render the current page again (after a language change); keeps typed values and focus. */
+export function rerender() {
+  const main = document.getElementById('main');
+  return render({ preserve: collectValues(main), focus: false });
+}
+
+function setTitle(text) {
+  document.title = text ? `${text} – ${t('app.name')}` : t('app.name');
+}
+
+async function render({ preserve = null, focus = true } = {}) {
+  const token = ++renderToken;
+  const url = new URL(window.location.href);
+  renderedKey = url.pathname + url.search;
+  const main = document.getElementById('main');
+  const { load, params } = match(url.pathname);
+  const flash = pendingFlash;
+  pendingFlash = null;
+  let title = '';
+
+  const ctx = {
+    params,
+    path: url.pathname,
+    query: url.searchParams,
+    hash: new URLSearchParams(url.hash.slice(1)),
+    user: getUser(),
+    navigate,
+    setFlash,
+    rerender,
+    isCurrent: () => token === renderToken,
+    setTitle(text) {
+      title = text;
+      if (token === renderToken) setTitle(text);
+    },
+  };
+
+  let page;
+  try {
+    page = (await load()).default;
+  } catch (error) {
+    console.error(error);
+    if (token !== renderToken) return;
+    showFailure(main, token);
+    return;
+  }
+  if (token !== renderToken) return;
+  if (page.auth && !ctx.user) {
+    setFlash('info', 'login.signInFirst');
+    navigate(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, { replace: true });
+    return;
+  }
+
+  const container = h('div', { class: 'page' });
+  clear(main);
+  main.appendChild(container);
+  try {
+    await page.render(container, ctx);
+  } catch (error) {
+    console.error(error);
+    if (token !== renderToken) return;
+    showFailure(main, token);
+    return;
+  }
+  if (token !== renderToken) return;
+  if (preserve) restoreValues(container, preserve);
+
+  let flashText = '';
+  if (flash) {
+    flashText = t(flash.key, flash.params);
+    const box = h('div', { class: `notice notice--${flash.kind}`, dataset: { flash: flash.key } }, h('p', {}, flashText));
+    const heading = container.querySelector('h1');
+    if (heading) heading.after(box);
+    else container.prepend(box);
+  }
+
+  const heading = container.querySelector('h1');
+  if (heading) heading.setAttribute('tabindex', '-1');
+  if (!firstRender && focus) {
+    window.scrollTo(0, 0);
+    if (heading) heading.focus();
+    else main.focus();
+  }
+  if (!firstRender) {
+    const announcer = document.getElementById('announcer');
+    const text = [title || (heading && heading.textContent), flashText].filter(Boolean).join('. ');
+    if (announcer) announceIn(announcer, focus ? text : flashText);
+  }
+  firstRender = false;
+  document.documentElement.dataset.page = url.pathname;
+  document.dispatchEvent(new CustomEvent('page:rendered', { detail: { path: url.pathname } }));
+}
+
+function showFailure(main, token) {
+  clear(main);
+  setTitle(t('error.pageFailed.title'));
+  main.appendChild(
+    h(
+      'div',
+      { class: 'page' },
+      h('h1', { tabindex: '-1' }, t('error.pageFailed.title')),
+      h('p', {}, t('error.pageFailed.text')),
+      h('p', {}, h('button', { type: 'button', class: 'btn btn--primary', onClick: () => window.location.reload() }, t('action.reload'))),
+    ),
+  );
+  if (token === renderToken) firstRender = false;
+}
+
+function onLinkClick(event) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const a = event.target.closest && event.target.closest('a[href]');
+  if (!a || a.target || a.hasAttribute('download') || a.dataset.external !== undefined) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#')) return;
+  const url = new URL(a.href);
+  if (url.origin !== window.location.origin) return;
+  if (url.pathname.startsWith('/api/') || /\.[a-z0-9]+$/i.test(url.pathname)) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search + url.hash);
+}
+
+export function startRouter(options) {
+  getUser = options.getUser;
+  document.addEventListener('click', onLinkClick);
+  window.addEventListener('popstate', () => {
+    const key = window.location.pathname + window.location.search;
+    if (key === renderedKey) return; // only the fragment changed
+    render();
+  });
+  return render();
+}
+
+export function currentPath() {
+  return window.location.pathname;
+}

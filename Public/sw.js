@@ -1,0 +1,103 @@
+// Ohjaustila service worker: keeps the app shell for offline use.
+// - install: caches the shell (HTML, CSS, JS modules, texts, icons) under a versioned name;
+// - navigations: network first, the cached index.html when offline;
+// - /api/: always the network, never cached (answers hold personal data);
+// - other shell files: from the cache, refreshed in the background.
+// Bump VERSION whenever a shell file changes.
+const VERSION = 'v1';
+const CACHE = `ohjaustila-shell-${VERSION}`;
+const SHELL = [
+  '/index.html',
+  '/css/app.css',
+  '/js/app.js',
+  '/js/api.js',
+  '/js/dialog.js',
+  '/js/dom.js',
+  '/js/format.js',
+  '/js/forms.js',
+  '/js/i18n.js',
+  '/js/router.js',
+  '/js/session.js',
+  '/js/pages/account.js',
+  '/js/pages/common.js',
+  '/js/pages/forgot-password.js',
+  '/js/pages/home.js',
+  '/js/pages/invitation.js',
+  '/js/pages/login.js',
+  '/js/pages/not-found.js',
+  '/js/pages/organization-users.js',
+  '/js/pages/reset-password.js',
+  '/i18n/fi.json',
+  '/i18n/sv.json',
+  '/i18n/en.json',
+  '/manifest.webmanifest',
+  '/icons/icon.svg',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('ohjaustila-shell-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+function offlineProblem() {
+  const body = JSON.stringify({
+    type: 'https://ohjaustila.fi/problems/network.offline',
+    title: 'Offline',
+    status: 503,
+    code: 'network.offline',
+  });
+  return new Response(body, { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith('/api/')) {
+    // Network only; never stored. A GET while offline gets a problem+json answer.
+    if (request.method === 'GET') event.respondWith(fetch(request).catch(offlineProblem));
+    return;
+  }
+  if (request.method !== 'GET') return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(
+      fetch(request).catch(async () => (await caches.match('/index.html', { cacheName: CACHE })) || Response.error()),
+    );
+    return;
+  }
+
+  if (!SHELL.includes(url.pathname)) return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      const cached = await cache.match(request, { ignoreSearch: true });
+      const fresh = fetch(request)
+        .then((response) => {
+          if (response.ok) cache.put(request, response.clone());
+          return response;
+        })
+        .catch(() => null);
+      if (cached) {
+        event.waitUntil(fresh);
+        return cached;
+      }
+      return (await fresh) || Response.error();
+    }),
+  );
+});

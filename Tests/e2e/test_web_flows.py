@@ -1,0 +1,197 @@
+"""Browser tests of the web client's main flows: invitation, password reset, my account."""
+import secrets
+
+from conftest import Server, api_session
+
+NEW_PASSWORD = "uusi salasana on pitkä 123"
+
+
+def unique_email(prefix):
+    return f"{prefix}.{secrets.token_hex(4)}@example.fi"
+
+
+def test_invite_accept_sign_out_and_sign_in_again(ui, server):
+    admin_email, admin_password = server.users["orgAdmin"]
+    ui.desktop()
+    ui.sign_in(admin_email, admin_password)
+    assert ui.css("#sign-out").is_displayed()
+
+    # The home page links to the users and roles page of the admin's organisation.
+    link = ui.css("main a[href^='/organizations/'][href$='/users']")
+    link.click()
+    org_path = ui.d.execute_script("return location.pathname")
+    ui.wait_page(org_path)
+    assert ui.h1() == "Käyttäjät ja roolit"
+    # After a navigation, focus is on the page heading.
+    assert ui.d.execute_script("return document.activeElement === document.querySelector('main h1')")
+
+    invitee = unique_email("uusi.asiantuntija")
+    form = ui.css("main form")
+    ui.fill("email", invitee, within=form)
+    ui.css("main form input[name='roles'][value='expert']").click()
+    ui.button("Lähetä kutsu").click()
+    ui.wait_text(f"Kutsu on lähetetty osoitteeseen {invitee}.")
+    ui.wait(lambda: any(invitee in row.text and "Odottaa" in row.text for row in ui.all("main tr[data-invitation-id]")))
+
+    # The invited person opens the link of the e-mail on a phone.
+    link = Server.link_in(server.wait_for_mail(invitee), "/invitation")
+    ui.reset()
+    ui.phone()
+    ui.d.get(link)
+    ui.wait_page("/invitation")
+    ui.wait(lambda: ui.all("main form input[name='displayName']"))
+    assert invitee in ui.text()
+    assert "Asiantuntija" in ui.text()
+    ui.fill("displayName", "Uusi Asiantuntija")
+    ui.fill("password", NEW_PASSWORD)
+    ui.fill("passwordAgain", NEW_PASSWORD)
+    ui.button("Luo tili ja hyväksy kutsu").click()
+    ui.wait_page("/")
+    assert ui.h1() == "Hei, Uusi Asiantuntija!"
+    ui.wait_text("Kutsu on hyväksytty")
+
+    # Sign out from the header, then sign in again with the new password.
+    ui.css("#sign-out").click()
+    ui.wait_page("/login")
+    ui.wait_text("Olet kirjautunut ulos.")
+    assert not ui.css("#sign-out").is_displayed()
+    ui.sign_in(invitee, NEW_PASSWORD)
+    assert ui.h1() == "Hei, Uusi Asiantuntija!"
+
+    # The admin now sees the new member and the accepted invitation.
+    ui.css("#sign-out").click()
+    ui.wait_page("/login")
+    ui.desktop()
+    ui.sign_in(admin_email, admin_password)
+    ui.open(org_path)
+    ui.wait(lambda: any(invitee in row.text for row in ui.all("main tr[data-user-id]")))
+    ui.wait(lambda: any(invitee in row.text and "Hyväksytty" in row.text for row in ui.all("main tr[data-invitation-id]")))
+
+
+def test_invitation_link_errors(ui, server):
+    ui.open("/invitation#token=not-a-real-token")
+    ui.wait_text("Kutsulinkki ei toimi")
+    ui.open("/invitation")
+    ui.wait_text("Kutsulinkki ei toimi")
+
+
+def test_users_page_of_another_role_says_no_access(ui, server):
+    email, password = server.users["expert"]
+    ui.sign_in(email, password)
+    org = api_session(server, "orgAdmin").user["memberships"][0]["organizationId"]
+    ui.open(f"/organizations/{org}/users")
+    ui.wait(lambda: ui.h1() == "Ei käyttöoikeutta")
+    ui.open("/organizations/no-such-organisation/users")
+    ui.wait(lambda: ui.h1() == "Ei käyttöoikeutta")
+
+
+def test_forgot_password_flow(ui, server):
+    email, old_password = server.users["approver"]
+    ui.open("/login")
+    ui.link("Unohditko salasanan?").click()
+    ui.wait_page("/forgot-password")
+    ui.fill("email", email)
+    ui.button("Lähetä linkki").click()
+    ui.wait_text("Katso sähköpostisi")
+    ui.wait_text(f"Jos osoitteella {email} on tili")
+
+    link = Server.link_in(server.wait_for_mail(email), "/reset-password")
+    ui.d.get(link)
+    ui.wait_page("/reset-password")
+    # Client-side checks first: too short, then different passwords.
+    ui.fill("newPassword", "lyhyt")
+    ui.fill("newPasswordAgain", "lyhyt")
+    ui.button("Tallenna uusi salasana").click()
+    ui.wait_text("vähintään 10 merkkiä")
+    field = ui.css("main input[name='newPassword']")
+    assert field.get_attribute("aria-invalid") == "true"
+    error_id = [i for i in field.get_attribute("aria-describedby").split() if i.endswith("-error")][0]
+    assert "vähintään 10 merkkiä" in ui.css(f"#{error_id}").text
+    ui.fill("newPassword", NEW_PASSWORD)
+    ui.fill("newPasswordAgain", NEW_PASSWORD + "x")
+    ui.button("Tallenna uusi salasana").click()
+    ui.wait_text("Salasanat eivät ole samat")
+    ui.fill("newPasswordAgain", NEW_PASSWORD)
+    ui.button("Tallenna uusi salasana").click()
+    ui.wait_page("/login")
+    ui.wait_text("Salasana on vaihdettu.")
+
+    # The old password no longer works; the new one does.
+    ui.sign_in(email, old_password, expect=None)
+    ui.wait_text("Sähköpostiosoite tai salasana on väärin", selector="main form [role='alert']")
+    assert ui.d.execute_script("return location.pathname") == "/login"
+    ui.fill("password", NEW_PASSWORD)
+    ui.css("main form button[type=submit]").click()
+    ui.wait_page("/")
+
+    # The link works only once.
+    ui.reset()
+    ui.d.get(link)
+    ui.wait_page("/reset-password")
+    ui.fill("newPassword", NEW_PASSWORD + "2")
+    ui.fill("newPasswordAgain", NEW_PASSWORD + "2")
+    ui.button("Tallenna uusi salasana").click()
+    ui.wait_text("Linkki ei toimi")
+
+
+def test_my_account_language_and_sessions(ui, server):
+    email, password = server.users["contentProducer"]
+    ui.sign_in(email, password)
+    ui.open("/account")
+    assert ui.h1() == "Oma tili"
+
+    # The sessions list shows this device, marked.
+    ui.wait(lambda: ui.all("main li[data-session-id]"))
+    current = ui.all("main li[data-current='true']")
+    assert len(current) == 1
+    assert "Tämä laite" in current[0].text
+
+    # Wrong current password: the error is shown next to that field.
+    ui.fill("currentPassword", "ei tämä ole oikea")
+    ui.fill("newPassword", NEW_PASSWORD)
+    ui.fill("newPasswordAgain", NEW_PASSWORD)
+    ui.button("Vaihda salasana").click()
+    ui.wait(lambda: ui.css("main input[name='currentPassword']").get_attribute("aria-invalid") == "true")
+    ui.wait_text("Nykyinen salasana on väärin.")
+
+    # Change the language to Swedish: the whole UI switches.
+    from selenium.webdriver.support.ui import Select
+    Select(ui.css("main select[name='language']")).select_by_value("sv")
+    ui.button("Tallenna tiedot").click()
+    ui.wait(lambda: ui.d.execute_script("return document.documentElement.lang") == "sv")
+    ui.wait(lambda: ui.h1() == "Mitt konto")
+    ui.wait_text("Uppgifterna har sparats.")
+    assert ui.css("#sign-out").text == "Logga ut"
+    assert ui.d.title.startswith("Mitt konto")
+    ui.wait(lambda: "Den här enheten" in ui.css("main li[data-current='true']").text)
+
+    # The choice is kept: after a reload and on the next sign-in.
+    ui.d.refresh()
+    ui.wait_page("/account")
+    assert ui.h1() == "Mitt konto"
+    ui.reset(language="en")
+    ui.sign_in(email, password)
+    assert ui.d.execute_script("return document.documentElement.lang") == "sv"
+
+    # Sign out everywhere ends this session too.
+    ui.open("/account")
+    ui.button("Logga ut på alla enheter").click()
+    ui.wait_page("/login")
+    ui.wait_text("Du har loggat ut på alla enheter.")
+    ui.d.get(server.base_url + "/account")
+    ui.wait_page("/login")
+
+
+def test_sign_in_errors_and_return_to_the_page_asked_for(ui, server):
+    email, password = server.users["serviceProvider"]
+    ui.open("/account", expect="/login")
+    ui.wait_text("Kirjaudu ensin sisään.")
+    ui.css("main form button[type=submit]").click()
+    ui.wait_text("Kirjoita sähköpostiosoite.")
+    assert ui.css("main input[name='email']").get_attribute("aria-invalid") == "true"
+    assert ui.d.switch_to.active_element.get_attribute("name") == "email"
+    ui.fill("email", email)
+    ui.fill("password", password)
+    ui.css("main form button[type=submit]").click()
+    ui.wait_page("/account")
+    assert ui.console_errors() == []
