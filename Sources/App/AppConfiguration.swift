@@ -37,6 +37,8 @@ public struct AppConfiguration: Sendable {
     public var ids = IDGenerator()
     /// Argon2id memory in KiB; tests lower it to keep suites fast.
     public var passwordMemoryKiB: UInt32 = 19 * 1024
+    /// Tests that drive the mail outbox by hand turn the background runners off.
+    public var runsBackgroundServices = true
 
     public var databasePath: URL { dataDir.appending(path: "ohjaustila.sqlite") }
     public var mailDir: URL { dataDir.appending(path: "mail") }

@@ -67,6 +67,7 @@ public struct AppComponents: Sendable {
 
     /// Background services that run beside the HTTP server.
     func services() throws -> [any Service] {
+        guard config.runsBackgroundServices else { return [] }
         let transport: any MailTransport =
             switch config.mailTransport {
             case .file: FileMailTransport(directory: config.mailDir)

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The outermost middleware: every error leaves as problem+json with a stable code, never an empty 500.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -10,6 +11,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             throw Self.map(error)
+        } catch is NIOTooManyBytesError {
+            throw AppError(.contentTooLarge, "request.tooLarge")
         } catch is DecodingError {
             throw AppError.invalidJSON
         } catch {

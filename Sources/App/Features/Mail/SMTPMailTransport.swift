@@ -85,7 +85,7 @@ struct SMTPMailTransport: MailTransport {
     /// Lines starting with "." get another "." (RFC 5321 §4.5.2).
     static func dotStuffed(_ data: String) -> String {
         var text = data
-        if text.hasSuffix("\r\n") { text.removeLast(2) }
+        if text.hasSuffix("\r\n") { text.removeLast() }  // "\r\n" is one Character
         return text.components(separatedBy: "\r\n").map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n")
     }
 }
