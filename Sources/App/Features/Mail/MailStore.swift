@@ -6,7 +6,8 @@ import GRDB
 struct MailStore: Sendable {
     let db: AppDatabase
 
-    static let maxAttempts = 12
+    /// With the back-off below (5 s doubling to at most an hour) this keeps trying for about a day.
+    static let maxAttempts = 30
 
     /// Queues a mail inside the caller's transaction, with the change that caused it.
     static func enqueue(_ mail: OutgoingMail, _ db: Database) throws {
@@ -48,7 +49,7 @@ struct MailStore: Sendable {
 
     /// Schedules another attempt with exponential back-off, or gives up.
     func retryLater(id: String, attempts: Int, permanent: Bool, reason: String, now: Date) async throws {
-        let delay = min(pow(2, Double(attempts)) * 15, 3600)
+        let delay = min(pow(2, Double(attempts - 1)) * 5, 3600)
         let giveUp = permanent || attempts >= Self.maxAttempts
         try await db.writer.write { db in
             if giveUp {

@@ -6,7 +6,7 @@ import NIOSSL
 
 /// SMTP submission (RFC 5321 / 6409): STARTTLS or implicit TLS through swift-nio-ssl, AUTH PLAIN.
 /// One connection per message; a 4xx answer or a network failure is retried by the runner,
-/// a 5xx answer is permanent.
+/// a 5xx answer to the recipient or the message is permanent.
 struct SMTPMailTransport: MailTransport {
     let host: String
     let port: Int
@@ -75,10 +75,21 @@ struct SMTPMailTransport: MailTransport {
                 _ = try await session.command("AUTH PLAIN \(token)", expect: 235)
             }
             _ = try await session.command("MAIL FROM:<\(message.envelopeFrom)>", expect: 250)
-            _ = try await session.command("RCPT TO:<\(message.recipient)>", expect: 250, 251)
+            // Only a refusal of this recipient or of this message is final; a refused sign-in or sender
+            // is a configuration problem that an administrator can fix, so those are retried.
+            try await Self.final { _ = try await session.command("RCPT TO:<\(message.recipient)>", expect: 250, 251) }
             _ = try await session.command("DATA", expect: 354)
-            _ = try await session.command(Self.dotStuffed(message.data) + "\r\n.", expect: 250)
+            try await Self.final { _ = try await session.command(Self.dotStuffed(message.data) + "\r\n.", expect: 250) }
             _ = try? await session.command("QUIT", expect: 221)
+        }
+    }
+
+    /// Runs one step whose 5xx answer means the message can never be delivered.
+    static func final(_ step: () async throws -> Void) async throws {
+        do {
+            try await step()
+        } catch let error as MailSendError where error.reason.hasPrefix("smtp.5") {
+            throw MailSendError(permanent: true, reason: error.reason)
         }
     }
 
@@ -106,7 +117,7 @@ private struct SMTPSession {
             texts.append(String(line.dropFirst(4)))
             if line.count > 3 && line[line.index(line.startIndex, offsetBy: 3)] == "-" { continue }
             if codes.contains(code) { return texts }
-            throw MailSendError(permanent: code >= 500, reason: "smtp.\(code)")
+            throw MailSendError(permanent: false, reason: "smtp.\(code)")
         }
     }
 
