@@ -6,6 +6,7 @@ import pathlib
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -29,10 +30,11 @@ def free_port() -> int:
 class Server:
     """A running `ohjaustila serve --demo` with its own data directory."""
 
-    def __init__(self, extra_args=(), env=None):
+    def __init__(self, extra_args=(), env=None, data_dir=None, scheme="http"):
         self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.data_dir = pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-e2e-"))
+        host = "localhost" if scheme == "https" else "127.0.0.1"
+        self.base_url = f"{scheme}://{host}:{self.port}"
+        self.data_dir = pathlib.Path(data_dir) if data_dir else pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-e2e-"))
         self.users = {}
         self.log_path = self.data_dir / "server.log"
         args = [
@@ -47,7 +49,7 @@ class Server:
         ]
         full_env = dict(os.environ)
         full_env.update(env or {})
-        self.log = open(self.log_path, "w")
+        self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True, env=full_env)
         self._wait_ready()
 
@@ -63,11 +65,12 @@ class Server:
             m = DEMO_LINE.match(line)
             if m:
                 self.users[m.group(1)] = (m.group(2), m.group(3))
-            if "listening" in line.lower() or len(self.users) == 7:
+            if "is starting on" in line:
                 break
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(self.base_url + "/healthz", timeout=1) as r:
+                insecure = ssl._create_unverified_context()  # readiness only; tests verify TLS themselves
+                with urllib.request.urlopen(self.base_url + "/healthz", timeout=1, context=insecure) as r:
                     if r.status == 200:
                         return
             except OSError:
@@ -180,8 +183,11 @@ class UI:
 
     # -- waiting --
     def wait(self, condition, timeout=10, message=""):
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.d, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
+        return WebDriverWait(self.d, timeout, poll_frequency=0.05,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                             ).until(lambda d: condition(), message)
 
     def wait_page(self, path, timeout=10):
         """Until the router has rendered `path` (pathname)."""
