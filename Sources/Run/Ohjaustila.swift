@@ -44,7 +44,8 @@ func resolve(_ flags: [Setting: String], demo: Bool = false) throws -> AppConfig
         }
         return config
     } catch {
-        throw ValidationError(error.description)
+        FileHandle.standardError.write(Data("ohjaustila: \(error.description)\n".utf8))
+        throw ExitCode(78)  // EX_CONFIG
     }
 }
 

@@ -47,10 +47,10 @@ struct MailTests {
             let r = runner(env, transport)
             #expect(try await r.sendOne())
             #expect(try await !r.sendOne())  // not due yet
-            env.time.advance(by: 31)
+            env.time.advance(by: 6)
             #expect(try await r.sendOne())
             #expect(try await !r.sendOne())
-            env.time.advance(by: 61)
+            env.time.advance(by: 11)
             #expect(try await r.sendOne())
             let delivered = transport.delivered.withLock { $0 }
             #expect(delivered.count == 1)
