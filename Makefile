@@ -37,7 +37,7 @@ test-deps: deps
 	  $(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt
 
 ## Every test: the Swift suites, then the browser, SMTP and API-schema suites against the real binary.
-test: test-deps
+test: test-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(PYTHON) -m pytest Tests/e2e -q

@@ -61,14 +61,28 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 
 /// Names of the settings, as flags (`--data-dir`) and environment variables (`OHJAUSTILA_DATA_DIR`).
 public enum Setting: String, CaseIterable, Sendable {
-    case dataDir = "data-dir", host, port, baseURL = "base-url", logLevel = "log-level"
-    case sessionIdleTimeout = "session-idle-timeout", sessionLifetime = "session-lifetime"
-    case mailTransport = "mail-transport", mailFrom = "mail-from"
-    case smtpHost = "smtp-host", smtpPort = "smtp-port", smtpSecurity = "smtp-security"
-    case smtpUsername = "smtp-username", smtpPassword = "smtp-password", smtpCAFile = "smtp-ca-file"
-    case closedSpaceRetention = "closed-space-retention", sentMailRetention = "sent-mail-retention"
-    case masterKeyFile = "master-key-file", migrationsDir = "migrations-dir", publicDir = "public-dir"
-    case demoData = "demo-data", tlsCertificate = "tls-certificate", tlsKey = "tls-key"
+    case dataDir = "data-dir"
+    case host, port
+    case baseURL = "base-url"
+    case logLevel = "log-level"
+    case sessionIdleTimeout = "session-idle-timeout"
+    case sessionLifetime = "session-lifetime"
+    case mailTransport = "mail-transport"
+    case mailFrom = "mail-from"
+    case smtpHost = "smtp-host"
+    case smtpPort = "smtp-port"
+    case smtpSecurity = "smtp-security"
+    case smtpUsername = "smtp-username"
+    case smtpPassword = "smtp-password"
+    case smtpCAFile = "smtp-ca-file"
+    case closedSpaceRetention = "closed-space-retention"
+    case sentMailRetention = "sent-mail-retention"
+    case masterKeyFile = "master-key-file"
+    case migrationsDir = "migrations-dir"
+    case publicDir = "public-dir"
+    case demoData = "demo-data"
+    case tlsCertificate = "tls-certificate"
+    case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
 
     public var environmentName: String { "OHJAUSTILA_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
@@ -89,13 +103,16 @@ extension AppConfiguration {
         let mailTransport: MailTransport = try r.choice(.mailTransport, default: .file)
         let smtpHost = r.string(.smtpHost) ?? ""
         if mailTransport == .smtp && smtpHost.isEmpty {
-            throw ConfigurationError(setting: Setting.smtpHost.environmentName, value: "", expected: "a host name when the mail transport is smtp")
+            throw ConfigurationError(
+                setting: Setting.smtpHost.environmentName, value: "", expected: "a host name when the mail transport is smtp")
         }
         let smtpSecurity: SMTPSecurity = try r.choice(.smtpSecurity, default: .starttls)
-        let certificate = try r.file(.tlsCertificate), key = try r.file(.tlsKey)
+        let certificate = try r.file(.tlsCertificate)
+        let key = try r.file(.tlsKey)
         if (certificate == nil) != (key == nil) {
             let missing: Setting = certificate == nil ? .tlsCertificate : .tlsKey
-            throw ConfigurationError(setting: "--\(missing.rawValue)", value: "", expected: "both --tls-certificate and --tls-key, or neither")
+            throw ConfigurationError(
+                setting: "--\(missing.rawValue)", value: "", expected: "both --tls-certificate and --tls-key, or neither")
         }
         let cwd = URL(filePath: FileManager.default.currentDirectoryPath, directoryHint: .isDirectory)
         return AppConfiguration(
@@ -172,7 +189,8 @@ private struct Resolver {
         guard let u = URL(string: v), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil,
             u.path.isEmpty || u.path == "/", u.query == nil
         else {
-            throw ConfigurationError(setting: name, value: v, expected: "an http or https URL with no path, such as https://ohjaustila.example.fi")
+            throw ConfigurationError(
+                setting: name, value: v, expected: "an http or https URL with no path, such as https://ohjaustila.example.fi")
         }
         return URL(string: v.hasSuffix("/") ? String(v.dropLast()) : v)
     }

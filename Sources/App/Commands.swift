@@ -14,7 +14,9 @@ public enum Commands {
             if let users = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
                 output("Demo sign-ins (printed only on this first start; keep them):")
                 for u in users {
-                    output("  \(u.key.padding(toLength: 16, withPad: " ", startingAt: 0))  \(u.email.padding(toLength: 34, withPad: " ", startingAt: 0))  \(u.password)")
+                    output(
+                        "  \(u.key.padding(toLength: 16, withPad: " ", startingAt: 0))  \(u.email.padding(toLength: 34, withPad: " ", startingAt: 0))  \(u.password)"
+                    )
                 }
             }
         }
@@ -45,7 +47,9 @@ public enum Commands {
         var problems: [String] = []
         problems += Input.emailErrors(email).map { "--email: \($0.code)" }
         problems += Input.nameErrors(name, field: "name").map { "--name: \($0.code)" }
-        problems += Input.passwordErrors(password, field: "password").map { "password: \($0.code) (at least \(Input.minPassword) characters)" }
+        problems += Input.passwordErrors(password, field: "password").map {
+            "password: \($0.code) (at least \(Input.minPassword) characters)"
+        }
         let parsedRole = role.map { Role(rawValue: $0) }
         if let parsedRole, parsedRole == nil {
             problems.append("--role: one of " + Role.allCases.map(\.rawValue).joined(separator: ", "))

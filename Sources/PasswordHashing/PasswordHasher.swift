@@ -41,7 +41,8 @@ public struct PasswordHasher: Sendable {
     /// True when `encoded` was made with weaker parameters than this hasher's, so it should be rehashed.
     public func needsRehash(_ encoded: String) -> Bool {
         guard let params = encoded.split(separator: "$").dropFirst(2).first else { return true }
-        var m: UInt32 = 0, t: UInt32 = 0
+        var m: UInt32 = 0
+        var t: UInt32 = 0
         for part in params.split(separator: ",") {
             let kv = part.split(separator: "=")
             guard kv.count == 2, let v = UInt32(kv[1]) else { continue }

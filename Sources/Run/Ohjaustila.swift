@@ -67,7 +67,10 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var storage: StorageOptions
     @Option(help: "Address to listen on (OHJAUSTILA_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (OHJAUSTILA_PORT; default 8080).") var port: String?
-    @Option(help: "Public base URL; its origin is the only one accepted for browser writes (OHJAUSTILA_BASE_URL; default http://localhost:<port>).")
+    @Option(
+        help:
+            "Public base URL; its origin is the only one accepted for browser writes (OHJAUSTILA_BASE_URL; default http://localhost:<port>)."
+    )
     var baseURL: String?
     @Option(help: "Sign-out after this long without use, e.g. 30m, 8h (OHJAUSTILA_SESSION_IDLE_TIMEOUT; default 8h).")
     var sessionIdleTimeout: String?
@@ -82,7 +85,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM file of CA certificates to trust for SMTP (OHJAUSTILA_SMTP_CA_FILE; default the system's).") var smtpCaFile: String?
     @Option(help: "Closed spaces are erased after this long (OHJAUSTILA_CLOSED_SPACE_RETENTION; default 365d).")
     var closedSpaceRetention: String?
-    @Option(help: "Sent e-mails are forgotten after this long (OHJAUSTILA_SENT_MAIL_RETENTION; default 30d).") var sentMailRetention: String?
+    @Option(help: "Sent e-mails are forgotten after this long (OHJAUSTILA_SENT_MAIL_RETENTION; default 30d).") var sentMailRetention:
+        String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
     @Option(help: "Catalogue file the demo reads (OHJAUSTILA_DEMO_DATA; default ./DemoData/catalogue.json).") var demoData: String?
     @Option(help: "PEM certificate chain: serve https directly (OHJAUSTILA_TLS_CERTIFICATE).") var tlsCertificate: String?

@@ -10,7 +10,8 @@ struct AuthTests {
     @Test func signInSetsAnHttpOnlyCookieAndMeAnswers() async throws {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi", org: TestEnv.orgA, role: .expert)
-            let response = try await env.request(.post, "/api/v1/auth/login", json: ["email": "Aino@Example.fi ", "password": TestEnv.password])
+            let response = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "Aino@Example.fi ", "password": TestEnv.password])
             #expect(response.status == .ok)
             let cookie = try #require(response.headers[values: .setCookie].first)
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
@@ -46,8 +47,10 @@ struct AuthTests {
     @Test func wrongPasswordAndUnknownEmailAnswerAlike() async throws {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi")
-            let wrong = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
-            let unknown = try await env.request(.post, "/api/v1/auth/login", json: ["email": "nobody@example.fi", "password": "wrong password"])
+            let wrong = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
+            let unknown = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "nobody@example.fi", "password": "wrong password"])
             #expect(wrong.status == .unauthorized && unknown.status == .unauthorized)
             #expect(wrong.code == "auth.invalidCredentials" && unknown.code == "auth.invalidCredentials")
             #expect(wrong.body == unknown.body)
@@ -85,11 +88,13 @@ struct AuthTests {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi")
             for _ in 0..<5 {
-                let r = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
+                let r = try await env.request(
+                    .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
                 #expect(r.status == .unauthorized)
             }
             // Even the right password waits now.
-            let limited = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password])
+            let limited = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password])
             #expect(limited.status == .tooManyRequests && limited.code == "auth.rateLimited")
             let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
             #expect(retryAfter >= 1 && retryAfter <= 900)
@@ -98,14 +103,16 @@ struct AuthTests {
             let again = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "still wrong"])
             #expect(again.status == .unauthorized)
             // The back-off doubles after each further failure.
-            let longer = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password])
+            let longer = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password])
             let secondWait = try #require(longer.headers[.retryAfter].flatMap { Int($0) })
             #expect(longer.status == .tooManyRequests && secondWait > retryAfter)
 
             env.time.advance(by: Double(secondWait))
             _ = try await env.login("aino@example.fi")
             // A success clears the account's count.
-            let fresh = try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
+            let fresh = try await env.request(
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": "wrong password"])
             #expect(fresh.status == .unauthorized)
         }
     }
@@ -126,7 +133,8 @@ struct AuthTests {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi")
             try await env.user("other@example.fi")
-            let phone = try await env.login("aino@example.fi"), desk = try await env.login("aino@example.fi")
+            let phone = try await env.login("aino@example.fi")
+            let desk = try await env.login("aino@example.fi")
             let other = try await env.login("other@example.fi")
             let list = try await env.request(.get, "/api/v1/me/sessions", token: desk)
             let items = try list.items()
@@ -149,7 +157,8 @@ struct AuthTests {
     @Test func signOutEverywhereEndsEverySession() async throws {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi")
-            let a = try await env.login("aino@example.fi"), b = try await env.login("aino@example.fi")
+            let a = try await env.login("aino@example.fi")
+            let b = try await env.login("aino@example.fi")
             #expect(try await env.request(.post, "/api/v1/auth/logout-everywhere", token: a).status == .noContent)
             #expect(try await env.request(.get, "/api/v1/me", token: a).status == .unauthorized)
             #expect(try await env.request(.get, "/api/v1/me", token: b).status == .unauthorized)
@@ -157,10 +166,11 @@ struct AuthTests {
     }
 
     @Test func sessionsExpireWhenIdleAndAtTheirLifetime() async throws {
-        try await TestEnv.run(adjust: {
+        let shortSessions: @Sendable (inout AppConfiguration) -> Void = {
             $0.sessionIdleTimeout = 3600
             $0.sessionLifetime = 3 * 3600
-        }) { env in
+        }
+        try await TestEnv.run(adjust: shortSessions) { env in
             try await env.user("aino@example.fi")
             let idle = try await env.login("aino@example.fi")
             env.time.advance(by: 3599)
@@ -199,15 +209,18 @@ struct AuthTests {
     @Test func passwordChangeNeedsTheCurrentOneAndEndsOtherSessions() async throws {
         try await TestEnv.run { env in
             try await env.user("aino@example.fi")
-            let here = try await env.login("aino@example.fi"), there = try await env.login("aino@example.fi")
+            let here = try await env.login("aino@example.fi")
+            let there = try await env.login("aino@example.fi")
             let wrong = try await env.request(
-                .post, "/api/v1/me/password", token: here, json: ["currentPassword": "nope nope nope", "newPassword": "a new long password"])
+                .post, "/api/v1/me/password", token: here,
+                json: ["currentPassword": "nope nope nope", "newPassword": "a new long password"])
             #expect(wrong.status == .forbidden && wrong.code == "auth.wrongPassword")
             let short = try await env.request(
                 .post, "/api/v1/me/password", token: here, json: ["currentPassword": TestEnv.password, "newPassword": "short"])
             #expect(short.status == .unprocessableContent)
             let ok = try await env.request(
-                .post, "/api/v1/me/password", token: here, json: ["currentPassword": TestEnv.password, "newPassword": "a new long password"])
+                .post, "/api/v1/me/password", token: here,
+                json: ["currentPassword": TestEnv.password, "newPassword": "a new long password"])
             #expect(ok.status == .noContent)
             #expect(try await env.request(.get, "/api/v1/me", token: here).status == .ok)
             #expect(try await env.request(.get, "/api/v1/me", token: there).status == .unauthorized)

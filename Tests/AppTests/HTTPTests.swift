@@ -22,10 +22,12 @@ struct HTTPTests {
     }
 
     @Test func httpsBaseURLAddsHSTSAndTheHostCookie() async throws {
-        try await TestEnv.run(adjust: { $0.baseURL = URL(string: "https://ohjaustila.example.fi")! }) { env in
+        let https: @Sendable (inout AppConfiguration) -> Void = { $0.baseURL = URL(string: "https://ohjaustila.example.fi")! }
+        try await TestEnv.run(adjust: https) { env in
             try await env.user("aino@example.fi")
             let r = try await env.request(
-                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password], origin: "https://ohjaustila.example.fi")
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password],
+                origin: "https://ohjaustila.example.fi")
             #expect(r.status == .ok)
             #expect(r.headers[.strictTransportSecurity]?.contains("max-age=") == true)
             let cookie = try #require(r.headers[values: .setCookie].first)
@@ -69,7 +71,8 @@ struct HTTPTests {
             let noOrigin = try await env.request(.patch, "/api/v1/me", token: token, json: body, origin: nil)
             #expect(noOrigin.status == .forbidden, "a cookie without Origin is a browser's, and must prove its origin")
             let loginFromElsewhere = try await env.request(
-                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password], origin: "https://evil.example")
+                .post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password],
+                origin: "https://evil.example")
             #expect(loginFromElsewhere.status == .forbidden)
             // Same origin, and API clients with a bearer token, are fine.
             #expect(try await env.request(.patch, "/api/v1/me", token: token, json: body).status == .ok)

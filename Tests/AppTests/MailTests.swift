@@ -41,7 +41,7 @@ struct MailTests {
     }
 
     @Test func aFailedSendIsRetriedWithBackOffAndTheSameMessageId() async throws {
-        try await TestEnv.run(adjust: { $0.mailTransport = .smtp; $0.smtpHost = "127.0.0.1"; $0.smtpPort = 1 }) { env in
+        try await TestEnv.run { env in
             try await queueResetMail(env)
             let transport = RecordingTransport(failFirst: 2)
             let r = runner(env, transport)
@@ -67,7 +67,7 @@ struct MailTests {
     }
 
     @Test func aMailInFlightAtACrashIsSentAgainAfterItsLeaseAndNothingElseRepeats() async throws {
-        try await TestEnv.run(adjust: { $0.mailTransport = .smtp; $0.smtpHost = "127.0.0.1"; $0.smtpPort = 1 }) { env in
+        try await TestEnv.run { env in
             try await queueResetMail(env)
             try await env.user("other@example.fi")
             _ = try await env.request(.post, "/api/v1/auth/password-reset", json: ["email": "other@example.fi"])
@@ -87,7 +87,7 @@ struct MailTests {
     }
 
     @Test func aPermanentRefusalIsNotRetried() async throws {
-        try await TestEnv.run(adjust: { $0.mailTransport = .smtp; $0.smtpHost = "127.0.0.1"; $0.smtpPort = 1 }) { env in
+        try await TestEnv.run { env in
             try await queueResetMail(env)
             let transport = RecordingTransport(failFirst: 1, permanent: true)
             let r = runner(env, transport)
@@ -127,7 +127,8 @@ struct MailTests {
 
     @Test func theFileTransportWritesOneFilePerMailEvenWhenRepeated() async throws {
         try await withTemporaryDirectory { dir in
-            let mail = OutgoingMail(id: "m1", recipient: "a@example.fi", subject: "Hei", body: ".line starting with a dot\nÄäkkösiä", createdAt: Date())
+            let mail = OutgoingMail(
+                id: "m1", recipient: "a@example.fi", subject: "Hei", body: ".line starting with a dot\nÄäkkösiä", createdAt: Date())
             let rendered = MailRenderer.render(mail, from: "Ohjaustila <no-reply@x.fi>", messageId: "<m1@x.fi>", language: "fi")
             let transport = FileMailTransport(directory: dir)
             try await transport.send(rendered)

@@ -26,8 +26,10 @@ struct OrganizationsTests {
             try await env.user("admin@b.fi", org: TestEnv.orgB, role: .orgAdmin)
             try await env.user("producer@a.fi", org: TestEnv.orgA, role: .contentProducer)
             try await env.user("client@example.fi")
-            let expert = try await env.login("member@a.fi"), otherAdmin = try await env.login("admin@b.fi")
-            let producer = try await env.login("producer@a.fi"), client = try await env.login("client@example.fi")
+            let expert = try await env.login("member@a.fi")
+            let otherAdmin = try await env.login("admin@b.fi")
+            let producer = try await env.login("producer@a.fi")
+            let client = try await env.login("client@example.fi")
             for (method, path, body) in Self.adminRoutes(org: TestEnv.orgA, member: member) {
                 for (who, token) in [("expert", expert), ("admin of B", otherAdmin), ("producer", producer), ("client", client)] {
                     let r = try await env.request(method, path, token: token, json: body)
@@ -48,14 +50,16 @@ struct OrganizationsTests {
             let member = try await env.user("member@a.fi", org: TestEnv.orgA, role: .expert)
             try await env.user("admin@a.fi", org: TestEnv.orgA, role: .orgAdmin)
             try await env.user("root@example.fi", platformAdmin: true)
-            let admin = try await env.login("admin@a.fi"), root = try await env.login("root@example.fi")
+            let admin = try await env.login("admin@a.fi")
+            let root = try await env.login("root@example.fi")
 
             let list = try await env.request(.get, "/api/v1/organizations/\(TestEnv.orgA)/members", token: admin)
             #expect(list.status == .ok)
             #expect(Set(try list.items().compactMap { $0["email"] as? String }) == ["member@a.fi", "admin@a.fi"])
 
             let set = try await env.request(
-                .put, "/api/v1/organizations/\(TestEnv.orgA)/members/\(member)/roles", token: admin, json: ["roles": ["approver", "expert"]])
+                .put, "/api/v1/organizations/\(TestEnv.orgA)/members/\(member)/roles", token: admin,
+                json: ["roles": ["approver", "expert"]])
             #expect(set.status == .ok)
             #expect(try set.json()["roles"] as? [String] == ["expert", "approver"])
 
@@ -102,7 +106,8 @@ struct OrganizationsTests {
         try await TestEnv.run { env in
             try await env.user("admin@a.fi", org: TestEnv.orgA, role: .orgAdmin)
             try await env.user("root@example.fi", platformAdmin: true)
-            let admin = try await env.login("admin@a.fi"), root = try await env.login("root@example.fi")
+            let admin = try await env.login("admin@a.fi")
+            let root = try await env.login("root@example.fi")
             let list = try await env.request(.get, "/api/v1/organizations?limit=1")
             #expect(list.status == .ok)
             #expect(try list.items().count == 1)
@@ -112,8 +117,10 @@ struct OrganizationsTests {
             #expect(try await env.request(.get, "/api/v1/organizations?limit=0").status == .unprocessableContent)
             #expect(try await env.request(.get, "/api/v1/organizations?cursor=%25%25").status == .unprocessableContent)
 
-            let body: [String: Any] = ["id": "new-org", "name": ["fi": "Uusi", "sv": "Ny"], "sector": "third", "kind": "yhdistys",
-                "municipalityCodes": ["091", "049"]]
+            let body: [String: Any] = [
+                "id": "new-org", "name": ["fi": "Uusi", "sv": "Ny"], "sector": "third", "kind": "yhdistys",
+                "municipalityCodes": ["091", "049"],
+            ]
             #expect(try await env.request(.post, "/api/v1/organizations", token: admin, json: body).status == .forbidden)
             let created = try await env.request(.post, "/api/v1/organizations", token: root, json: body)
             #expect(created.status == .created)
@@ -124,7 +131,8 @@ struct OrganizationsTests {
             bad["id"] = "other"
             #expect(try await env.request(.post, "/api/v1/organizations", token: root, json: bad).status == .unprocessableContent)
 
-            #expect(try await env.request(.patch, "/api/v1/organizations/new-org", token: admin, json: ["kind": "saatio"]).status == .forbidden)
+            #expect(
+                try await env.request(.patch, "/api/v1/organizations/new-org", token: admin, json: ["kind": "saatio"]).status == .forbidden)
             let patched = try await env.request(.patch, "/api/v1/organizations/new-org", token: root, json: ["kind": "saatio"])
             #expect(patched.status == .ok)
             #expect(try patched.json()["kind"] as? String == "saatio")
@@ -149,7 +157,8 @@ struct OrganizationsTests {
         try await TestEnv.run { env in
             try await env.user("admin@a.fi", org: TestEnv.orgA, role: .orgAdmin)
             let admin = try await env.login("admin@a.fi")
-            let (status, link) = try await invite(env, admin, email: "Uusi.Henkilo@example.fi", roles: ["expert", "approver"], language: "sv")
+            let (status, link) = try await invite(
+                env, admin, email: "Uusi.Henkilo@example.fi", roles: ["expert", "approver"], language: "sv")
             #expect(status == .created)
             let mail = try #require(try env.mails().last)
             #expect(MailParsing.header("Subject", in: mail) == "Inbjudan till Ohjaustila: Organisaatio A")
@@ -200,8 +209,9 @@ struct OrganizationsTests {
             #expect(accept.status == .gone && accept.code == "token.expired")
             let list = try await env.request(.get, "/api/v1/organizations/\(TestEnv.orgA)/invitations", token: admin2)
             #expect(try list.items().first?["status"] as? String == "expired")
-            #expect(try await env.request(.post, "/api/v1/auth/login", json: ["email": "late@example.fi", "password": "late password 1"]).status
-                == .unauthorized)
+            #expect(
+                try await env.request(.post, "/api/v1/auth/login", json: ["email": "late@example.fi", "password": "late password 1"]).status
+                    == .unauthorized)
         }
     }
 
@@ -211,9 +221,14 @@ struct OrganizationsTests {
             let admin = try await env.login("admin@a.fi")
             let (_, link) = try await invite(env, admin, email: "maybe@example.fi")
             let token = try #require(link?.components(separatedBy: "#token=").last)
-            let id = try #require(try await env.request(.get, "/api/v1/organizations/\(TestEnv.orgA)/invitations", token: admin).items().first?["id"] as? String)
-            #expect(try await env.request(.delete, "/api/v1/organizations/\(TestEnv.orgA)/invitations/\(id)", token: admin).status == .noContent)
-            #expect(try await env.request(.delete, "/api/v1/organizations/\(TestEnv.orgA)/invitations/\(id)", token: admin).status == .notFound)
+            let id = try #require(
+                try await env.request(.get, "/api/v1/organizations/\(TestEnv.orgA)/invitations", token: admin).items().first?["id"]
+                    as? String)
+            #expect(
+                try await env.request(.delete, "/api/v1/organizations/\(TestEnv.orgA)/invitations/\(id)", token: admin).status == .noContent
+            )
+            #expect(
+                try await env.request(.delete, "/api/v1/organizations/\(TestEnv.orgA)/invitations/\(id)", token: admin).status == .notFound)
             let accept = try await env.request(
                 .post, "/api/v1/invitations/accept", json: ["token": token, "displayName": "Maybe", "password": "maybe password"])
             #expect(accept.code == "token.invalid")
@@ -228,7 +243,9 @@ struct OrganizationsTests {
             let admin = try await env.login("admin@a.fi")
             let (_, link) = try await invite(env, admin, email: "KNOWN@example.fi", roles: ["contentProducer"])
             let token = try #require(link?.components(separatedBy: "#token=").last)
-            #expect(try await env.request(.post, "/api/v1/invitations/inspect", json: ["token": token]).json()["accountExists"] as? Bool == true)
+            #expect(
+                try await env.request(.post, "/api/v1/invitations/inspect", json: ["token": token]).json()["accountExists"] as? Bool == true
+            )
             let wrong = try await env.request(.post, "/api/v1/invitations/accept", json: ["token": token, "password": "not the password"])
             #expect(wrong.status == .unauthorized)
             let ok = try await env.request(.post, "/api/v1/invitations/accept", json: ["token": token, "password": TestEnv.password])
@@ -243,7 +260,8 @@ struct OrganizationsTests {
             try await env.user("admin@a.fi", org: TestEnv.orgA, role: .orgAdmin)
             let admin = try await env.login("admin@a.fi")
             let bad = try await env.request(
-                .post, "/api/v1/organizations/\(TestEnv.orgA)/invitations", token: admin, json: ["email": "not-an-address", "roles": [String]()])
+                .post, "/api/v1/organizations/\(TestEnv.orgA)/invitations", token: admin,
+                json: ["email": "not-an-address", "roles": [String]()])
             #expect(bad.status == .unprocessableContent)
             let fields = Set(((try bad.json()["errors"] as? [[String: String]]) ?? []).compactMap { $0["field"] })
             #expect(fields == ["email", "roles"])

@@ -28,8 +28,9 @@ struct PasswordResetTests {
             #expect(confirm.status == .noContent)
             #expect(try await env.request(.get, "/api/v1/me", token: session).status == .unauthorized)
             _ = try await env.login("aino@example.fi", password: "brand new password")
-            #expect(try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password]).status
-                == .unauthorized)
+            #expect(
+                try await env.request(.post, "/api/v1/auth/login", json: ["email": "aino@example.fi", "password": TestEnv.password]).status
+                    == .unauthorized)
 
             let reuse = try await env.request(
                 .post, "/api/v1/auth/password-reset/confirm", json: ["token": token, "newPassword": "yet another password"])

@@ -109,7 +109,8 @@ public struct Migrations: Sendable {
             let recorded = try Row.fetchAll(db, sql: "SELECT identifier, sha256 FROM schema_checksum")
             let byName = Dictionary(uniqueKeysWithValues: files.map { ($0.identifier, $0.checksum) })
             for row in recorded {
-                let id: String = row["identifier"], sum: String = row["sha256"]
+                let id: String = row["identifier"]
+                let sum: String = row["sha256"]
                 guard let current = byName[id] else { throw MigrationError.missing(id) }
                 if current != sum { throw MigrationError.changed(id) }
             }
@@ -136,7 +137,8 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .directoryUnreadable(let path): "no migrations found in \(path) (set --migrations-dir)"
         case .missing(let id): "migration \(id) was applied to this database but its file is missing; restore Migrations/\(id).sql"
-        case .changed(let id): "migration \(id) was changed after it was applied to this database; restore the original Migrations/\(id).sql and put changes in a new numbered file"
+        case .changed(let id):
+            "migration \(id) was changed after it was applied to this database; restore the original Migrations/\(id).sql and put changes in a new numbered file"
         }
     }
 }

@@ -19,7 +19,11 @@ struct PageRequest: Sendable, Equatable {
         limit = Self.defaultLimit
         offset = 0
         if let raw = query["limit"] {
-            if let n = Int(String(raw)), (1...100).contains(n) { limit = n } else { errors.append(FieldError("limit", "field.invalidValue")) }
+            if let n = Int(String(raw)), (1...100).contains(n) {
+                limit = n
+            } else {
+                errors.append(FieldError("limit", "field.invalidValue"))
+            }
         }
         if let raw = query["cursor"], !raw.isEmpty {
             if let n = Self.decode(String(raw)) { offset = n } else { errors.append(FieldError("cursor", "field.invalidValue")) }

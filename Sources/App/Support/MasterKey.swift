@@ -18,7 +18,9 @@ enum MasterKey {
         }
         try fm.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let key = Secrets.randomBytes(32)
-        guard fm.createFile(atPath: file.path, contents: Data((Data(key).base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            fm.createFile(
+                atPath: file.path, contents: Data((Data(key).base64EncodedString() + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else { throw Failure(description: "cannot write the master key file \(file.path)") }
         return key
     }

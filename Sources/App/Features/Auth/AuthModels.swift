@@ -26,7 +26,7 @@ public struct LocalText: Codable, Sendable, Equatable {
     }
 
     /// The text in `language`, falling back to Finnish.
-    func in_(_ language: Language) -> String {
+    func localized(_ language: Language) -> String {
         switch language {
         case .fi: fi
         case .sv: sv ?? fi

@@ -31,7 +31,8 @@ struct AuthService: Sendable {
             (input.email.isEmpty ? [FieldError("email", "field.required")] : [])
                 + (input.password.isEmpty ? [FieldError("password", "field.required")] : []))
         let email = Input.normalizeEmail(input.email)
-        let accountKey = "login:" + Secrets.hash(email), addressKey = "login-address:" + address
+        let accountKey = "login:" + Secrets.hash(email)
+        let addressKey = "login-address:" + address
         let now = clock.now
         let waits = [
             throttle.retryAfter(accountKey, limits: Self.accountLimits, now: now),
@@ -40,7 +41,8 @@ struct AuthService: Sendable {
         if let wait = waits.max() { throw AppError(.tooManyRequests, "auth.rateLimited", retryAfter: wait) }
 
         let user = try await store.user(emailNormalized: email)
-        let ok = input.password.utf8.count <= Input.maxPassword * 4
+        let ok =
+            input.password.utf8.count <= Input.maxPassword * 4
             ? try await passwords.verify(input.password, encoded: user?.passwordHash) : false
         guard ok, let user else {
             throttle.recordFailure(accountKey, limits: Self.accountLimits, now: now)
@@ -59,7 +61,8 @@ struct AuthService: Sendable {
 
     /// A new session row and its secret token; only the token's hash is stored.
     func newSession(userId: String, userAgent: String?) -> (SessionRecord, String) {
-        let token = Secrets.newToken(), now = clock.now.millis
+        let token = Secrets.newToken()
+        let now = clock.now.millis
         let record = SessionRecord(
             id: ids.next(), tokenHash: Secrets.hash(token), userId: userId, createdAt: now, lastUsedAt: now,
             expiresAt: (clock.now + lifetime).millis, userAgent: userAgent.map { String($0.prefix(200)) })
@@ -102,7 +105,8 @@ struct AuthService: Sendable {
     }
 
     static func dto(_ user: UserRecord, _ rows: [MembershipRow]) -> UserDTO {
-        var order: [String] = [], byOrg: [String: (LocalText, [Role])] = [:]
+        var order: [String] = []
+        var byOrg: [String: (LocalText, [Role])] = [:]
         for row in rows {
             guard let role = Role(rawValue: row.role) else { continue }
             if byOrg[row.organizationId] == nil {
@@ -159,7 +163,8 @@ struct AuthService: Sendable {
     /// Always succeeds from the outside; a mail goes out only when the account exists.
     func requestReset(_ input: PasswordResetRequestInput, address: String) async throws {
         try Input.check(Input.emailErrors(input.email))
-        let email = Input.normalizeEmail(input.email), now = clock.now
+        let email = Input.normalizeEmail(input.email)
+        let now = clock.now
         let keys = ["reset:" + Secrets.hash(email), "reset-address:" + address]
         let limits = [Self.resetLimits, LoginThrottle.Limits(free: 20, window: 3600)]
         for (key, limit) in zip(keys, limits) {

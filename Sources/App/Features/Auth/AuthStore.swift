@@ -48,10 +48,12 @@ struct AuthStore: Sendable {
     func update(userId: String, displayName: String?, language: Language?, now: Date) async throws {
         try await db.writer.write { db in
             if let displayName {
-                try db.execute(literal: "UPDATE app_user SET display_name = \(displayName), updated_at = \(now.millis) WHERE id = \(userId)")
+                try db.execute(
+                    literal: "UPDATE app_user SET display_name = \(displayName), updated_at = \(now.millis) WHERE id = \(userId)")
             }
             if let language {
-                try db.execute(literal: "UPDATE app_user SET language = \(language.rawValue), updated_at = \(now.millis) WHERE id = \(userId)")
+                try db.execute(
+                    literal: "UPDATE app_user SET language = \(language.rawValue), updated_at = \(now.millis) WHERE id = \(userId)")
             }
         }
     }
@@ -142,7 +144,10 @@ struct AuthStore: Sendable {
         }
     }
 
-    enum ResetOutcome { case done(userId: String), invalid, expired }
+    enum ResetOutcome {
+        case done(userId: String)
+        case invalid, expired
+    }
 
     /// Uses a reset token: sets the password and ends every session of the user, all in one transaction.
     func useReset(tokenHash: String, passwordHash: String, now: Date) async throws -> ResetOutcome {
@@ -204,4 +209,3 @@ struct MembershipRow: Decodable, FetchableRecord, Sendable {
     let nameSv: String?
     let nameEn: String?
 }
-

@@ -18,12 +18,24 @@ struct DemoSeeder: Sendable {
     }
 
     static let users: [DemoUser] = [
-        .init(key: "platformAdmin", email: "admin@demo.example.fi", name: "Pia Pääkäyttäjä", organizationId: nil, role: nil, platformAdmin: true),
-        .init(key: "orgAdmin", email: "paakayttaja@demo.example.fi", name: "Olli Organisaatio", organizationId: "hki-tyollisyys", role: .orgAdmin, platformAdmin: false),
-        .init(key: "expert", email: "asiantuntija@demo.example.fi", name: "Aino Asiantuntija", organizationId: "hki-tyollisyys", role: .expert, platformAdmin: false),
-        .init(key: "contentProducer", email: "sisallontuottaja@demo.example.fi", name: "Sami Sisältö", organizationId: "hki-tyollisyys", role: .contentProducer, platformAdmin: false),
-        .init(key: "serviceProvider", email: "palveluntuottaja@demo.example.fi", name: "Paula Palvelu", organizationId: "valmennus-kompassi", role: .serviceProvider, platformAdmin: false),
-        .init(key: "approver", email: "hyvaksyja@demo.example.fi", name: "Heikki Hyväksyjä", organizationId: "hki-tyollisyys", role: .approver, platformAdmin: false),
+        .init(
+            key: "platformAdmin", email: "admin@demo.example.fi", name: "Pia Pääkäyttäjä", organizationId: nil, role: nil,
+            platformAdmin: true),
+        .init(
+            key: "orgAdmin", email: "paakayttaja@demo.example.fi", name: "Olli Organisaatio", organizationId: "hki-tyollisyys",
+            role: .orgAdmin, platformAdmin: false),
+        .init(
+            key: "expert", email: "asiantuntija@demo.example.fi", name: "Aino Asiantuntija", organizationId: "hki-tyollisyys",
+            role: .expert, platformAdmin: false),
+        .init(
+            key: "contentProducer", email: "sisallontuottaja@demo.example.fi", name: "Sami Sisältö", organizationId: "hki-tyollisyys",
+            role: .contentProducer, platformAdmin: false),
+        .init(
+            key: "serviceProvider", email: "palveluntuottaja@demo.example.fi", name: "Paula Palvelu", organizationId: "valmennus-kompassi",
+            role: .serviceProvider, platformAdmin: false),
+        .init(
+            key: "approver", email: "hyvaksyja@demo.example.fi", name: "Heikki Hyväksyjä", organizationId: "hki-tyollisyys",
+            role: .approver, platformAdmin: false),
         .init(key: "client", email: "asiakas@demo.example.fi", name: "Kalle Asiakas", organizationId: nil, role: nil, platformAdmin: false),
     ]
 

@@ -54,7 +54,8 @@ struct MailRunner: Service {
             logger.info("mail sent", metadata: ["mail.id": "\(mail.id)", "attempt": "\(attempts)"])
         } catch {
             let failure = error as? MailSendError ?? MailSendError(permanent: false, reason: "\(type(of: error))")
-            try await store.retryLater(id: mail.id, attempts: attempts, permanent: failure.permanent, reason: failure.reason, now: clock.now)
+            try await store.retryLater(
+                id: mail.id, attempts: attempts, permanent: failure.permanent, reason: failure.reason, now: clock.now)
             logger.warning(
                 "mail not sent", metadata: ["mail.id": "\(mail.id)", "attempt": "\(attempts)", "reason": "\(failure.reason)"])
         }

@@ -43,7 +43,8 @@ struct MailStore: Sendable {
     func markSent(id: String, now: Date) async throws {
         try await db.writer.write { db in
             try db.execute(
-                literal: "UPDATE mail_outbox SET status = 'sent', sent_at = \(now.millis), body_text = '', locked_until = NULL WHERE id = \(id)")
+                literal:
+                    "UPDATE mail_outbox SET status = 'sent', sent_at = \(now.millis), body_text = '', locked_until = NULL WHERE id = \(id)")
         }
     }
 
@@ -54,7 +55,9 @@ struct MailStore: Sendable {
         try await db.writer.write { db in
             if giveUp {
                 try db.execute(
-                    literal: "UPDATE mail_outbox SET status = 'failed', body_text = '', locked_until = NULL, last_error = \(reason) WHERE id = \(id)")
+                    literal:
+                        "UPDATE mail_outbox SET status = 'failed', body_text = '', locked_until = NULL, last_error = \(reason) WHERE id = \(id)"
+                )
             } else {
                 try db.execute(
                     literal: """
@@ -75,10 +78,12 @@ struct MailStore: Sendable {
     /// The earliest due time of a pending mail, for the runner's sleep.
     func nextDue() async throws -> Date? {
         try await db.writer.read { db in
-            try Int64.fetchOne(db, sql: """
-                SELECT MIN(CASE WHEN locked_until > due_at THEN locked_until ELSE due_at END)
-                FROM mail_outbox WHERE status = 'pending'
-                """)
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(CASE WHEN locked_until > due_at THEN locked_until ELSE due_at END)
+                    FROM mail_outbox WHERE status = 'pending'
+                    """)
         }.map(Date.init(millis:))
     }
 }

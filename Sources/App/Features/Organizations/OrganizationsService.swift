@@ -116,7 +116,9 @@ struct OrganizationsService: Sendable {
         let caller = try await requireAdmin(caller, of: organizationId)
         try Input.check(Input.emailErrors(input.email) + (input.roles.isEmpty ? [FieldError("roles", "field.required")] : []))
         let org = try await organization(id: organizationId)
-        let language = input.language ?? caller.language, now = clock.now, token = Secrets.newToken()
+        let language = input.language ?? caller.language
+        let now = clock.now
+        let token = Secrets.newToken()
         let roles = Array(Set(input.roles)).sorted()
         let email = input.email.trimmed
         let row = InvitationRecord(
@@ -125,8 +127,9 @@ struct OrganizationsService: Sendable {
             invitedBy: caller.userId, createdAt: now.millis, expiresAt: (now + Self.invitationValidity).millis, acceptedAt: nil,
             acceptedBy: nil, revokedAt: nil)
         let text = MailTexts.invitation(
-            language, organization: org.name.in_(language), roles: roles, link: "\(baseURL)/invitation#token=\(token)")
-        try await store.create(row, mail: OutgoingMail(id: ids.next(), recipient: email, subject: text.subject, body: text.body, createdAt: now))
+            language, organization: org.name.localized(language), roles: roles, link: "\(baseURL)/invitation#token=\(token)")
+        try await store.create(
+            row, mail: OutgoingMail(id: ids.next(), recipient: email, subject: text.subject, body: text.body, createdAt: now))
         mailWakeup.signal()
         return Self.dto(row, now: now)
     }
@@ -162,7 +165,8 @@ struct OrganizationsService: Sendable {
         let row = try await pending(token: input.token)
         let now = clock.now
         let existing = try await auth.store.user(emailNormalized: row.emailNormalized)
-        var newUser: UserRecord?, setHash: String?
+        var newUser: UserRecord?
+        var setHash: String?
         if let existing, existing.passwordHash != nil {
             guard try await auth.passwords.verify(input.password, encoded: existing.passwordHash) else {
                 throw AppError(.unauthorized, "auth.invalidCredentials", errors: [FieldError("password", "auth.invalidCredentials")])
@@ -176,7 +180,8 @@ struct OrganizationsService: Sendable {
             } else {
                 newUser = UserRecord(
                     id: ids.next(), email: row.email, emailNormalized: row.emailNormalized,
-                    displayName: (input.displayName ?? "").trimmed, language: (input.language ?? Language(rawValue: row.language) ?? .fi).rawValue,
+                    displayName: (input.displayName ?? "").trimmed,
+                    language: (input.language ?? Language(rawValue: row.language) ?? .fi).rawValue,
                     passwordHash: hash, isPlatformAdmin: false, createdAt: now.millis, updatedAt: now.millis)
             }
         }

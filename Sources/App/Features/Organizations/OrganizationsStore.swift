@@ -45,7 +45,8 @@ struct OrganizationsStore: Sendable {
         }
         try db.execute(literal: "DELETE FROM organization_municipality WHERE organization_id = \(row.id)")
         for code in Set(codes).sorted() {
-            try db.execute(literal: "INSERT INTO organization_municipality (organization_id, municipality_code) VALUES (\(row.id), \(code))")
+            try db.execute(
+                literal: "INSERT INTO organization_municipality (organization_id, municipality_code) VALUES (\(row.id), \(code))")
         }
     }
 
@@ -53,7 +54,9 @@ struct OrganizationsStore: Sendable {
         try await db.writer.write { db in try Self.save(row, codes: codes, upsert: false, db) }
     }
 
-    func update(id: String, _ change: @escaping @Sendable (inout OrganizationRecord, inout [String]) -> Void) async throws -> OrganizationDTO? {
+    func update(id: String, _ change: @escaping @Sendable (inout OrganizationRecord, inout [String]) -> Void) async throws
+        -> OrganizationDTO?
+    {
         try await db.writer.write { db in
             guard var row = try OrganizationRecord.fetchOne(db, key: id) else { return nil }
             var codes = try Self.dto(row, db).municipalityCodes
@@ -102,7 +105,10 @@ struct OrganizationsStore: Sendable {
         }
     }
 
-    enum MemberChange { case done(MemberDTO?), notMember, lastAdmin }
+    enum MemberChange {
+        case done(MemberDTO?)
+        case notMember, lastAdmin
+    }
 
     /// Replaces a member's roles (none = removes the member). Refuses to leave the organisation without an admin.
     func setRoles(_ roles: [Role], organizationId: String, userId: String, now: Date) async throws -> MemberChange {
@@ -110,10 +116,11 @@ struct OrganizationsStore: Sendable {
             let current = try Self.roles(organizationId: organizationId, userId: userId, db)
             if current.isEmpty { return .notMember }
             if current.contains(.orgAdmin) && !roles.contains(.orgAdmin) {
-                let admins = try Int.fetchOne(
-                    db,
-                    SQLRequest<Int>(
-                        "SELECT COUNT(*) FROM membership WHERE organization_id = \(organizationId) AND role = 'orgAdmin'")) ?? 0
+                let admins =
+                    try Int.fetchOne(
+                        db,
+                        SQLRequest<Int>(
+                            "SELECT COUNT(*) FROM membership WHERE organization_id = \(organizationId) AND role = 'orgAdmin'")) ?? 0
                 if admins <= 1 { return .lastAdmin }
             }
             try db.execute(literal: "DELETE FROM membership WHERE organization_id = \(organizationId) AND user_id = \(userId)")
