@@ -61,7 +61,7 @@ function offlineProblem() {
     status: 503,
     code: 'network.offline',
   });
-  return new Response(body, { status: 503, headers: { 'Content-Type': 'application/problem+json' } });
+  return new Response(body, { status: 503, headers: { 'Content-Type': 'application/problem+json', 'X-Offline': '1' } });
 }
 
 self.addEventListener('fetch', (event) => {

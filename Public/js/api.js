@@ -57,8 +57,10 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
     response = await fetch(path, init);
   } catch (error) {
     if (error && error.name === 'AbortError') throw error;
+    document.dispatchEvent(new CustomEvent('api:offline'));
     throw new ApiError(0, navigator.onLine === false ? 'network.offline' : 'network.failed');
   }
+  document.dispatchEvent(new CustomEvent(response.status === 503 && response.headers.get('X-Offline') ? 'api:offline' : 'api:online'));
   const type = response.headers.get('Content-Type') || '';
   let data = null;
   if (response.status !== 204 && /json/.test(type)) {

@@ -27,6 +27,7 @@ function updateChrome() {
   const signOut = document.getElementById('sign-out');
   signOut.textContent = t('action.signOut');
   signOut.hidden = !getUser();
+  document.getElementById('offline-text').textContent = t('shell.offline');
   const description = document.querySelector('meta[name="description"]');
   if (description) description.setAttribute('content', t('shell.description'));
 }
@@ -70,6 +71,20 @@ function wireShell() {
   });
 }
 
+function watchConnection() {
+  const banner = document.getElementById('offline-banner');
+  const update = () => {
+    banner.hidden = navigator.onLine !== false;
+  };
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+  document.addEventListener('api:offline', () => {
+    banner.hidden = false;
+  });
+  document.addEventListener('api:online', update);
+  update();
+}
+
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   window.addEventListener('load', () => {
@@ -82,6 +97,7 @@ function registerServiceWorker() {
 async function boot() {
   await setLanguage(initialLanguage(), { persist: false, silent: true });
   wireShell();
+  watchConnection();
   try {
     await loadUser();
   } catch {

@@ -1,6 +1,6 @@
 // A tiny history-API router: real paths, links intercepted, focus moved to the page's <h1>
 // after each navigation, the new page announced in a polite live region.
-import { h, clear, setLive, announceIn } from './dom.js';
+import { h, clear, announceIn } from './dom.js';
 import { t } from './i18n.js';
 
 const routes = [];
@@ -108,7 +108,7 @@ function setTitle(text) {
 async function render({ preserve = null, focus = true } = {}) {
   const token = ++renderToken;
   const url = new URL(window.location.href);
-  renderedKey = url.pathname + url.search;
+  renderedKey = url.pathname + url.search + url.hash;
   const main = document.getElementById('main');
   const { load, params } = match(url.pathname);
   const flash = pendingFlash;
@@ -218,11 +218,15 @@ function onLinkClick(event) {
 export function startRouter(options) {
   getUser = options.getUser;
   document.addEventListener('click', onLinkClick);
-  window.addEventListener('popstate', () => {
-    const key = window.location.pathname + window.location.search;
-    if (key === renderedKey) return; // only the fragment changed
+  // Back/forward, and links that change only the fragment (an e-mail link opened in the same
+  // tab: "/invitation#token=A" → "/invitation#token=B" does not reload the document).
+  const onHistory = () => {
+    const key = window.location.pathname + window.location.search + window.location.hash;
+    if (key === renderedKey) return;
     render();
-  });
+  };
+  window.addEventListener('popstate', onHistory);
+  window.addEventListener('hashchange', onHistory);
   return render();
 }
 

@@ -73,6 +73,18 @@ def test_invitation_link_errors(ui, server):
     ui.wait_text("Kutsulinkki ei toimi")
     ui.open("/invitation")
     ui.wait_text("Kutsulinkki ei toimi")
+    # A second link opened in the same tab changes only the fragment: the page is rendered again.
+    admin = api_session(server, "orgAdmin")
+    org = admin.user["memberships"][0]["organizationId"]
+    email = unique_email("toinen.linkki")
+    r = admin.post(f"{server.base_url}/api/v1/organizations/{org}/invitations", json={"email": email, "roles": ["approver"]})
+    assert r.status_code == 201, r.text
+    link = Server.link_in(server.wait_for_mail(email), "/invitation")
+    ui.d.get(server.base_url + "/invitation#token=first-wrong-token")
+    ui.wait_text("Kutsulinkki ei toimi")
+    ui.d.get(link)
+    ui.wait(lambda: ui.all("main input[name='displayName']"))
+    assert email in ui.text()
 
 
 def test_users_page_of_another_role_says_no_access(ui, server):
@@ -195,3 +207,41 @@ def test_sign_in_errors_and_return_to_the_page_asked_for(ui, server):
     ui.css("main form button[type=submit]").click()
     ui.wait_page("/account")
     assert ui.console_errors() == []
+
+
+def test_invitation_for_an_existing_account_asks_only_its_password(ui, server):
+    admin = api_session(server, "orgAdmin")
+    org = admin.user["memberships"][0]["organizationId"]
+    email, password = server.users["client"]
+    r = admin.post(f"{server.base_url}/api/v1/organizations/{org}/invitations",
+                   json={"email": email, "roles": ["expert"], "language": "fi"})
+    assert r.status_code == 201, r.text
+    link = Server.link_in(server.wait_for_mail(email), "/invitation")
+    ui.d.get(link)
+    ui.wait_page("/invitation")
+    ui.wait(lambda: ui.all("main form input[name='password']"))
+    assert not ui.all("main input[name='displayName']")
+    assert f"Sinulla on jo tili osoitteella {email}" in ui.text()
+    ui.fill("password", "väärä salasana tähän")
+    ui.button("Hyväksy kutsu").click()
+    ui.wait(lambda: ui.css("main input[name='password']").get_attribute("aria-invalid") == "true")
+    ui.fill("password", password)
+    ui.button("Hyväksy kutsu").click()
+    ui.wait_page("/")
+    ui.wait_text("Kutsu on hyväksytty")
+    assert "Asiantuntija" in ui.text()  # the new role is listed under "Your organisations"
+
+
+def test_too_many_sign_in_attempts_says_how_long_to_wait(ui, server):
+    import re
+    ui.open("/login")
+    ui.fill("email", f"ei.ole.{secrets.token_hex(3)}@example.fi")
+    pattern = re.compile(r"Yritä uudelleen (\d+) sekunnin kuluttua")
+    for _ in range(12):
+        ui.fill("password", "väärä salasana")
+        ui.css("main form button[type=submit]").click()
+        ui.wait(lambda: ui.css("main form [role='alert']").text)
+        if pattern.search(ui.css("main form [role='alert']").text):
+            break
+        ui.wait(lambda: ui.css("main form").get_attribute("aria-busy") is None)
+    assert pattern.search(ui.css("main form [role='alert']").text), ui.text()
