@@ -18,6 +18,8 @@ public enum Commands {
                         "  \(u.key.padding(toLength: 16, withPad: " ", startingAt: 0))  \(u.email.padding(toLength: 34, withPad: " ", startingAt: 0))  \(u.password)"
                     )
                 }
+            } else {
+                output("Demo data exists already; its sign-ins were printed on the first start (delete \(config.dataDir.path) to start over).")
             }
         }
         output("Ohjaustila is starting on \(config.baseURL.absoluteString) (data in \(config.dataDir.path))")
