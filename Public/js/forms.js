@@ -113,8 +113,18 @@ export function value(form, name) {
 /** The message of a field error code; a field-specific text ("field.required.email") wins. */
 export function fieldMessage(name, code) {
   if (has(`${code}.${name}`)) return t(`${code}.${name}`);
-  if (has(code)) return t(code);
+  if (code && code.startsWith('field.') && has(code)) return t(code);
+  if (code && has(`error.${code}`)) return t(`error.${code}`);
   return t('field.invalidValue');
+}
+
+/** The message of a whole-request error; "try again in N seconds" when the server said N. */
+export function requestMessage(error) {
+  if (!(error instanceof ApiError)) return errorText('unknown');
+  if (error.code === 'auth.rateLimited' && error.retryAfter !== null && error.retryAfter !== undefined) {
+    return t('error.auth.rateLimited.wait', { seconds: Math.max(1, error.retryAfter) });
+  }
+  return errorText(error.code);
 }
 
 function fieldContainer(form, name) {
@@ -181,21 +191,24 @@ export function showFieldErrors(form, problems, { summary = true } = {}) {
 /**
  * Show an API error on a form: field errors next to their fields, the rest in the form's
  * error box. `aliases` maps JSON property names to form field names; `codeFields` puts a
- * whole-request code on a field (e.g. {'auth.wrongPassword': 'currentPassword'}).
+ * whole-request code on a field (e.g. {'auth.wrongPassword': 'currentPassword'}); `message`
+ * replaces the text (of the box and of such a field).
  */
 export function showApiError(form, error, { aliases = {}, codeFields = {}, message } = {}) {
   clearErrors(form);
   const box = form.querySelector('.form-error');
   const leftovers = [];
+  const code = error instanceof ApiError ? error.code : 'unknown';
+  const isValidation = error instanceof ApiError && error.status === 422 && error.errors.length > 0;
   if (error instanceof ApiError && error.errors.length) {
     for (const e of error.errors) {
       const name = aliases[e.field] || e.field;
-      if (!setFieldError(form, name, fieldMessage(name, e.code))) leftovers.push(fieldMessage(name, e.code));
+      const text = !isValidation && message ? message : fieldMessage(name, e.code);
+      if (!setFieldError(form, name, text) && isValidation) leftovers.push(text);
     }
   }
-  const code = error instanceof ApiError ? error.code : 'unknown';
-  if (codeFields[code]) setFieldError(form, codeFields[code], errorText(code));
-  const text = message || (error instanceof ApiError && error.errors.length ? t('error.request.validation') : errorText(code));
+  if (codeFields[code]) setFieldError(form, codeFields[code], message || errorText(code));
+  const text = message || (isValidation ? t('error.request.validation') : requestMessage(error));
   if (box) {
     setLive(box, leftovers.length ? `${text} ${leftovers.join(' ')}` : text);
   }

@@ -142,7 +142,7 @@ async function render({ preserve = null, focus = true } = {}) {
   }
   if (token !== renderToken) return;
   if (page.auth && !ctx.user) {
-    setFlash('info', 'login.signInFirst');
+    if (url.pathname !== '/') setFlash('info', 'login.signInFirst');
     navigate(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, { replace: true });
     return;
   }

@@ -54,6 +54,13 @@ def test_pages_have_no_serious_axe_violations_and_fit_360px(ui, server, context,
         width = ui.d.execute_script("return document.documentElement.scrollWidth")
         if width > 360:
             problems.append(f"{path} [{language}]: scrollWidth {width} > 360")
+        # 320 px (= 1280 px at 400 % zoom) must not scroll sideways either
+        ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                             {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        width = ui.d.execute_script("return document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{path} [{language}]: scrollWidth {width} > 320")
+        ui.phone()
     assert not problems, "\n".join(problems)
 
 

@@ -225,6 +225,7 @@ def test_invitation_for_an_existing_account_asks_only_its_password(ui, server):
     ui.fill("password", "väärä salasana tähän")
     ui.button("Hyväksy kutsu").click()
     ui.wait(lambda: ui.css("main input[name='password']").get_attribute("aria-invalid") == "true")
+    ui.wait_text("Salasana on väärin. Kirjoita tilisi salasana.")
     ui.fill("password", password)
     ui.button("Hyväksy kutsu").click()
     ui.wait_page("/")
@@ -245,3 +246,16 @@ def test_too_many_sign_in_attempts_says_how_long_to_wait(ui, server):
             break
         ui.wait(lambda: ui.css("main form").get_attribute("aria-busy") is None)
     assert pattern.search(ui.css("main form [role='alert']").text), ui.text()
+
+
+def test_platform_admin_manages_every_organisation(ui, server):
+    admin = api_session(server, "platformAdmin")
+    orgs = admin.get(f"{server.base_url}/api/v1/organizations?limit=100").json()["items"]
+    assert orgs
+    ui.desktop()
+    ui.sign_in(*server.users["platformAdmin"])
+    links = ui.all("main a[href^='/organizations/'][href$='/users']")
+    assert {a.get_attribute("href").split("/")[-2] for a in links} == {o["id"] for o in orgs}
+    links[-1].click()
+    ui.wait(lambda: ui.d.execute_script("return location.pathname.endsWith('/users')") and ui.h1() == "Käyttäjät ja roolit")
+    ui.wait(lambda: ui.all("main form input[name='email']"))

@@ -103,7 +103,7 @@ export default {
       const done = busy(form);
       if (!done) return;
       const body = existing
-        ? { token, displayName: invitation.email, password: value(form, 'password'), language: getLanguage() }
+        ? { token, password: value(form, 'password'), language: getLanguage() }
         : { token, displayName: value(form, 'displayName').trim(), password: value(form, 'password'), language: value(form, 'language') };
       try {
         const data = await post('/api/v1/invitations/accept', body, { expectAuth: false });

@@ -1,6 +1,6 @@
 import { h } from '../dom.js';
 import { t, setLanguage } from '../i18n.js';
-import { post, ApiError } from '../api.js';
+import { post } from '../api.js';
 import { setUser } from '../session.js';
 import { safeNext } from '../router.js';
 import { field, formError, passwordToggle, showFieldErrors, showApiError, checkEmail, checkRequired, value, busy } from '../forms.js';
@@ -43,12 +43,7 @@ export default {
         ctx.navigate(next || '/');
       } catch (error) {
         done();
-        if (error instanceof ApiError && error.code === 'auth.rateLimited') {
-          const seconds = error.retryAfter ?? 60;
-          showApiError(form, error, { message: t('error.auth.rateLimited.wait', { seconds }) });
-        } else {
-          showApiError(form, error);
-        }
+        showApiError(form, error);
       }
     });
   },
