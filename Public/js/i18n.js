@@ -68,7 +68,7 @@ export function has(key) {
   return key in dict || key in fi;
 }
 
-/** t('login.rateLimited', {seconds: 30}) → text with {seconds} replaced. */
+/** t('error.auth.rateLimited.wait', {seconds: 30}) → the text with {seconds} replaced. */
 export function t(key, params) {
   const dict = dictionaries.get(current) || {};
   const fi = dictionaries.get('fi') || {};
