@@ -1,6 +1,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { post, ApiError } from '../api.js';
+import { setUser, loadUser } from '../session.js';
 import { field, formError, passwordToggle, showFieldErrors, showApiError, checkNewPassword, value, busy } from '../forms.js';
 import { heading, submitButton, notice, alertRegion } from './common.js';
 
@@ -47,6 +48,8 @@ export default {
       if (!done) return;
       try {
         await post('/api/v1/auth/password-reset/confirm', { token, newPassword: value(form, 'newPassword') }, { expectAuth: false });
+        // The server ended every session of that account; ask who (if anyone) is still signed in.
+        await loadUser({ refresh: true }).catch(() => setUser(null));
         ctx.setFlash('success', 'reset.done');
         ctx.navigate('/login', { replace: true });
       } catch (error) {
