@@ -16,6 +16,7 @@ public struct AppComponents: Sendable {
     public let db: AppDatabase
     let auth: AuthService
     let organizations: OrganizationsService
+    let catalogue: CatalogueExchange
     let mailStore: MailStore
     let mailWakeup: MailWakeup
     let logger: Logger
@@ -35,7 +36,9 @@ public struct AppComponents: Sendable {
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
         return AppComponents(
-            config: config, db: db, auth: auth, organizations: organizations, mailStore: MailStore(db: db), mailWakeup: wakeup,
+            config: config, db: db, auth: auth, organizations: organizations,
+            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db), clock: config.clock), mailStore: MailStore(db: db),
+            mailWakeup: wakeup,
             logger: log)
     }
 

@@ -10,8 +10,10 @@ public enum Commands {
         let components = try await AppComponents.make(config)
         if config.demo {
             let seeder = DemoSeeder(
-                store: DemoStore(db: components.db), passwords: components.auth.passwords, clock: config.clock, ids: config.ids)
-            if let users = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
+                store: DemoStore(db: components.db), exchange: components.catalogue, passwords: components.auth.passwords,
+                clock: config.clock, ids: config.ids)
+            if let (summary, users) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
+                output("Imported the demo catalogue: services \(summary.services), articles \(summary.articles).")
                 output("Demo sign-ins (printed only on this first start; keep them):")
                 for u in users {
                     output(
@@ -19,7 +21,8 @@ public enum Commands {
                     )
                 }
             } else {
-                output("Demo data exists already; its sign-ins were printed on the first start (delete \(config.dataDir.path) to start over).")
+                output(
+                    "Demo data exists already; its sign-ins were printed on the first start (delete \(config.dataDir.path) to start over).")
             }
         }
         output("Ohjaustila is starting on \(config.baseURL.absoluteString) (data in \(config.dataDir.path))")
@@ -74,6 +77,21 @@ public enum Commands {
             throw UserCreationError(description: "--email: an account with this e-mail address exists already")
         }
         return user.id
+    }
+
+    /// Imports a catalogue file; returns a one-line summary.
+    public static func importCatalogue(_ config: AppConfiguration, file: URL) async throws -> String {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch { throw UserCreationError(description: "cannot read \(file.path)") }
+        let components = try await AppComponents.make(config)
+        let summary = try await components.catalogue.importFile(data)
+        return "Imported \(file.lastPathComponent): services \(summary.services), articles \(summary.articles)"
+    }
+
+    /// Writes the whole catalogue to a file in the project's own format.
+    public static func exportCatalogue(_ config: AppConfiguration, file: URL) async throws {
+        let components = try await AppComponents.make(config)
+        try await components.catalogue.exportFile().write(to: file, options: .atomic)
     }
 
     /// A consistent copy of the database while the server may be serving.

@@ -8,7 +8,7 @@ struct Ohjaustila: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ohjaustila",
         abstract: "Guidance spaces and the regional service catalogue for employment and work-ability services.",
-        subcommands: [Serve.self, Migrate.self, UserCommand.self, Backup.self]
+        subcommands: [Serve.self, Migrate.self, ImportCommand.self, ExportCommand.self, UserCommand.self, Backup.self]
     )
 }
 
@@ -169,5 +169,49 @@ struct Backup: AsyncParsableCommand {
         let config = try resolve(storage.flags)
         try await reporting { try Commands.backup(config, to: URL(filePath: file)) }
         print("Backup written to \(file)")
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data.", subcommands: [Catalogue.self])
+
+    struct Catalogue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catalogue",
+            abstract: "Import a catalogue file in the project's own JSON format (docs/catalogue-format.md).",
+            discussion: """
+                The whole file is checked first; on any problem nothing is written and every problem is listed with its \
+                JSON path. Importing the same file again changes nothing; a changed file updates services in place.
+                """)
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The catalogue JSON file.") var file: String
+
+        func run() async throws {
+            let config = try resolve(storage.flags)
+            let summary = try await reporting { try await Commands.importCatalogue(config, file: URL(filePath: file)) }
+            print(summary)
+        }
+    }
+}
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export data.", subcommands: [Catalogue.self])
+
+    struct Catalogue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "catalogue", abstract: "Write the whole catalogue to FILE in the project's own JSON format.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "own: the project's own format (the one import reads).") var format: String = "own"
+        @Argument(help: "The file to write.") var file: String
+
+        func validate() throws {
+            guard format == "own" else { throw ValidationError("--format: only 'own' is available in this version") }
+        }
+
+        func run() async throws {
+            let config = try resolve(storage.flags)
+            try await reporting { try await Commands.exportCatalogue(config, file: URL(filePath: file)) }
+            print("Catalogue written to \(file)")
+        }
     }
 }

@@ -244,3 +244,23 @@ struct AuthTests {
         }
     }
 }
+
+@Suite("Password guessing")
+struct PasswordGuessingTests {
+    @Test func passwordChangeGuessesAreRateLimitedLikeSignIn() async throws {
+        try await TestEnv.run { env in
+            try await env.user("aino@example.fi")
+            let token = try await env.login("aino@example.fi")
+            for _ in 0..<5 {
+                let r = try await env.request(
+                    .post, "/api/v1/me/password", token: token,
+                    json: ["currentPassword": "guess guess", "newPassword": "a new long password"])
+                #expect(r.status == .forbidden)
+            }
+            let limited = try await env.request(
+                .post, "/api/v1/me/password", token: token,
+                json: ["currentPassword": TestEnv.password, "newPassword": "a new long password"])
+            #expect(limited.status == .tooManyRequests && limited.headers[.retryAfter] != nil)
+        }
+    }
+}

@@ -127,7 +127,7 @@ struct OrganizationsTests {
             #expect(try created.json()["municipalityCodes"] as? [String] == ["049", "091"])
             #expect(try await env.request(.post, "/api/v1/organizations", token: root, json: body).status == .conflict)
             var bad = body
-            bad["municipalityCodes"] = ["Helsinki"]
+            bad["municipalityCodes"] = ["+12"]
             bad["id"] = "other"
             #expect(try await env.request(.post, "/api/v1/organizations", token: root, json: bad).status == .unprocessableContent)
 

@@ -56,4 +56,12 @@ struct Page<Item: Codable & Sendable>: ResponseCodable, Sendable {
         items = Array(fetched.prefix(page.limit))
         nextCursor = page.next(after: fetched.count)
     }
+
+    enum CodingKeys: String, CodingKey { case items, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encode(nextCursor, forKey: .nextCursor)  // null on the last page
+    }
 }

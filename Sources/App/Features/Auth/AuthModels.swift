@@ -80,6 +80,18 @@ struct SessionDTO: Codable, Sendable, Equatable {
     let expiresAt: Date
     let userAgent: String?
     let current: Bool
+
+    enum CodingKeys: String, CodingKey { case id, createdAt, lastUsedAt, expiresAt, userAgent, current }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(lastUsedAt, forKey: .lastUsedAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(userAgent, forKey: .userAgent)
+        try c.encode(current, forKey: .current)
+    }
 }
 
 struct Empty: ResponseCodable, Sendable {}

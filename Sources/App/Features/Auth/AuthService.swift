@@ -136,11 +136,25 @@ struct AuthService: Sendable {
     func changePassword(_ caller: SessionUser, _ input: ChangePasswordInput) async throws {
         try Input.check(Input.passwordErrors(input.newPassword, field: "newPassword"))
         guard let user = try await store.user(id: caller.userId) else { throw AppError.authRequired }
-        guard try await passwords.verify(input.currentPassword, encoded: user.passwordHash) else {
-            throw AppError(.forbidden, "auth.wrongPassword", errors: [FieldError("currentPassword", "auth.wrongPassword")])
+        try await checkPassword(input.currentPassword, of: user) {
+            AppError(.forbidden, "auth.wrongPassword", errors: [FieldError("currentPassword", "auth.wrongPassword")])
         }
         let hash = try await passwords.hash(input.newPassword)
         try await store.setPassword(userId: caller.userId, hash: hash, keepSession: caller.sessionId, now: clock.now)
+    }
+
+    /// Verifies the password of a known account, under the same back-off as sign-in.
+    func checkPassword(_ password: String, of user: UserRecord, failure: () -> AppError) async throws {
+        let key = "login:" + Secrets.hash(user.emailNormalized)
+        let now = clock.now
+        if let wait = throttle.retryAfter(key, limits: Self.accountLimits, now: now) {
+            throw AppError(.tooManyRequests, "auth.rateLimited", retryAfter: wait)
+        }
+        guard try await passwords.verify(password, encoded: user.passwordHash) else {
+            throttle.recordFailure(key, limits: Self.accountLimits, now: now)
+            throw failure()
+        }
+        throttle.clear(key)
     }
 
     func sessions(_ caller: SessionUser, page: PageRequest) async throws -> Page<SessionDTO> {

@@ -4,6 +4,7 @@ import Foundation
 /// with random passwords printed once.
 struct DemoSeeder: Sendable {
     let store: DemoStore
+    let exchange: CatalogueExchange
     let passwords: Passwords
     let clock: AppClock
     let ids: IDGenerator
@@ -39,30 +40,14 @@ struct DemoSeeder: Sendable {
         .init(key: "client", email: "asiakas@demo.example.fi", name: "Kalle Asiakas", organizationId: nil, role: nil, platformAdmin: false),
     ]
 
-    struct Organizations: Decodable {
-        struct Organization: Decodable {
-            let id: String
-            let name: LocalText
-            let sector: Sector
-            let kind: String
-            let municipalityCodes: [String]
-        }
-        let organizations: [Organization]
-    }
-
-    /// Seeds when the database has no user yet; returns the sign-ins to print, or nil when it did nothing.
-    func seedIfEmpty(catalogue: URL) async throws -> [(key: String, email: String, password: String)]? {
+    /// Seeds when the database has no user yet: imports the demo catalogue (its organisations too) and
+    /// creates the users. Returns the sign-ins to print, or nil when it did nothing.
+    func seedIfEmpty(catalogue: URL) async throws -> (
+        summary: CatalogueImportStore.Summary, users: [(key: String, email: String, password: String)]
+    )? {
         guard try await store.isEmpty() else { return nil }
-        let data = try Data(contentsOf: catalogue)
-        let orgs = try JSONDecoder().decode(Organizations.self, from: data).organizations
+        let summary = try await exchange.importFile(try Data(contentsOf: catalogue))
         let now = clock.now.millis
-        let orgRows = orgs.map {
-            (
-                OrganizationRecord(
-                    id: $0.id, nameFi: $0.name.fi, nameSv: $0.name.sv, nameEn: $0.name.en, sector: $0.sector.rawValue, kind: $0.kind,
-                    createdAt: now, updatedAt: now), $0.municipalityCodes
-            )
-        }
         var printed: [(String, String, String)] = []
         var userRows: [(UserRecord, String?, Role?)] = []
         for u in Self.users {
@@ -73,7 +58,7 @@ struct DemoSeeder: Sendable {
             userRows.append((record, u.organizationId, u.role))
             printed.append((u.key, u.email, password))
         }
-        try await store.seed(organizations: orgRows, users: userRows, now: clock.now)
-        return printed
+        try await store.seed(organizations: [], users: userRows, now: clock.now)
+        return (summary, printed)
     }
 }

@@ -52,6 +52,19 @@ struct InvitationDTO: ResponseCodable, Sendable, Equatable {
     let createdAt: Date
     let expiresAt: Date
     let acceptedAt: Date?
+
+    enum CodingKeys: String, CodingKey { case id, email, roles, status, createdAt, expiresAt, acceptedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(email, forKey: .email)
+        try c.encode(roles, forKey: .roles)
+        try c.encode(status, forKey: .status)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(expiresAt, forKey: .expiresAt)
+        try c.encode(acceptedAt, forKey: .acceptedAt)  // null until accepted
+    }
 }
 
 struct CreateInvitationInput: Decodable, Sendable {
@@ -92,7 +105,7 @@ enum OrganizationRules {
             }
         }
         if let kind, !kinds.contains(kind) { errors.append(FieldError("kind", "field.invalidValue")) }
-        if let codes = municipalityCodes, codes.contains(where: { $0.count != 3 || !$0.allSatisfy(\.isASCII) || Int($0) == nil }) {
+        if let codes = municipalityCodes, codes.contains(where: { $0.count != 3 || !$0.allSatisfy { $0.isASCII && $0.isNumber } }) {
             errors.append(FieldError("municipalityCodes", "field.invalidValue"))
         }
         return errors

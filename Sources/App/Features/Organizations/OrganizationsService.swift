@@ -168,8 +168,8 @@ struct OrganizationsService: Sendable {
         var newUser: UserRecord?
         var setHash: String?
         if let existing, existing.passwordHash != nil {
-            guard try await auth.passwords.verify(input.password, encoded: existing.passwordHash) else {
-                throw AppError(.unauthorized, "auth.invalidCredentials", errors: [FieldError("password", "auth.invalidCredentials")])
+            try await auth.checkPassword(input.password, of: existing) {
+                AppError(.unauthorized, "auth.invalidCredentials", errors: [FieldError("password", "auth.invalidCredentials")])
             }
         } else {
             try Input.check(

@@ -44,9 +44,13 @@ struct OrganizationsStore: Sendable {
             try row.insert(db)
         }
         try db.execute(literal: "DELETE FROM organization_municipality WHERE organization_id = \(row.id)")
-        for code in Set(codes).sorted() {
+        var seen: Set<String> = []
+        for (position, code) in codes.enumerated() where seen.insert(code).inserted {
             try db.execute(
-                literal: "INSERT INTO organization_municipality (organization_id, municipality_code) VALUES (\(row.id), \(code))")
+                literal: """
+                    INSERT INTO organization_municipality (organization_id, municipality_code, position)
+                    VALUES (\(row.id), \(code), \(position))
+                    """)
         }
     }
 
@@ -210,7 +214,7 @@ struct OrganizationsStore: Sendable {
     }
 }
 
-struct OrganizationRecord: AppRecord {
+struct OrganizationRecord: AppRecord, Equatable {
     static let databaseTableName = "organization"
     var id: String
     var nameFi: String
