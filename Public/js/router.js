@@ -95,17 +95,21 @@ function restoreValues(root, values) {
   }
 }
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+
 /** Render the current page again (after a language change); keeps typed values and focus. */
 export function rerender() {
   const main = document.getElementById('main');
-  return render({ preserve: collectValues(main), focus: false });
+  const focusables = [...main.querySelectorAll(FOCUSABLE)];
+  const focusIndex = focusables.indexOf(document.activeElement);
+  return render({ preserve: collectValues(main), focus: false, focusIndex });
 }
 
 function setTitle(text) {
   document.title = text ? `${text} – ${t('app.name')}` : t('app.name');
 }
 
-async function render({ preserve = null, focus = true } = {}) {
+async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   const token = ++renderToken;
   const url = new URL(window.location.href);
   renderedKey = url.pathname + url.search + url.hash;
@@ -176,6 +180,10 @@ async function render({ preserve = null, focus = true } = {}) {
     window.scrollTo(0, 0);
     if (heading) heading.focus();
     else main.focus();
+  } else if (focusIndex >= 0) {
+    // the same control as before the re-render (the page has the same shape in every language)
+    const target = container.querySelectorAll(FOCUSABLE)[focusIndex];
+    if (target) target.focus({ preventScroll: false });
   }
   if (!firstRender) {
     const announcer = document.getElementById('announcer');

@@ -61,6 +61,7 @@ def test_pages_have_no_serious_axe_violations_and_fit_360px(ui, server, context,
         if width > 320:
             problems.append(f"{path} [{language}]: scrollWidth {width} > 320")
         ui.phone()
+    problems += [f"console [{language}]: {m}" for m in ui.console_errors()]
     assert not problems, "\n".join(problems)
 
 

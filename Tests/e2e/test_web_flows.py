@@ -173,6 +173,8 @@ def test_my_account_language_and_sessions(ui, server):
     ui.wait(lambda: ui.d.execute_script("return document.documentElement.lang") == "sv")
     ui.wait(lambda: ui.h1() == "Mitt konto")
     ui.wait_text("Uppgifterna har sparats.")
+    # focus stays on the save button, now in Swedish
+    assert ui.d.switch_to.active_element.text == "Spara uppgifterna"
     assert ui.css("#sign-out").text == "Logga ut"
     assert ui.d.title.startswith("Mitt konto")
     ui.wait(lambda: "Den här enheten" in ui.css("main li[data-current='true']").text)
