@@ -31,6 +31,7 @@ const SHELL = [
   '/i18n/sv.json',
   '/i18n/en.json',
   '/manifest.webmanifest',
+  '/favicon.ico',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

@@ -51,7 +51,7 @@ def test_every_text_key_used_in_the_code_exists():
 def test_the_service_worker_caches_every_shell_file():
     sw = (PUBLIC / "sw.js").read_text(encoding="utf-8")
     listed = set(re.findall(r"'(/[\w./-]+)'", sw.split("const SHELL = [", 1)[1].split("];", 1)[0]))
-    wanted = {"/index.html", "/manifest.webmanifest"}
+    wanted = {"/index.html", "/manifest.webmanifest", "/favicon.ico"}
     for folder in ("css", "js", "i18n", "icons"):
         wanted |= {"/" + p.relative_to(PUBLIC).as_posix() for p in (PUBLIC / folder).rglob("*") if p.is_file()}
     assert wanted == listed, f"not cached: {wanted - listed}; cached but missing: {listed - wanted}"
