@@ -4,7 +4,7 @@ SWIFT ?= swift
 PORT ?= 8080
 DATA ?= ./data
 BIN := .build/debug/ohjaustila
-SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev
+SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev libvoikko-dev voikko-fi libstemmer-dev
 TEST_PACKAGES := chromium chromium-driver openssl
 PYTHON ?= python3
 

@@ -30,6 +30,20 @@ let package = Package(
             pkgConfig: "libargon2",
             providers: [.apt(["libargon2-dev"])]
         ),
+        .systemLibrary(
+            name: "CVoikko",
+            pkgConfig: "libvoikko",
+            providers: [.apt(["libvoikko-dev", "voikko-fi"])]
+        ),
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
+        .target(
+            name: "TextAnalysis",
+            dependencies: ["CVoikko", "CStemmer"],
+            swiftSettings: strict
+        ),
         .target(
             name: "PasswordHashing",
             dependencies: ["CArgon2"],
@@ -39,6 +53,7 @@ let package = Package(
             name: "App",
             dependencies: [
                 "PasswordHashing",
+                "TextAnalysis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -70,6 +85,7 @@ let package = Package(
             dependencies: [
                 "App",
                 "PasswordHashing",
+                "TextAnalysis",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

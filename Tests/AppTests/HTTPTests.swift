@@ -101,6 +101,7 @@ struct HTTPTests {
         try await TestEnv.run { env in
             let shell = try await env.request(.get, "/account")
             #expect(shell.status == .ok && String(buffer: shell.body).contains("<html"))
+            #expect(shell.headers[.contentType] == "text/html; charset=utf-8")
             let deep = try await env.request(.get, "/organizations/org-a/users")
             #expect(deep.status == .ok && deep.body == shell.body)
             #expect(try await env.request(.get, "/no-such-file.js").status == .notFound)

@@ -66,8 +66,11 @@ struct SMTPMailTransport: MailTransport {
                     throw MailSendError(permanent: false, reason: "smtp.noStartTLS")
                 }
                 _ = try await session.command("STARTTLS", expect: 220)
-                let handler = try NIOSSLClientHandler(context: context, serverHostname: host)
-                try await channel.channel.pipeline.addHandler(handler, position: .first)
+                let raw = channel.channel
+                try await raw.eventLoop.submit {
+                    try raw.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: context, serverHostname: host), position: .first)
+                }.get()
                 capabilities = try await session.command("EHLO \(heloName)", expect: 250)
             }
             if let username, let password {
