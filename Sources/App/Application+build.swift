@@ -9,6 +9,7 @@ import NIOSSL
 import PasswordHashing
 import Prometheus
 import ServiceLifecycle
+import TextAnalysis
 
 /// Everything the server is made of, built once from the configuration. Tests build it too.
 public struct AppComponents: Sendable {
@@ -29,6 +30,7 @@ public struct AppComponents: Sendable {
         let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
         let passwords = try Passwords(hasher: PasswordHasher(memoryKiB: config.passwordMemoryKiB))
         let wakeup = MailWakeup()
+        let indexer = CatalogueIndexer(analyzer: try Analyzer())
         let base = config.origin
         let auth = AuthService(
             store: AuthStore(db: db), passwords: passwords, throttle: LoginThrottle(), clock: config.clock, ids: config.ids,
@@ -37,7 +39,8 @@ public struct AppComponents: Sendable {
             store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations,
-            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db), clock: config.clock), mailStore: MailStore(db: db),
+            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db, indexer: indexer), clock: config.clock),
+            mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             logger: log)
     }

@@ -79,6 +79,18 @@ struct CatalogueImportTests {
             #expect(exported.services.first { $0.id == "ammatinvalinta-ja-uraohjaus" }?.name.fi == "Uusi nimi")
             #expect(exported.services.count == 180)
             #expect(try await count(config, "service") == 180)
+            // The word index follows the change: the new name is found by its base form.
+            let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
+            let hits = try await db.writer.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT k.service_id FROM service_search JOIN service_search_key k ON k.search_key = service_search.rowid
+                        WHERE service_search MATCH 'name:nimi'
+                        """)
+            }
+            #expect(hits == ["ammatinvalinta-ja-uraohjaus"])
+            #expect(try await count(config, "service_search") == 180)
         }
     }
 

@@ -4,6 +4,7 @@ import GRDB
 /// The SQL of catalogue import and export: the whole file is written in one transaction.
 struct CatalogueImportStore: Sendable {
     let db: AppDatabase
+    let indexer: CatalogueIndexer
 
     struct Counts: Sendable, Equatable, CustomStringConvertible {
         var created = 0, updated = 0, unchanged = 0
@@ -25,6 +26,7 @@ struct CatalogueImportStore: Sendable {
     func write(_ file: CatalogueFile, now: Date) async throws -> Summary {
         try await db.writer.write { db in
             var summary = Summary()
+            var renamed: Set<String> = []
             for (position, m) in file.municipalities.enumerated() {
                 summary.taxonomy.add(
                     try Self.upsert(
@@ -62,9 +64,15 @@ struct CatalogueImportStore: Sendable {
                     var changed = row
                     changed.updatedAt = now.millis
                     try OrganizationsStore.save(changed, codes: o.municipalityCodes, upsert: true, db)
+                    if existing != nil { renamed.insert(o.id) }
                 }
             }
-            for s in file.services { summary.services.add(try Self.upsert(s, now: now, db)) }
+            for s in file.services {
+                let outcome = try Self.upsert(s, now: now, db)
+                summary.services.add(outcome)
+                if outcome != .unchanged { try CatalogueSearchIndexStore.reindex(s.id, indexer: indexer, db) }
+            }
+            for organization in renamed { try CatalogueSearchIndexStore.reindex(organization: organization, indexer: indexer, db) }
             for a in file.articles { summary.articles.add(try Self.upsert(a, db)) }
             return summary
         }
