@@ -16,3 +16,13 @@ CREATE TABLE service_search_key (
     search_key INTEGER PRIMARY KEY,
     service_id TEXT NOT NULL UNIQUE REFERENCES service (id) ON DELETE CASCADE
 ) STRICT;
+
+-- The index's vocabulary, for typo tolerance (terms one edit away from a query word).
+CREATE VIRTUAL TABLE service_search_vocab USING fts5vocab(service_search, 'row');
+
+-- Bumped by every change to the catalogue, so a running server notices an import made by the CLI.
+CREATE TABLE catalogue_state (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    revision INTEGER NOT NULL
+) STRICT;
+INSERT INTO catalogue_state (id, revision) VALUES (1, 0);

@@ -18,6 +18,7 @@ public struct AppComponents: Sendable {
     let auth: AuthService
     let organizations: OrganizationsService
     let catalogue: CatalogueExchange
+    let catalogueSearch: CatalogueService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
     let logger: Logger
@@ -40,6 +41,7 @@ public struct AppComponents: Sendable {
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations,
             catalogue: CatalogueExchange(store: CatalogueImportStore(db: db, indexer: indexer), clock: config.clock),
+            catalogueSearch: CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init()),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             logger: log)
@@ -67,7 +69,9 @@ public struct AppComponents: Sendable {
         let authController = AuthController(auth: auth, cookie: cookie, trustForwardedFor: config.trustForwardedFor)
         Routes.mount(
             on: router.group("api/v1"),
-            .init(auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController)))
+            .init(
+                auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
+                catalogue: CatalogueController(catalogue: catalogueSearch)))
         return router
     }
 

@@ -5,10 +5,12 @@ enum Routes {
     static func mount(on api: RouterGroup<AppRequestContext>, _ c: Controllers) {
         c.auth.addRoutes(to: api)
         c.organizations.addRoutes(to: api)
+        c.catalogue.addRoutes(to: api)
     }
 
     struct Controllers {
         let auth: AuthController
         let organizations: OrganizationsController
+        let catalogue: CatalogueController
     }
 }

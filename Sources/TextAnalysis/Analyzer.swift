@@ -31,6 +31,15 @@ public final class Analyzer: Sendable {
     }
 
     /// Index terms of one word in `language`. The word itself is always one of them.
+    /// The stem a Snowball stemmer gives a word in Swedish or English.
+    public func stem(_ word: String, in language: Language) -> String {
+        switch language {
+        case .fi: word
+        case .sv: swedish.stem(word)
+        case .en: english.stem(word)
+        }
+    }
+
     public func terms(of word: String, in language: Language) -> Set<String> {
         switch language {
         case .fi: finnish(word).terms
@@ -43,17 +52,20 @@ public final class Analyzer: Sendable {
     public struct Finnish: Sendable, Equatable {
         /// Surface, base forms, compound parts and their base forms.
         public var terms: Set<String>
+        /// The base forms of the whole word.
+        public var baseForms: Set<String>
         /// Stems to match as prefixes from a query ("kuntout" of "kuntoutus" also finds "kuntoutuja").
         public var stems: Set<String>
         public var known: Bool
     }
 
     public func finnish(_ word: String) -> Finnish {
-        var result = Finnish(terms: [word], stems: [], known: false)
+        var result = Finnish(terms: [word], baseForms: [], stems: [], known: false)
         for analysis in voikko.any.analyze(word) {
             result.known = true
             let base = analysis.baseForm.lowercased()
             result.terms.insert(base)
+            result.baseForms.insert(base)
             let members = Self.members(analysis.wordBases)
             guard !members.isEmpty else { continue }
             // The last member's base form is what is left of the whole base form after the others.

@@ -9,6 +9,7 @@ struct CatalogueImportStore: Sendable {
     struct Counts: Sendable, Equatable, CustomStringConvertible {
         var created = 0, updated = 0, unchanged = 0
         var description: String { "\(created) new, \(updated) changed, \(unchanged) unchanged" }
+        var changed: Bool { created + updated > 0 }
     }
 
     struct Summary: Sendable, Equatable {
@@ -27,6 +28,7 @@ struct CatalogueImportStore: Sendable {
         try await db.writer.write { db in
             var summary = Summary()
             var renamed: Set<String> = []
+            var organizationsChanged = false
             for (position, m) in file.municipalities.enumerated() {
                 summary.taxonomy.add(
                     try Self.upsert(
@@ -65,6 +67,7 @@ struct CatalogueImportStore: Sendable {
                     changed.updatedAt = now.millis
                     try OrganizationsStore.save(changed, codes: o.municipalityCodes, upsert: true, db)
                     if existing != nil { renamed.insert(o.id) }
+                    organizationsChanged = true
                 }
             }
             for s in file.services {
@@ -74,6 +77,9 @@ struct CatalogueImportStore: Sendable {
             }
             for organization in renamed { try CatalogueSearchIndexStore.reindex(organization: organization, indexer: indexer, db) }
             for a in file.articles { summary.articles.add(try Self.upsert(a, db)) }
+            if organizationsChanged || [summary.services, summary.articles, summary.taxonomy].contains(where: \.changed) {
+                try db.execute(sql: "UPDATE catalogue_state SET revision = revision + 1 WHERE id = 1")
+            }
             return summary
         }
     }

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+
+/// `/catalogue/*`: the catalogue's read side, open to everyone; what a caller sees depends on who they are.
+struct CatalogueController: Sendable {
+    let catalogue: CatalogueService
+
+    func addRoutes(to api: RouterGroup<AppRequestContext>) {
+        api.get("catalogue/search", use: search)
+        api.get("catalogue/suggest", use: suggest)
+        api.get("catalogue/services/:serviceId", use: service)
+    }
+
+    func search(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = try Self.query(request, context: context)
+        var response = try await catalogue.search(query, viewer: CatalogueViewer(context.session)).response(from: request, context: context)
+        response.headers[.cacheControl] = "private, no-cache"
+        return response
+    }
+
+    func suggest(_ request: Request, context: AppRequestContext) async throws -> SuggestionsDTO {
+        let q = request.uri.queryParameters["q"].map(String.init) ?? ""
+        if q.count > 100 { throw AppError.validation([FieldError("q", "field.tooLong")]) }
+        return SuggestionsDTO(
+            items: try await catalogue.suggest(q, viewer: CatalogueViewer(context.session), language: Self.language(request, context)))
+    }
+
+    func service(_ request: Request, context: AppRequestContext) async throws -> ServiceDetailDTO {
+        try await catalogue.service(id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
+    }
+
+    /// The UI language: `?lang=`, else the signed-in user's, else Finnish.
+    static func language(_ request: Request, _ context: AppRequestContext) -> Language {
+        request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) } ?? context.session?.language ?? .fi
+    }
+
+    /// Reads every search parameter; a list takes repeated parameters or comma-separated values.
+    static func query(_ request: Request, context: AppRequestContext) throws -> SearchQuery {
+        let params = request.uri.queryParameters
+        var errors: [FieldError] = []
+        func list(_ name: String, allowed: Set<String>? = nil) -> [String] {
+            let values = params.getAll(name).flatMap { $0.split(separator: ",") }.map { String($0).trimmed }.filter { !$0.isEmpty }
+            if values.count > 50 || values.contains(where: { $0.count > 100 }) { errors.append(FieldError(name, "field.tooLong")) }
+            if let allowed, values.contains(where: { !allowed.contains($0) }) { errors.append(FieldError(name, "field.invalidValue")) }
+            return values.uniqued
+        }
+        func integer(_ name: String) -> Int? {
+            guard let raw = params[Substring(name)], !raw.isEmpty else { return nil }
+            guard let n = Int(String(raw)), (0...120).contains(n) else {
+                errors.append(FieldError(name, "field.invalidValue"))
+                return nil
+            }
+            return n
+        }
+        var q = SearchQuery()
+        q.text = params["q"].map(String.init) ?? ""
+        if q.text.count > 200 { errors.append(FieldError("q", "field.tooLong")) }
+        q.municipalities = list("municipality")
+        q.categories = list("category")
+        q.lifeSituations = list("lifeSituation")
+        q.employmentStatuses = list("employmentStatus")
+        q.age = integer("age")
+        q.languages = list("language", allowed: CatalogueValidator.languages)
+        q.costs = list("cost", allowed: CatalogueValidator.costs)
+        q.modes = list("mode", allowed: CatalogueValidator.modes)
+        q.accessibility = list("accessibility", allowed: ["wheelchair", "signLanguage", "easyFinnish"])
+        q.organizations = list("organization")
+        q.sectors = list("sector", allowed: CatalogueValidator.sectors)
+        if let sort = params["sort"], !sort.isEmpty {
+            if let s = SearchSort(rawValue: String(sort)) { q.sort = s } else { errors.append(FieldError("sort", "field.invalidValue")) }
+        }
+        q.profile = FitProfile(
+            age: integer("profileAge"), municipality: params["profileMunicipality"].map(String.init),
+            lifeSituations: list("profileLifeSituation"), employmentStatus: params["profileEmploymentStatus"].map(String.init),
+            languages: list("profileLanguage"))
+        q.uiLanguage = language(request, context)
+        do { q.page = try PageRequest(request) } catch let error as AppError { errors += error.errors }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        return q
+    }
+}

@@ -1,0 +1,205 @@
+import Foundation
+import Hummingbird
+
+/// Who is looking at the catalogue, which decides what they may see.
+struct CatalogueViewer: Sendable, Equatable {
+    /// Sees hidden services and the internal instructions.
+    var seesInternal: Bool
+    /// Organisations whose drafts and services in review this viewer sees (content roles).
+    var contentOrganizations: Set<String>
+
+    static let anonymous = CatalogueViewer(seesInternal: false, contentOrganizations: [])
+
+    init(seesInternal: Bool, contentOrganizations: Set<String>) {
+        self.seesInternal = seesInternal
+        self.contentOrganizations = contentOrganizations
+    }
+
+    /// Experts, approvers, content producers, organisation admins and platform admins see internal
+    /// content; a service provider sees only the public side, plus its own organisation's drafts.
+    init(_ session: SessionUser?) {
+        guard let session else {
+            self = .anonymous
+            return
+        }
+        let internalRoles: Set<Role> = [.expert, .contentProducer, .approver, .orgAdmin]
+        seesInternal = session.isPlatformAdmin || session.roles.values.contains { !$0.isDisjoint(with: internalRoles) }
+        let contentRoles: Set<Role> = [.contentProducer, .serviceProvider, .approver]
+        contentOrganizations = Set(session.roles.filter { !$0.value.isDisjoint(with: contentRoles) }.keys)
+    }
+
+    /// May this viewer find the service in search and lists?
+    func finds(status: String, organizationId: String) -> Bool {
+        switch status {
+        case "published": true
+        case "hidden": seesInternal || contentOrganizations.contains(organizationId)
+        case "draft", "review": contentOrganizations.contains(organizationId)
+        default: false  // archived: only by direct link
+        }
+    }
+
+    /// May this viewer open the service's page?
+    func opens(status: String, organizationId: String) -> Bool {
+        status == "archived"
+            ? finds(status: "published", organizationId: organizationId) : finds(status: status, organizationId: organizationId)
+    }
+}
+
+/// A client profile that search results are ranked against.
+struct FitProfile: Sendable, Equatable {
+    var age: Int?
+    var municipality: String?
+    var lifeSituations: [String] = []
+    var employmentStatus: String?
+    var languages: [String] = []
+
+    var isEmpty: Bool { age == nil && municipality == nil && lifeSituations.isEmpty && employmentStatus == nil && languages.isEmpty }
+}
+
+enum SearchSort: String, Sendable, CaseIterable { case relevance, name, updated }
+
+/// Every input of a search.
+struct SearchQuery: Sendable, Equatable {
+    var text = ""
+    var municipalities: [String] = []
+    var categories: [String] = []
+    var lifeSituations: [String] = []
+    var employmentStatuses: [String] = []
+    var age: Int?
+    var languages: [String] = []
+    var costs: [String] = []
+    var modes: [String] = []
+    var accessibility: [String] = []
+    var organizations: [String] = []
+    var sectors: [String] = []
+    var sort: SearchSort = .relevance
+    var page = PageRequest()
+    var profile = FitProfile()
+    var uiLanguage: Language = .fi
+}
+
+/// One highlighted piece of a snippet: show `text`, emphasised when `match`.
+struct SnippetPart: Codable, Sendable, Equatable {
+    let text: String
+    let match: Bool
+}
+
+struct FacetCount: Codable, Sendable, Equatable {
+    let id: String
+    let count: Int
+}
+
+struct ServiceSummaryDTO: Codable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let summary: LocalText
+    let organization: OrganizationRefDTO
+    let status: String
+    let cost: String
+    let modes: [String]
+    let languages: [String]
+    let ageMin: Int?
+    let ageMax: Int?
+    let municipalityCodes: [String]
+    let categoryIds: [String]
+    let accessibility: AccessibilityDTO
+    let updatedAt: Date
+    let snippet: [SnippetPart]
+    /// Why the service fits the client profile: "age", "municipality", "lifeSituation", "employmentStatus", "language".
+    let fits: [String]
+}
+
+struct OrganizationRefDTO: Codable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let sector: String
+}
+
+struct AccessibilityDTO: Codable, Sendable, Equatable {
+    let wheelchair: Bool
+    let signLanguage: Bool
+    let easyFinnish: Bool
+}
+
+struct SearchResultDTO: ResponseCodable, Sendable {
+    let total: Int
+    let items: [ServiceSummaryDTO]
+    let facets: [String: [FacetCount]]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey { case total, items, facets, nextCursor }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(total, forKey: .total)
+        try c.encode(items, forKey: .items)
+        try c.encode(facets, forKey: .facets)
+        try c.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+struct SuggestionDTO: Codable, Sendable, Equatable {
+    let text: String
+    let kind: String  // "service" or "keyword"
+    let serviceId: String?
+}
+
+struct SuggestionsDTO: ResponseCodable, Sendable {
+    let items: [SuggestionDTO]
+}
+
+/// A service's page.
+struct ServiceDetailDTO: ResponseCodable, Sendable {
+    let id: String
+    let organization: OrganizationRefDTO
+    let status: String
+    let archived: Bool
+    let name: LocalText
+    let summary: LocalText
+    let description: LocalText
+    let categoryIds: [String]
+    let keywords: [String]
+    let cost: String
+    let costDescription: String
+    let accessibility: CatalogueFile.Accessibility
+    let targetGroup: CatalogueFile.TargetGroup
+    let delivery: CatalogueFile.Delivery
+    let participation: CatalogueFile.Participation
+    let contacts: [CatalogueFile.Contact]
+    let links: [CatalogueFile.Link]
+    /// Present only for experts; null for everyone else.
+    let `internal`: CatalogueFile.Internal?
+    let updatedAt: Date
+    let reviewedAt: Date
+    let version: Int
+
+    enum CodingKeys: String, CodingKey {
+        case id, organization, status, archived, name, summary, description, categoryIds, keywords, cost, costDescription
+        case accessibility, targetGroup, delivery, participation, contacts, links, `internal`, updatedAt, reviewedAt, version
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(organization, forKey: .organization)
+        try c.encode(status, forKey: .status)
+        try c.encode(archived, forKey: .archived)
+        try c.encode(name, forKey: .name)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(description, forKey: .description)
+        try c.encode(categoryIds, forKey: .categoryIds)
+        try c.encode(keywords, forKey: .keywords)
+        try c.encode(cost, forKey: .cost)
+        try c.encode(costDescription, forKey: .costDescription)
+        try c.encode(accessibility, forKey: .accessibility)
+        try c.encode(targetGroup, forKey: .targetGroup)
+        try c.encode(delivery, forKey: .delivery)
+        try c.encode(participation, forKey: .participation)
+        try c.encode(contacts, forKey: .contacts)
+        try c.encode(links, forKey: .links)
+        try c.encode(`internal`, forKey: .internal)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encode(reviewedAt, forKey: .reviewedAt)
+        try c.encode(version, forKey: .version)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+
+/// What search needs to know of one service, held in memory: filters, facets and sorting over
+/// tens of thousands of services then cost microseconds, not a query each.
+struct ServiceFacts: Sendable {
+    let id: String
+    let organizationId: String
+    let organizationName: LocalText
+    let sector: String
+    let status: String
+    let name: LocalText
+    let summary: LocalText
+    let keywords: [String]
+    let cost: String
+    let ageMin: Int?
+    let ageMax: Int?
+    let wheelchair: Bool
+    let signLanguage: Bool
+    let easyFinnish: Bool
+    let municipalities: [String]
+    let categories: [String]
+    /// The categories and every ancestor of them, for "a parent includes its children".
+    let categoryTree: Set<String>
+    let lifeSituations: [String]
+    let employmentStatuses: [String]
+    let languages: [String]
+    let modes: [String]
+    let updatedAt: Int64
+}
+
+/// The catalogue as search sees it, loaded at one revision.
+struct CatalogueSnapshot: Sendable {
+    let revision: Int64
+    let services: [ServiceFacts]
+    let index: [String: Int]
+    /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
+    let vocabulary: [String]
+    let deletions: [String: [String]]
+}
+
+/// The SQL of catalogue search: loading the snapshot and matching words in the FTS5 index.
+struct CatalogueSearchStore: Sendable {
+    let db: AppDatabase
+
+    func revision() async throws -> Int64 {
+        try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0 }
+    }
+
+    func snapshot() async throws -> CatalogueSnapshot {
+        try await db.writer.read { db in
+            let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            var parents: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id FROM category") {
+                if let parent: String = row["parent_id"] { parents[row["id"]] = parent }
+            }
+            var links: [String: ServiceLinks] = [:]
+            for (table, column, path) in ServiceLinks.tables {
+                let rows = try Row.fetchAll(
+                    db, SQLRequest<Row>("SELECT service_id, \(sql: column) AS value FROM \(sql: table) ORDER BY service_id, position"))
+                for row in rows {
+                    let id: String = row["service_id"]
+                    links[id, default: ServiceLinks.empty][keyPath: path].append(row["value"])
+                }
+            }
+            let organizations = Dictionary(
+                uniqueKeysWithValues: try OrganizationRecord.fetchAll(db).map { ($0.id, $0) })
+            let services = try ServiceRecord.fetchAll(db, sql: "SELECT * FROM service ORDER BY name_fi, id").map { s in
+                let l = links[s.id] ?? .empty
+                var tree = Set(l.categories)
+                for c in l.categories {
+                    var next = parents[c]
+                    while let p = next, tree.insert(p).inserted { next = parents[p] }
+                }
+                let org = organizations[s.organizationId]
+                return ServiceFacts(
+                    id: s.id, organizationId: s.organizationId,
+                    organizationName: LocalText(fi: org?.nameFi ?? s.organizationId, sv: org?.nameSv, en: org?.nameEn),
+                    sector: org?.sector ?? "public", status: s.status, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn),
+                    summary: LocalText(fi: s.summaryFi, sv: s.summarySv, en: s.summaryEn),
+                    keywords: (try? ServiceRecord.decode([String].self, s.keywords)) ?? [], cost: s.cost, ageMin: s.ageMin,
+                    ageMax: s.ageMax,
+                    wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish, municipalities: l.municipalities,
+                    categories: l.categories, categoryTree: tree, lifeSituations: l.lifeSituations,
+                    employmentStatuses: l.employmentStatuses,
+                    languages: l.languages, modes: l.modes, updatedAt: s.updatedAt)
+            }
+            let vocabulary = try String.fetchAll(db, sql: "SELECT term FROM service_search_vocab ORDER BY term")
+            var deletions: [String: [String]] = [:]
+            for term in vocabulary where term.count >= 4 {
+                let chars = Array(term)
+                for i in chars.indices {
+                    var variant = chars
+                    variant.remove(at: i)
+                    deletions[String(variant), default: []].append(term)
+                }
+            }
+            return CatalogueSnapshot(
+                revision: revision, services: services, index: Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1.id, $0) }),
+                vocabulary: vocabulary, deletions: deletions)
+        }
+    }
+
+    /// Services whose index matches an FTS5 expression, with their text relevance (higher is better).
+    /// Columns weigh name 10, keywords 5, organisation 3, summary 2, description 1.
+    func match(_ expression: String) async throws -> [String: Double] {
+        try await db.writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    """
+                    SELECT k.service_id AS id, -bm25(service_search, 10.0, 5.0, 3.0, 2.0, 1.0) AS score
+                    FROM service_search JOIN service_search_key k ON k.search_key = service_search.rowid
+                    WHERE service_search MATCH \(expression)
+                    """))
+            var scores: [String: Double] = [:]
+            for row in rows { scores[row["id"]] = row["score"] }
+            return scores
+        }
+    }
+
+    /// One service as the exchange format has it (all fields), or nil.
+    func service(id: String) async throws -> (CatalogueFile.Service, OrganizationRecord?)? {
+        try await db.writer.read { db in
+            guard let row = try ServiceRecord.fetchOne(db, key: id) else { return nil }
+            return (try row.file(ServiceLinks.fetch(id, db)), try OrganizationRecord.fetchOne(db, key: row.organizationId))
+        }
+    }
+}
+
+extension ServiceLinks {
+    static var empty: ServiceLinks {
+        ServiceLinks(categories: [], municipalities: [], lifeSituations: [], employmentStatuses: [], languages: [], modes: [])
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Synchronization
+import TextAnalysis
+
+/// Search, suggestions and service pages of the catalogue. No HTTP, no SQL.
+struct CatalogueService: Sendable {
+    let store: CatalogueSearchStore
+    let indexer: CatalogueIndexer
+    let cache: SnapshotCache
+
+    final class SnapshotCache: Sendable {
+        let current = Mutex<CatalogueSnapshot?>(nil)
+    }
+
+    /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
+    func snapshot() async throws -> CatalogueSnapshot {
+        let revision = try await store.revision()
+        if let s = cache.current.withLock({ $0 }), s.revision == revision { return s }
+        let fresh = try await store.snapshot()
+        cache.current.withLock { $0 = fresh }
+        return fresh
+    }
+
+    // MARK: Search
+
+    enum Facet: String, CaseIterable {
+        case municipality, category, lifeSituation, employmentStatus, language, cost, mode, accessibility, organization, sector
+    }
+
+    /// What one query word may match: exact terms and prefixes.
+    struct WordMatch {
+        var exact: Set<String>
+        var prefixes: Set<String>
+    }
+
+    func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
+        let snap = try await snapshot()
+        let words = Array(Analyzer.words(query.text).prefix(12))
+        let matches = words.map { wordMatch($0, snap) }
+        var scores: [String: Double]?
+        if !matches.isEmpty { scores = try await store.match(Self.expression(matches)) }
+
+        // Age has no facet of its own: it narrows every count, like visibility and the words.
+        let age = query.age
+        let visible = snap.services.filter { s in
+            viewer.finds(status: s.status, organizationId: s.organizationId) && (scores == nil || scores?[s.id] != nil)
+                && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
+        }
+        let filters = Self.filters(query)
+        let hits = visible.filter { s in filters.values.allSatisfy { $0(s) } }
+        var facets: [String: [FacetCount]] = [:]
+        for facet in Facet.allCases {
+            let others = filters.filter { $0.key != facet }.values
+            var counts: [String: Int] = [:]
+            for s in visible where others.allSatisfy({ $0(s) }) {
+                for value in Self.values(of: facet, s) { counts[value, default: 0] += 1 }
+            }
+            facets[facet.rawValue] = counts.map { FacetCount(id: $0.key, count: $0.value) }
+                .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
+        }
+
+        let fits = Dictionary(uniqueKeysWithValues: hits.map { ($0.id, Self.fits($0, query.profile)) })
+        let language = query.uiLanguage
+        let sorted: [ServiceFacts]
+        switch query.sort {
+        case .relevance:
+            let rank = { (s: ServiceFacts) -> Double in (scores?[s.id] ?? 1) * (1 + 0.25 * Double(fits[s.id]?.count ?? 0)) }
+            sorted = hits.map { ($0, rank($0)) }.sorted { a, b in
+                a.1 != b.1
+                    ? a.1 > b.1 : a.0.name.localized(language).localizedStandardCompare(b.0.name.localized(language)) == .orderedAscending
+            }.map(\.0)
+        case .name:
+            sorted = hits.sorted { $0.name.localized(language).localizedStandardCompare($1.name.localized(language)) == .orderedAscending }
+        case .updated:
+            sorted = hits.sorted { ($0.updatedAt, $1.id) > ($1.updatedAt, $0.id) }
+        }
+        let page = query.page
+        let slice = sorted.dropFirst(page.offset).prefix(page.limit)
+        let items = slice.map { s in
+            ServiceSummaryDTO(
+                id: s.id, name: s.name, summary: s.summary,
+                organization: OrganizationRefDTO(id: s.organizationId, name: s.organizationName, sector: s.sector), status: s.status,
+                cost: s.cost, modes: s.modes, languages: s.languages, ageMin: s.ageMin, ageMax: s.ageMax,
+                municipalityCodes: s.municipalities,
+                categoryIds: s.categories,
+                accessibility: AccessibilityDTO(wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish),
+                updatedAt: Date(millis: s.updatedAt), snippet: snippet(s.summary.localized(language), matches, language),
+                fits: fits[s.id] ?? [])
+        }
+        let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
+        return SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next)
+    }
+
+    /// The terms and prefixes one query word may match in the index, in all three languages, with
+    /// words one edit away from an unknown word (five letters or more) as a fallback for typos.
+    func wordMatch(_ word: String, _ snap: CatalogueSnapshot) -> WordMatch {
+        let analyzer = indexer.analyzer
+        let fi = analyzer.finnish(word)
+        // Every indexed word carries its base forms, so a known Finnish word is looked up by those alone
+        // (its inflected form would only count the same match twice); an unknown word by itself and as
+        // a prefix ("digi" → "digiosaajaksi").
+        let stems: Set<String> = [analyzer.stem(word, in: .sv), analyzer.stem(word, in: .en)]
+        var exact = fi.known ? fi.baseForms.union(stems) : stems.union([word])
+        var prefixes: Set<String> = fi.known ? fi.stems.filter { $0.count >= 5 } : (word.count >= 3 ? [word] : [])
+        let known = exact.contains { Self.contains(snap.vocabulary, $0) } || prefixes.contains { Self.hasPrefix(snap.vocabulary, $0) }
+        if !known && word.count >= 5 {
+            exact.formUnion(Self.oneEditAway(word, snap))
+        }
+        return WordMatch(exact: exact.filter { $0.count >= 2 }, prefixes: prefixes)
+    }
+
+    /// Terms of the vocabulary one insertion, deletion or substitution away from `word`.
+    static func oneEditAway(_ word: String, _ snap: CatalogueSnapshot) -> Set<String> {
+        var found: Set<String> = Set(snap.deletions[word] ?? [])  // the word lacks a letter
+        let chars = Array(word)
+        for i in chars.indices {
+            var variant = chars
+            variant.remove(at: i)
+            let v = String(variant)
+            if contains(snap.vocabulary, v) { found.insert(v) }  // the word has a letter too many
+            for term in snap.deletions[v] ?? [] where term.count == word.count { found.insert(term) }  // one letter differs
+        }
+        return found
+    }
+
+    /// An FTS5 expression: every word must match one of its alternatives.
+    static func expression(_ matches: [WordMatch]) -> String {
+        matches.map { m in
+            let alternatives = m.exact.sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
+            return "(" + alternatives.joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
+    }
+
+    static func contains(_ sorted: [String], _ term: String) -> Bool {
+        let i = lowerBound(sorted, term)
+        return i < sorted.count && sorted[i] == term
+    }
+
+    static func hasPrefix(_ sorted: [String], _ prefix: String) -> Bool {
+        let i = lowerBound(sorted, prefix)
+        return i < sorted.count && sorted[i].hasPrefix(prefix)
+    }
+
+    static func lowerBound(_ sorted: [String], _ key: String) -> Int {
+        var lo = 0
+        var hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The active filters, by facet.
+    static func filters(_ q: SearchQuery) -> [Facet: (ServiceFacts) -> Bool] {
+        var f: [Facet: (ServiceFacts) -> Bool] = [:]
+        func any(_ selected: [String], _ values: @escaping (ServiceFacts) -> [String]) -> (ServiceFacts) -> Bool {
+            let set = Set(selected)
+            return { s in values(s).contains(where: set.contains) }
+        }
+        if !q.municipalities.isEmpty { f[.municipality] = any(q.municipalities) { $0.municipalities } }
+        if !q.categories.isEmpty { f[.category] = any(q.categories) { Array($0.categoryTree) } }
+        if !q.lifeSituations.isEmpty { f[.lifeSituation] = any(q.lifeSituations) { $0.lifeSituations } }
+        if !q.employmentStatuses.isEmpty { f[.employmentStatus] = any(q.employmentStatuses) { $0.employmentStatuses } }
+        if !q.languages.isEmpty { f[.language] = any(q.languages) { $0.languages } }
+        if !q.costs.isEmpty { f[.cost] = any(q.costs) { [$0.cost] } }
+        if !q.modes.isEmpty { f[.mode] = any(q.modes) { $0.modes } }
+        if !q.organizations.isEmpty { f[.organization] = any(q.organizations) { [$0.organizationId] } }
+        if !q.sectors.isEmpty { f[.sector] = any(q.sectors) { [$0.sector] } }
+        if !q.accessibility.isEmpty {
+            let wanted = Set(q.accessibility)
+            f[.accessibility] = { s in wanted.isSubset(of: Set(accessibilityValues(s))) }
+        }
+        return f
+    }
+
+    static func accessibilityValues(_ s: ServiceFacts) -> [String] {
+        (s.wheelchair ? ["wheelchair"] : []) + (s.signLanguage ? ["signLanguage"] : []) + (s.easyFinnish ? ["easyFinnish"] : [])
+    }
+
+    static func values(of facet: Facet, _ s: ServiceFacts) -> [String] {
+        switch facet {
+        case .municipality: s.municipalities
+        case .category: Array(s.categoryTree)
+        case .lifeSituation: s.lifeSituations
+        case .employmentStatus: s.employmentStatuses
+        case .language: s.languages
+        case .cost: [s.cost]
+        case .mode: s.modes
+        case .accessibility: accessibilityValues(s)
+        case .organization: [s.organizationId]
+        case .sector: [s.sector]
+        }
+    }
+
+    /// Which parts of the profile the service fits.
+    static func fits(_ s: ServiceFacts, _ p: FitProfile) -> [String] {
+        guard !p.isEmpty else { return [] }
+        var reasons: [String] = []
+        if let age = p.age, (s.ageMin ?? 0) <= age, age <= (s.ageMax ?? 200), s.ageMin != nil || s.ageMax != nil { reasons.append("age") }
+        if let m = p.municipality, s.municipalities.contains(m) { reasons.append("municipality") }
+        if !Set(p.lifeSituations).isDisjoint(with: s.lifeSituations) { reasons.append("lifeSituation") }
+        if let e = p.employmentStatus, s.employmentStatuses.contains(e) { reasons.append("employmentStatus") }
+        if !Set(p.languages).isDisjoint(with: s.languages) { reasons.append("language") }
+        return reasons
+    }
+
+    /// The text cut into parts, the words that match the query marked.
+    func snippet(_ text: String, _ matches: [WordMatch], _ language: Language) -> [SnippetPart] {
+        guard !matches.isEmpty else { return [SnippetPart(text: text, match: false)] }
+        let exact = matches.reduce(into: Set<String>()) { $0.formUnion($1.exact) }
+        let prefixes = matches.flatMap(\.prefixes)
+        let analysis: Analyzer.Language = language == .sv ? .sv : language == .en ? .en : .fi
+        var parts: [SnippetPart] = []
+        var plain = ""
+        var word = ""
+        func flushWord() {
+            guard !word.isEmpty else { return }
+            let lower = word.lowercased()
+            let terms = indexer.terms(of: lower, analysis)
+            if terms.contains(where: exact.contains) || prefixes.contains(where: lower.hasPrefix) {
+                if !plain.isEmpty { parts.append(SnippetPart(text: plain, match: false)) }
+                parts.append(SnippetPart(text: word, match: true))
+                plain = ""
+            } else {
+                plain += word
+            }
+            word = ""
+        }
+        for ch in text {
+            if ch.isLetter || ch.isNumber {
+                word.append(ch)
+            } else {
+                flushWord()
+                plain.append(ch)
+            }
+        }
+        flushWord()
+        if !plain.isEmpty { parts.append(SnippetPart(text: plain, match: false)) }
+        return parts
+    }
+
+    // MARK: Service pages
+
+    /// A service's page; internal instructions only for those who may see them. Archived services
+    /// open by direct link; hidden and unpublished ones are 404 for those who may not see them.
+    func service(id: String, viewer: CatalogueViewer) async throws -> ServiceDetailDTO {
+        guard let (s, org) = try await store.service(id: id), viewer.opens(status: s.status, organizationId: s.organizationId) else {
+            throw AppError.notFound("service.notFound")
+        }
+        return ServiceDetailDTO(
+            id: s.id,
+            organization: OrganizationRefDTO(
+                id: s.organizationId, name: LocalText(fi: org?.nameFi ?? s.organizationId, sv: org?.nameSv, en: org?.nameEn),
+                sector: org?.sector ?? "public"),
+            status: s.status, archived: s.status == "archived", name: s.name, summary: s.summary, description: s.description,
+            categoryIds: s.categoryIds, keywords: s.keywords, cost: s.cost, costDescription: s.costDescription,
+            accessibility: s.accessibility, targetGroup: s.targetGroup, delivery: s.delivery, participation: s.participation,
+            contacts: s.contacts, links: s.links, internal: viewer.seesInternal ? s.internal : nil,
+            updatedAt: CatalogueTimestamps.parse(s.updatedAt) ?? Date(timeIntervalSince1970: 0),
+            reviewedAt: CatalogueTimestamps.parse(s.reviewedAt) ?? Date(timeIntervalSince1970: 0), version: s.version)
+    }
+
+    // MARK: Suggestions
+
+    /// Service names and keywords that start with what was typed, for a search box.
+    func suggest(_ text: String, viewer: CatalogueViewer, language: Language, limit: Int = 8) async throws -> [SuggestionDTO] {
+        let typed = text.trimmed.lowercased()
+        guard typed.count >= 2 else { return [] }
+        let snap = try await snapshot()
+        var out: [SuggestionDTO] = []
+        var keywords: [String: Int] = [:]
+        for s in snap.services where viewer.finds(status: s.status, organizationId: s.organizationId) {
+            let name = s.name.localized(language)
+            if out.count < limit, name.lowercased().hasPrefix(typed) || Analyzer.words(name).contains(where: { $0.hasPrefix(typed) }) {
+                out.append(SuggestionDTO(text: name, kind: "service", serviceId: s.id))
+            }
+            for k in s.keywords where k.lowercased().hasPrefix(typed) { keywords[k, default: 0] += 1 }
+        }
+        let topKeywords = keywords.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(max(0, limit - out.count))
+        return Array(out.prefix(limit)) + topKeywords.map { SuggestionDTO(text: $0.key, kind: "keyword", serviceId: nil) }
+    }
+}
