@@ -189,6 +189,9 @@ struct CatalogueSearchTests {
             let suggestions = try await env.request(.get, "/api/v1/catalogue/suggest?q=ura").json()["items"] as? [[String: Any]]
             #expect(suggestions?.contains { ($0["text"] as? String)?.lowercased().hasPrefix("ura") == true } == true)
             #expect(try await env.request(.get, "/api/v1/catalogue/services/no-such-service").status == .notFound)
+            // Words with nothing to look up (single letters, control characters) do not break the query.
+            let odd = try await env.request(.get, "/api/v1/catalogue/search?q=i%C3%A0%C3%B7%0E%C2%8A%13%F4%8F%BD%8A0%C2%83%22*%20a%20(")
+            #expect(odd.status == .ok)
         }
     }
 }

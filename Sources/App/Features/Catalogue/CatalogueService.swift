@@ -36,7 +36,8 @@ struct CatalogueService: Sendable {
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
         let snap = try await snapshot()
         let words = Array(Analyzer.words(query.text).prefix(12))
-        let matches = words.map { wordMatch($0, snap) }
+        // A word with nothing to look up (a single letter) does not narrow the search.
+        let matches = words.map { wordMatch($0, snap) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty }
         var scores: [String: Double]?
         if !matches.isEmpty { scores = try await store.match(Self.expression(matches)) }
 
@@ -106,7 +107,8 @@ struct CatalogueService: Sendable {
         if !known && word.count >= 5 {
             exact.formUnion(Self.oneEditAway(word, snap))
         }
-        return WordMatch(exact: exact.filter { $0.count >= 2 }, prefixes: prefixes)
+        let usable = { (term: String) in term.count >= 2 && !term.contains("\"") }
+        return WordMatch(exact: exact.filter(usable), prefixes: prefixes.filter(usable))
     }
 
     /// Terms of the vocabulary one insertion, deletion or substitution away from `word`.
