@@ -49,7 +49,7 @@ struct PageRequest: Sendable, Equatable {
 /// `{ items, nextCursor }`.
 struct Page<Item: Codable & Sendable>: ResponseCodable, Sendable {
     let items: [Item]
-    let nextCursor: String?
+    @Nullable var nextCursor: String?
 
     /// Builds a page from rows fetched with `limit + 1`.
     init(_ fetched: [Item], _ page: PageRequest) {
@@ -57,11 +57,4 @@ struct Page<Item: Codable & Sendable>: ResponseCodable, Sendable {
         nextCursor = page.next(after: fetched.count)
     }
 
-    enum CodingKeys: String, CodingKey { case items, nextCursor }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(items, forKey: .items)
-        try c.encode(nextCursor, forKey: .nextCursor)  // null on the last page
-    }
 }

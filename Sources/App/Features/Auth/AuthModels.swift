@@ -78,20 +78,9 @@ struct SessionDTO: Codable, Sendable, Equatable {
     let createdAt: Date
     let lastUsedAt: Date
     let expiresAt: Date
-    let userAgent: String?
+    @Nullable var userAgent: String?
     let current: Bool
 
-    enum CodingKeys: String, CodingKey { case id, createdAt, lastUsedAt, expiresAt, userAgent, current }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(lastUsedAt, forKey: .lastUsedAt)
-        try c.encode(expiresAt, forKey: .expiresAt)
-        try c.encode(userAgent, forKey: .userAgent)
-        try c.encode(current, forKey: .current)
-    }
 }
 
 struct Empty: ResponseCodable, Sendable {}

@@ -23,16 +23,8 @@ struct CatalogueFile: Codable, Sendable, Equatable {
     struct Category: Codable, Sendable, Equatable {
         var id: String
         var name: LocalText
-        var parent: String?
+        @Nullable var parent: String?
 
-        enum CodingKeys: String, CodingKey { case id, name, parent }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(name, forKey: .name)
-            try c.encode(parent, forKey: .parent)  // explicit null for a top-level category
-        }
     }
 
     struct Term: Codable, Sendable, Equatable {
@@ -80,25 +72,12 @@ struct CatalogueFile: Codable, Sendable, Equatable {
 
     struct TargetGroup: Codable, Sendable, Equatable {
         var description: String
-        var ageMin: Int?
-        var ageMax: Int?
+        @Nullable var ageMin: Int?
+        @Nullable var ageMax: Int?
         var municipalityCodes: [String]
         var lifeSituationIds: [String]
         var employmentStatusIds: [String]
 
-        enum CodingKeys: String, CodingKey {
-            case description, ageMin, ageMax, municipalityCodes, lifeSituationIds, employmentStatusIds
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(description, forKey: .description)
-            try c.encode(ageMin, forKey: .ageMin)  // explicit null: no lower limit
-            try c.encode(ageMax, forKey: .ageMax)
-            try c.encode(municipalityCodes, forKey: .municipalityCodes)
-            try c.encode(lifeSituationIds, forKey: .lifeSituationIds)
-            try c.encode(employmentStatusIds, forKey: .employmentStatusIds)
-        }
     }
 
     struct Delivery: Codable, Sendable, Equatable {

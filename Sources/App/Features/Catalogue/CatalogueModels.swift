@@ -98,8 +98,8 @@ struct ServiceSummaryDTO: Codable, Sendable, Equatable {
     let cost: String
     let modes: [String]
     let languages: [String]
-    let ageMin: Int?
-    let ageMax: Int?
+    @Nullable var ageMin: Int?
+    @Nullable var ageMax: Int?
     let municipalityCodes: [String]
     let categoryIds: [String]
     let accessibility: AccessibilityDTO
@@ -125,23 +125,14 @@ struct SearchResultDTO: ResponseCodable, Sendable {
     let total: Int
     let items: [ServiceSummaryDTO]
     let facets: [String: [FacetCount]]
-    let nextCursor: String?
+    @Nullable var nextCursor: String?
 
-    enum CodingKeys: String, CodingKey { case total, items, facets, nextCursor }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(total, forKey: .total)
-        try c.encode(items, forKey: .items)
-        try c.encode(facets, forKey: .facets)
-        try c.encode(nextCursor, forKey: .nextCursor)
-    }
 }
 
 struct SuggestionDTO: Codable, Sendable, Equatable {
     let text: String
     let kind: String  // "service" or "keyword"
-    let serviceId: String?
+    @Nullable var serviceId: String?
 }
 
 struct SuggestionsDTO: ResponseCodable, Sendable {
@@ -168,38 +159,9 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     let contacts: [CatalogueFile.Contact]
     let links: [CatalogueFile.Link]
     /// Present only for experts; null for everyone else.
-    let `internal`: CatalogueFile.Internal?
+    @Nullable var `internal`: CatalogueFile.Internal?
     let updatedAt: Date
     let reviewedAt: Date
     let version: Int
 
-    enum CodingKeys: String, CodingKey {
-        case id, organization, status, archived, name, summary, description, categoryIds, keywords, cost, costDescription
-        case accessibility, targetGroup, delivery, participation, contacts, links, `internal`, updatedAt, reviewedAt, version
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(organization, forKey: .organization)
-        try c.encode(status, forKey: .status)
-        try c.encode(archived, forKey: .archived)
-        try c.encode(name, forKey: .name)
-        try c.encode(summary, forKey: .summary)
-        try c.encode(description, forKey: .description)
-        try c.encode(categoryIds, forKey: .categoryIds)
-        try c.encode(keywords, forKey: .keywords)
-        try c.encode(cost, forKey: .cost)
-        try c.encode(costDescription, forKey: .costDescription)
-        try c.encode(accessibility, forKey: .accessibility)
-        try c.encode(targetGroup, forKey: .targetGroup)
-        try c.encode(delivery, forKey: .delivery)
-        try c.encode(participation, forKey: .participation)
-        try c.encode(contacts, forKey: .contacts)
-        try c.encode(links, forKey: .links)
-        try c.encode(`internal`, forKey: .internal)
-        try c.encode(updatedAt, forKey: .updatedAt)
-        try c.encode(reviewedAt, forKey: .reviewedAt)
-        try c.encode(version, forKey: .version)
-    }
 }

@@ -102,7 +102,7 @@ struct CatalogueService: Sendable {
         // a prefix ("digi" → "digiosaajaksi").
         let stems: Set<String> = [analyzer.stem(word, in: .sv), analyzer.stem(word, in: .en)]
         var exact = fi.known ? fi.baseForms.union(stems) : stems.union([word])
-        var prefixes: Set<String> = fi.known ? fi.stems.filter { $0.count >= 5 } : (word.count >= 3 ? [word] : [])
+        let prefixes: Set<String> = fi.known ? fi.stems.filter { $0.count >= 5 } : (word.count >= 3 ? [word] : [])
         let known = exact.contains { Self.contains(snap.vocabulary, $0) } || prefixes.contains { Self.hasPrefix(snap.vocabulary, $0) }
         if !known && word.count >= 5 {
             exact.formUnion(Self.oneEditAway(word, snap))

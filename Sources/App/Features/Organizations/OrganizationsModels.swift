@@ -51,20 +51,8 @@ struct InvitationDTO: ResponseCodable, Sendable, Equatable {
     let status: InvitationStatus
     let createdAt: Date
     let expiresAt: Date
-    let acceptedAt: Date?
+    @Nullable var acceptedAt: Date?
 
-    enum CodingKeys: String, CodingKey { case id, email, roles, status, createdAt, expiresAt, acceptedAt }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(email, forKey: .email)
-        try c.encode(roles, forKey: .roles)
-        try c.encode(status, forKey: .status)
-        try c.encode(createdAt, forKey: .createdAt)
-        try c.encode(expiresAt, forKey: .expiresAt)
-        try c.encode(acceptedAt, forKey: .acceptedAt)  // null until accepted
-    }
 }
 
 struct CreateInvitationInput: Decodable, Sendable {
