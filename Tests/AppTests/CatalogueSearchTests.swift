@@ -180,6 +180,19 @@ struct CatalogueSearchTests {
         }
     }
 
+    @Test func theTaxonomyListsEveryVocabularyInItsOrder() async throws {
+        try await Self.withCatalogue { env in
+            let t = try await env.request(.get, "/api/v1/catalogue/taxonomy").json()
+            let municipalities = try #require(t["municipalities"] as? [[String: Any]])
+            #expect(municipalities.compactMap { $0["code"] as? String } == ["091", "049", "092", "245", "638", "710", "078"])
+            let categories = try #require(t["categories"] as? [[String: Any]])
+            #expect(categories.count == 23)
+            #expect(categories.filter { $0["parent"] is NSNull }.count == 6)
+            #expect((t["lifeSituations"] as? [Any])?.count == 13 && (t["employmentStatuses"] as? [Any])?.count == 7)
+            #expect((t["organizations"] as? [Any])?.count == 31)  // the demo's 29 and the test's two
+        }
+    }
+
     @Test func badParametersAreNamed() async throws {
         try await Self.withCatalogue { env in
             let r = try await env.request(.get, "/api/v1/catalogue/search?sort=best&age=300&cost=cheap&limit=0")

@@ -9,6 +9,7 @@ struct CatalogueController: Sendable {
         api.get("catalogue/search", use: search)
         api.get("catalogue/suggest", use: suggest)
         api.get("catalogue/services/:serviceId", use: service)
+        api.get("catalogue/taxonomy", use: taxonomy)
     }
 
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -27,6 +28,10 @@ struct CatalogueController: Sendable {
 
     func service(_ request: Request, context: AppRequestContext) async throws -> ServiceDetailDTO {
         try await catalogue.service(id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
+    }
+
+    func taxonomy(_ request: Request, context: AppRequestContext) async throws -> TaxonomyDTO {
+        try await catalogue.taxonomy()
     }
 
     /// The UI language: `?lang=`, else the signed-in user's, else Finnish.

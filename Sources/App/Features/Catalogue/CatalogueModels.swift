@@ -165,3 +165,25 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     let version: Int
 
 }
+
+/// The catalogue's vocabularies, for filter labels and browsing.
+struct TaxonomyDTO: ResponseCodable, Sendable {
+    struct Municipality: Codable, Sendable, Equatable {
+        let code: String
+        let name: LocalText
+    }
+    struct Category: Codable, Sendable, Equatable {
+        let id: String
+        let name: LocalText
+        @Nullable var parent: String?
+    }
+    struct Term: Codable, Sendable, Equatable {
+        let id: String
+        let name: LocalText
+    }
+    let municipalities: [Municipality]
+    let categories: [Category]
+    let lifeSituations: [Term]
+    let employmentStatuses: [Term]
+    let organizations: [OrganizationRefDTO]
+}

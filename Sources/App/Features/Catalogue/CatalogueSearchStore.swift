@@ -119,6 +119,28 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
+    func taxonomy() async throws -> TaxonomyDTO {
+        try await db.writer.read { db in
+            let text = { (row: Row) in LocalText(fi: row["name_fi"], sv: row["name_sv"], en: row["name_en"]) }
+            return TaxonomyDTO(
+                municipalities: try Row.fetchAll(db, sql: "SELECT * FROM municipality ORDER BY position, code").map {
+                    .init(code: $0["code"], name: text($0))
+                },
+                categories: try Row.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
+                    .init(id: $0["id"], name: text($0), parent: $0["parent_id"])
+                },
+                lifeSituations: try Row.fetchAll(db, sql: "SELECT * FROM life_situation ORDER BY position, id").map {
+                    .init(id: $0["id"], name: text($0))
+                },
+                employmentStatuses: try Row.fetchAll(db, sql: "SELECT * FROM employment_status ORDER BY position, id").map {
+                    .init(id: $0["id"], name: text($0))
+                },
+                organizations: try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id").map {
+                    .init(id: $0["id"], name: text($0), sector: $0["sector"])
+                })
+        }
+    }
+
     /// One service as the exchange format has it (all fields), or nil.
     func service(id: String) async throws -> (CatalogueFile.Service, OrganizationRecord?)? {
         try await db.writer.read { db in

@@ -242,6 +242,8 @@ struct CatalogueService: Sendable {
         return parts
     }
 
+    func taxonomy() async throws -> TaxonomyDTO { try await store.taxonomy() }
+
     // MARK: Service pages
 
     /// A service's page; internal instructions only for those who may see them. Archived services
