@@ -71,7 +71,8 @@ public struct AppComponents: Sendable {
             on: router.group("api/v1"),
             .init(
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
-                catalogue: CatalogueController(catalogue: catalogueSearch)))
+                catalogue: CatalogueController(catalogue: catalogueSearch),
+                articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db)))))
         return router
     }
 

@@ -6,11 +6,13 @@ enum Routes {
         c.auth.addRoutes(to: api)
         c.organizations.addRoutes(to: api)
         c.catalogue.addRoutes(to: api)
+        c.articles.addRoutes(to: api)
     }
 
     struct Controllers {
         let auth: AuthController
         let organizations: OrganizationsController
         let catalogue: CatalogueController
+        let articles: ArticlesController
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import Ink
+
+/// Articles and guides of the catalogue: public ones for everyone, internal ones for experts.
+struct ArticlesService: Sendable {
+    let store: ArticlesStore
+
+    func list(viewer: CatalogueViewer, municipality: String?, page: PageRequest) async throws -> Page<ArticleSummaryDTO> {
+        let rows = try await store.list(includeInternal: viewer.seesInternal, municipality: municipality, page: page)
+        return Page(
+            rows.map { row, codes in
+                ArticleSummaryDTO(
+                    id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), audience: row.audience,
+                    municipalityCodes: codes, updatedAt: Date(millis: row.updatedAt))
+            }, page)
+    }
+
+    /// An internal article is 404 for those who may not read it, as if it did not exist.
+    func article(id: String, viewer: CatalogueViewer) async throws -> ArticleDTO {
+        guard let (row, codes) = try await store.article(id: id), row.audience == "public" || viewer.seesInternal else {
+            throw AppError.notFound("article.notFound")
+        }
+        return ArticleDTO(
+            id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), audience: row.audience,
+            municipalityCodes: codes, updatedAt: Date(millis: row.updatedAt), html: SafeMarkdown.html(row.body))
+    }
+}
+
+/// Markdown to HTML that is safe to insert into a page: HTML written into the Markdown is escaped
+/// before Ink sees it, and a link or image whose address is not http(s), mailto, tel or on this site
+/// is replaced by its text.
+enum SafeMarkdown {
+    static func html(_ markdown: String) -> String {
+        let escaped = markdown.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        var parser = MarkdownParser()
+        parser.addModifier(
+            Modifier(target: .links) { html, markdown in
+                allowed(target(of: markdown)) ? html : String(text(of: markdown))
+            })
+        parser.addModifier(
+            Modifier(target: .images) { html, markdown in
+                allowed(target(of: markdown)) ? html : String(text(of: markdown))
+            })
+        return parser.html(from: escaped)
+    }
+
+    /// The address of `[text](address)` or `![alt](address)`.
+    static func target(of markdown: Substring) -> String {
+        guard let open = markdown.lastIndex(of: "("), let close = markdown.lastIndex(of: ")"), open < close else { return "" }
+        return markdown[markdown.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
+    }
+
+    static func text(of markdown: Substring) -> Substring {
+        guard let open = markdown.firstIndex(of: "["), let close = markdown.firstIndex(of: "]"), open < close else { return "" }
+        return markdown[markdown.index(after: open)..<close]
+    }
+
+    static func allowed(_ address: String) -> Bool {
+        let lower = address.lowercased()
+        if lower.hasPrefix("/") && !lower.hasPrefix("//") { return true }
+        return ["https://", "http://", "mailto:", "tel:"].contains { lower.hasPrefix($0) } && !lower.contains("\"")
+    }
+}

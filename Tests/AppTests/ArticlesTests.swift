@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import App
+
+@Suite("Catalogue articles")
+struct ArticlesTests {
+    @Test func publicArticlesForEveryoneInternalOnesForExperts() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            let anonymous = try await env.request(.get, "/api/v1/catalogue/articles?limit=100").items()
+            #expect(anonymous.count == 6 && anonymous.allSatisfy { $0["audience"] as? String == "public" })
+            #expect(try await env.request(.get, "/api/v1/catalogue/articles/tyollistymissuunnitelman-kirjausohje").status == .notFound)
+
+            try await env.user("expert@example.fi", org: TestEnv.orgA, role: .expert)
+            let expert = try await env.login("expert@example.fi")
+            #expect(try await env.request(.get, "/api/v1/catalogue/articles?limit=100", token: expert).items().count == 10)
+            let forExperts = try await env.request(.get, "/api/v1/catalogue/articles/tyollistymissuunnitelman-kirjausohje", token: expert)
+            #expect(forExperts.status == .ok)
+
+            // A municipality's articles: those for it and those for every municipality.
+            let hanko = try await env.request(.get, "/api/v1/catalogue/articles?municipality=078&limit=100").items()
+            #expect(hanko.contains { $0["id"] as? String == "ruotsinkieliset-palvelut-lansi-uusimaa" })
+            let helsinki = try await env.request(.get, "/api/v1/catalogue/articles?municipality=091&limit=100").items()
+            #expect(!helsinki.contains { $0["id"] as? String == "ruotsinkieliset-palvelut-lansi-uusimaa" })
+            #expect(helsinki.count == 5)
+
+            let page = try await env.request(.get, "/api/v1/catalogue/articles/nain-loydat-sopivan-palvelun").json()
+            let html = try #require(page["html"] as? String)
+            #expect(html.contains("<h2>Rajaa tuloksia</h2>") && html.contains("<em>uraohjaus</em>"))
+        }
+    }
+
+    @Test func markdownIsSanitised() async throws {
+        try await TestEnv.run { env in
+            var json =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+                as? [String: Any] ?? [:]
+            var articles = json["articles"] as? [[String: Any]] ?? []
+            articles[0]["body"] = """
+                Hei <script>alert(1)</script> ja <img src=x onerror=alert(2)>.
+
+                [paha](javascript:alert(3)) [hyvä](https://example.fi/ohje) [puhelin](tel:+358401234567)
+
+                ![kuva](data:text/html;base64,PHNjcmlwdD4=)
+                """
+            json["articles"] = articles
+            let file = env.config.dataDir.appending(path: "bad-article.json")
+            try JSONSerialization.data(withJSONObject: json).write(to: file)
+            _ = try await Commands.importCatalogue(env.config, file: file)
+            let html = try #require(
+                try await env.request(.get, "/api/v1/catalogue/articles/nain-loydat-sopivan-palvelun").json()["html"] as? String)
+            #expect(
+                !html.contains("<script") && !html.contains("<img src=x") && !html.contains("javascript:") && !html.contains("data:text"))
+            #expect(html.contains("&lt;script&gt;"))
+            #expect(html.contains("<a href=\"https://example.fi/ohje\">hyvä</a>") && html.contains("href=\"tel:+358401234567\""))
+            #expect(html.contains("paha"))
+        }
+    }
+}
