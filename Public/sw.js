@@ -4,7 +4,7 @@
 // - /api/: always the network, never cached (answers hold personal data);
 // - other shell files: from the cache, refreshed in the background.
 // Bump VERSION whenever a shell file changes.
-const VERSION = 'v1';
+const VERSION = 'v2';
 const CACHE = `ohjaustila-shell-${VERSION}`;
 const SHELL = [
   '/index.html',
@@ -18,7 +18,14 @@ const SHELL = [
   '/js/i18n.js',
   '/js/router.js',
   '/js/session.js',
+  '/js/catalogue/combobox.js',
+  '/js/catalogue/favourites.js',
+  '/js/catalogue/parts.js',
+  '/js/catalogue/taxonomy.js',
   '/js/pages/account.js',
+  '/js/pages/catalogue-favourites.js',
+  '/js/pages/catalogue-search.js',
+  '/js/pages/catalogue-service.js',
   '/js/pages/common.js',
   '/js/pages/forgot-password.js',
   '/js/pages/home.js',

@@ -11,6 +11,9 @@ route('/reset-password', () => import('./pages/reset-password.js'));
 route('/invitation', () => import('./pages/invitation.js'));
 route('/account', () => import('./pages/account.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
+route('/catalogue', () => import('./pages/catalogue-search.js'));
+route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
+route('/catalogue/services/:serviceId', () => import('./pages/catalogue-service.js'));
 notFound(() => import('./pages/not-found.js'));
 
 /** Texts of the shell outside <main>. */
@@ -28,8 +31,23 @@ function updateChrome() {
   signOut.textContent = t('action.signOut');
   signOut.hidden = !getUser();
   document.getElementById('offline-text').textContent = t('shell.offline');
+  const nav = document.getElementById('site-nav');
+  if (nav) nav.setAttribute('aria-label', t('shell.nav'));
+  const catalogueLink = document.getElementById('nav-catalogue');
+  if (catalogueLink) catalogueLink.textContent = t('catalogue.title');
+  markCurrentNav();
   const description = document.querySelector('meta[name="description"]');
   if (description) description.setAttribute('content', t('shell.description'));
+}
+
+/** aria-current="page" on the header link of the section being shown. */
+function markCurrentNav() {
+  for (const a of document.querySelectorAll('#site-nav a[href]')) {
+    const href = a.getAttribute('href');
+    const here = window.location.pathname === href || window.location.pathname.startsWith(`${href}/`);
+    if (here) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
 }
 
 async function signOut() {
@@ -62,6 +80,7 @@ function wireShell() {
     rerender();
   });
   onUserChange(updateChrome);
+  document.addEventListener('page:rendered', markCurrentNav);
   onUnauthorized(() => {
     if (!getUser()) return;
     setUser(null);

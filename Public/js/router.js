@@ -9,6 +9,9 @@ let firstRender = true;
 let renderedKey = null;
 let pendingFlash = null;
 let getUser = () => null;
+// A page that keeps its own state in the query string (the catalogue search) handles Back and
+// Forward within its path itself instead of being rendered again: {path, token, fn}.
+let queryHandler = null;
 
 /** route('/organizations/:orgId/users', () => import('./pages/x.js')) */
 export function route(pattern, load) {
@@ -62,6 +65,19 @@ export function safeNext(value) {
   return value;
 }
 
+/**
+ * Put a new query string in the address bar for the current page without rendering it again
+ * (the page updates itself); Back and Forward then call the page's ctx.onQueryChange handler.
+ */
+export function setQuery(params, { replace = false } = {}) {
+  const search = params.toString();
+  const target = window.location.pathname + (search ? `?${search}` : '');
+  if (target === window.location.pathname + window.location.search) return;
+  if (replace) window.history.replaceState({}, '', target);
+  else window.history.pushState({}, '', target);
+  renderedKey = target + window.location.hash;
+}
+
 export function navigate(to, { replace = false } = {}) {
   const url = new URL(to, window.location.origin);
   if (url.origin !== window.location.origin) {
@@ -111,6 +127,7 @@ function setTitle(text) {
 
 async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   const token = ++renderToken;
+  queryHandler = null;
   const url = new URL(window.location.href);
   renderedKey = url.pathname + url.search + url.hash;
   const main = document.getElementById('main');
@@ -129,6 +146,11 @@ async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
     setFlash,
     rerender,
     isCurrent: () => token === renderToken,
+    setQuery,
+    /** fn(searchParams) is called on Back/Forward to another query string of this same path. */
+    onQueryChange(fn) {
+      queryHandler = { path: url.pathname, token, fn };
+    },
     setTitle(text) {
       title = text;
       if (token === renderToken) setTitle(text);
@@ -231,6 +253,11 @@ export function startRouter(options) {
   const onHistory = () => {
     const key = window.location.pathname + window.location.search + window.location.hash;
     if (key === renderedKey) return;
+    if (queryHandler && queryHandler.token === renderToken && queryHandler.path === window.location.pathname) {
+      renderedKey = key;
+      queryHandler.fn(new URLSearchParams(window.location.search));
+      return;
+    }
     render();
   };
   window.addEventListener('popstate', onHistory);

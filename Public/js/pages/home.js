@@ -11,7 +11,9 @@ export default {
     heading(root, ctx, t('home.greeting', { name: user.displayName }), { title: t('home.title') });
     root.appendChild(h('p', { class: 'lead' }, t('home.intro')));
 
-    const links = h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '/account' }, t('account.title'))));
+    const links = h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '/account' }, t('account.title'))),
+      h('li', {}, h('a', { href: '/catalogue' }, t('catalogue.title'))),
+    );
     root.appendChild(section(t('home.whatToDo'), links));
 
     // Organisations whose users this person manages.

@@ -1,0 +1,390 @@
+// The service catalogue's search page (/catalogue). The whole search — words, every filter
+// and the order — is in the query string: changing it pushes a new history entry, a reload
+// or a shared link restores it, and Back / Forward go through the states.
+import { h, uid, setLive } from '../dom.js';
+import { t, getLanguage, errorText } from '../i18n.js';
+import { get, enc, ApiError } from '../api.js';
+import { heading, notice } from './common.js';
+import { searchBox } from '../catalogue/combobox.js';
+import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
+import { resultItem, serviceHref } from '../catalogue/parts.js';
+
+const PAGE_SIZE = 20;
+const LAST_SEARCH_KEY = 'ohjaustila.catalogue.lastSearch';
+
+// Filters with several values, in the order they are shown.
+const LIST_FILTERS = ['municipality', 'category', 'lifeSituation', 'employmentStatus', 'language', 'cost', 'mode', 'accessibility', 'sector', 'organization'];
+const FIXED = {
+  language: ['fi', 'sv', 'en', 'ru', 'ar', 'so', 'et', 'uk'],
+  cost: ['free', 'partly-paid', 'paid'],
+  mode: ['in-person', 'remote', 'hybrid'],
+  accessibility: ['wheelchair', 'signLanguage', 'easyFinnish'],
+  sector: ['public', 'private', 'third'],
+};
+const TAXONOMY_LISTS = {
+  municipality: ['municipalities', 'code'],
+  category: ['categories', 'id'],
+  lifeSituation: ['lifeSituations', 'id'],
+  employmentStatus: ['employmentStatuses', 'id'],
+  organization: ['organizations', 'id'],
+};
+const SORTS = ['relevance', 'name', 'updated'];
+
+/** The search state of a query string: {q, age, sort, filters: {name: [values]}}. */
+export function readState(params) {
+  const state = { q: (params.get('q') || '').trim(), age: '', sort: 'relevance', filters: {} };
+  const age = params.get('age');
+  if (age && /^\d{1,3}$/.test(age) && Number(age) <= 120) state.age = String(Number(age));
+  if (SORTS.includes(params.get('sort'))) state.sort = params.get('sort');
+  for (const name of LIST_FILTERS) {
+    const values = params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    state.filters[name] = [...new Set(values)];
+  }
+  return state;
+}
+
+/** The query string of a state (lists as comma-separated values, empty parts left out). */
+export function stateParams(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set('q', state.q);
+  for (const name of LIST_FILTERS) {
+    const values = state.filters[name] || [];
+    if (values.length) params.set(name, values.join(','));
+  }
+  if (state.age !== '') params.set('age', state.age);
+  if (state.sort && state.sort !== 'relevance') params.set('sort', state.sort);
+  return params;
+}
+
+function activeFilterCount(state) {
+  return LIST_FILTERS.reduce((n, name) => n + state.filters[name].length, 0) + (state.age !== '' ? 1 : 0);
+}
+
+export default {
+  async render(root, ctx) {
+    root.classList.add('catalogue', 'catalogue-search');
+    heading(root, ctx, t('catalogue.title'));
+    root.appendChild(h('p', { class: 'lead' }, t('catalogue.intro')));
+
+    let state = readState(ctx.query);
+    let requestNo = 0;
+    let cursor = null;
+    let lastAnswer = null;
+
+    // ---- search box ----
+    const box = searchBox({
+      label: t('catalogue.search.label'),
+      hint: t('catalogue.search.hint'),
+      value: state.q,
+      onPick: (item) => {
+        if (item.kind === 'service' && item.serviceId) ctx.navigate(serviceHref(item.serviceId));
+        else apply({ ...state, q: item.text.trim() });
+      },
+    });
+    const searchForm = h(
+      'form',
+      { class: 'catalogue-search-form', role: 'search', novalidate: true, 'aria-label': t('catalogue.search.region') },
+      box.node,
+      h('button', { type: 'submit', class: 'btn btn--primary' }, t('catalogue.search.submit')),
+    );
+    searchForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      box.close();
+      apply({ ...state, q: box.input.value.trim() });
+    });
+    root.appendChild(searchForm);
+
+    // ---- filters ----
+    const filtersId = uid('catalogue-filters');
+    const toggleLabel = h('span', {});
+    const toggle = h(
+      'button',
+      { type: 'button', class: 'btn btn--secondary filter-toggle', 'aria-expanded': 'false', 'aria-controls': filtersId },
+      h('span', { class: 'filter-toggle__icon', 'aria-hidden': 'true' }, '▸'),
+      toggleLabel,
+    );
+    const filtersHeadingId = uid('filters-heading');
+    const filterGroups = h('div', { class: 'filter-groups' });
+    const clearButton = h('button', { type: 'button', class: 'btn btn--secondary' }, t('catalogue.filters.clear'));
+    const showResults = h('button', { type: 'button', class: 'btn btn--primary filter-done' }, t('catalogue.filters.showResults'));
+    const filters = h(
+      'form',
+      { id: filtersId, class: 'catalogue-filters', novalidate: true, 'aria-labelledby': filtersHeadingId },
+      h('h2', { id: filtersHeadingId, class: 'catalogue-filters__title' }, t('catalogue.filters.title')),
+      filterGroups,
+      h('div', { class: 'actions' }, showResults, clearButton),
+    );
+    filters.addEventListener('submit', (event) => event.preventDefault());
+    const setOpen = (open) => {
+      toggle.setAttribute('aria-expanded', String(open));
+      filters.classList.toggle('is-open', open);
+      toggle.querySelector('.filter-toggle__icon').textContent = open ? '▾' : '▸';
+    };
+    toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
+    clearButton.addEventListener('click', () => {
+      const cleared = readState(new URLSearchParams());
+      apply({ ...cleared, q: state.q, sort: state.sort });
+    });
+
+    // ---- results ----
+    const resultsHeadingId = uid('results-heading');
+    const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
+    const sortSelectId = uid('sort');
+    const sortSelect = h(
+      'select',
+      { id: sortSelectId, name: 'sort' },
+      SORTS.map((s) => h('option', { value: s, selected: s === state.sort }, t(`catalogue.sort.${s}`))),
+    );
+    sortSelect.addEventListener('change', () => apply({ ...state, sort: sortSelect.value }));
+    const list = h('ul', { class: 'result-list', 'aria-labelledby': resultsHeadingId });
+    const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const problem = h('div', { class: 'live-region', role: 'alert' });
+    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+    more.addEventListener('click', () => loadMore());
+    const results = h(
+      'section',
+      { class: 'catalogue-results', 'aria-labelledby': resultsHeadingId },
+      h('div', { class: 'catalogue-results__head' },
+        h('h2', { id: resultsHeadingId, tabindex: '-1' }, t('catalogue.results.title')),
+        h('div', { class: 'field sort-field' }, h('label', { for: sortSelectId }, t('catalogue.sort.label')), sortSelect)),
+      count,
+      problem,
+      favouriteStatus,
+      list,
+      h('div', { class: 'actions' }, more, h('a', { href: '/catalogue/favourites', class: 'btn btn--ghost' }, t('catalogue.favourites.link'))),
+    );
+    showResults.addEventListener('click', () => {
+      setOpen(false);
+      toggle.scrollIntoView({ block: 'start' });
+      results.querySelector('h2').focus();
+    });
+
+    root.appendChild(
+      h('div', { class: 'catalogue-layout' },
+        h('div', { class: 'catalogue-layout__filters' }, toggle, filters),
+        results),
+    );
+
+    // ---- building the filter controls ----
+    function optionIds(name, facet) {
+      const tax = taxonomy();
+      let ids;
+      if (FIXED[name]) ids = FIXED[name];
+      else if (tax && TAXONOMY_LISTS[name] && Array.isArray(tax[TAXONOMY_LISTS[name][0]])) {
+        const [list, key] = TAXONOMY_LISTS[name];
+        ids = tax[list].map((x) => x[key]);
+      } else ids = facet.map((f) => f.id);
+      const counts = new Map(facet.map((f) => [f.id, f.count]));
+      const selected = state.filters[name];
+      // an option no service has is left out (unless chosen, so that it can be unchosen)
+      const shown = ids.filter((id) => counts.get(id) > 0 || selected.includes(id));
+      for (const id of selected) if (!shown.includes(id)) shown.push(id);
+      return { shown, counts };
+    }
+
+    function checkbox(name, id, counts) {
+      const cid = uid(`filter-${name}`);
+      const n = counts.get(id) || 0;
+      return h(
+        'li',
+        { class: 'choice' },
+        h('input', { type: 'checkbox', id: cid, name, value: id, checked: state.filters[name].includes(id), onChange: onFilterChange }),
+        h('label', { for: cid }, labelFor(name, id), ' ', h('span', { class: 'facet-count' }, t('catalogue.facetCount', { count: n }))),
+      );
+    }
+
+    function group(name, content) {
+      return h('fieldset', { class: 'filter-group', dataset: { filter: name } }, h('legend', {}, t(`catalogue.filter.${name}`)), content);
+    }
+
+    function buildFilters(facets) {
+      const nodes = [];
+      for (const name of LIST_FILTERS) {
+        const facet = (facets && facets[name]) || [];
+        const { shown, counts } = optionIds(name, facet);
+        if (name === 'organization') {
+          const selectId = uid('filter-organization');
+          const selected = state.filters.organization[0] || '';
+          const options = [...shown].sort((a, b) => labelFor(name, a).localeCompare(labelFor(name, b), getLanguage()));
+          const select = h(
+            'select',
+            { id: selectId, name: 'organization', onChange: onFilterChange },
+            h('option', { value: '' }, t('catalogue.filter.organization.all')),
+            options.map((id) =>
+              h('option', { value: id, selected: id === selected }, `${labelFor(name, id)} ${t('catalogue.facetCount', { count: counts.get(id) || 0 })}`),
+            ),
+          );
+          nodes.push(h('div', { class: 'field filter-group', dataset: { filter: name } }, h('label', { for: selectId }, t('catalogue.filter.organization')), select));
+          continue;
+        }
+        if (!shown.length) continue;
+        if (name === 'category') {
+          const tree = categoryTree(shown);
+          nodes.push(
+            group(
+              name,
+              h('ul', { class: 'choices choices--tree' }, tree.map((node) => {
+                const li = checkbox(name, node.id, counts);
+                if (node.children.length) li.appendChild(h('ul', { class: 'choices' }, node.children.map((c) => checkbox(name, c, counts))));
+                return li;
+              })),
+            ),
+          );
+          continue;
+        }
+        nodes.push(group(name, h('ul', { class: 'choices' }, shown.map((id) => checkbox(name, id, counts)))));
+        if (name === 'employmentStatus') nodes.push(ageField());
+      }
+      return nodes;
+    }
+
+    function ageField() {
+      const id = uid('filter-age');
+      const input = h('input', {
+        id, name: 'age', type: 'number', inputmode: 'numeric', min: '0', max: '120', value: state.age, 'aria-describedby': `${id}-hint`,
+      });
+      input.addEventListener('change', onFilterChange);
+      input.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') {
+          event.preventDefault();
+          onFilterChange();
+        }
+      });
+      return h('div', { class: 'field filter-group filter-age', dataset: { filter: 'age' } },
+        h('label', { for: id }, t('catalogue.filter.age')),
+        h('span', { class: 'hint', id: `${id}-hint` }, t('catalogue.filter.age.hint')),
+        input);
+    }
+
+    function renderFilters(facets) {
+      // keep the focus on the same control when the controls are built again
+      const active = document.activeElement;
+      const focusKey = active && filters.contains(active) && active.name ? { name: active.name, value: active.type === 'checkbox' ? active.value : null } : null;
+      filterGroups.replaceChildren(...buildFilters(facets));
+      if (focusKey) {
+        const selector = focusKey.value === null
+          ? `[name="${CSS.escape(focusKey.name)}"]`
+          : `[name="${CSS.escape(focusKey.name)}"][value="${CSS.escape(focusKey.value)}"]`;
+        const again = filterGroups.querySelector(selector);
+        if (again) again.focus();
+      }
+      const n = activeFilterCount(state);
+      toggleLabel.textContent = n ? t('catalogue.filters.toggleCount', { count: n }) : t('catalogue.filters.toggle');
+      clearButton.hidden = n === 0;
+    }
+
+    function formState() {
+      const next = { ...state, filters: {} };
+      for (const name of LIST_FILTERS) {
+        if (name === 'organization') {
+          const select = filters.querySelector('select[name="organization"]');
+          next.filters.organization = select && select.value ? [select.value] : [];
+        } else {
+          next.filters[name] = [...filters.querySelectorAll(`input[name="${name}"]:checked`)].map((c) => c.value);
+        }
+      }
+      const age = filters.querySelector('input[name="age"]');
+      const value = age ? age.value.trim() : '';
+      next.age = /^\d{1,3}$/.test(value) && Number(value) <= 120 ? String(Number(value)) : '';
+      if (age && value !== '' && next.age === '') {
+        age.setAttribute('aria-invalid', 'true');
+        return null;
+      }
+      if (age) age.removeAttribute('aria-invalid');
+      return next;
+    }
+
+    function onFilterChange() {
+      const next = formState();
+      if (next) apply(next);
+    }
+
+    // ---- searching ----
+    function apply(next, { push = true } = {}) {
+      state = next;
+      if (push) ctx.setQuery(stateParams(state));
+      rememberSearch();
+      return search();
+    }
+
+    function rememberSearch() {
+      try {
+        window.sessionStorage.setItem(LAST_SEARCH_KEY, window.location.pathname + window.location.search);
+      } catch {
+        /* not kept */
+      }
+    }
+
+    function apiUrl(withCursor) {
+      const params = stateParams(state);
+      params.set('lang', getLanguage());
+      params.set('limit', String(PAGE_SIZE));
+      if (withCursor) params.set('cursor', withCursor);
+      return `/api/v1/catalogue/search?${params}`;
+    }
+
+    async function search() {
+      const mine = ++requestNo;
+      list.setAttribute('aria-busy', 'true');
+      setLive(problem, '');
+      let answer;
+      try {
+        answer = await get(apiUrl(null));
+      } catch (error) {
+        if (mine !== requestNo || !ctx.isCurrent()) return;
+        list.removeAttribute('aria-busy');
+        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+        return;
+      }
+      if (mine !== requestNo || !ctx.isCurrent()) return;
+      lastAnswer = answer;
+      cursor = answer.nextCursor || null;
+      list.replaceChildren(...(answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' })));
+      list.removeAttribute('aria-busy');
+      more.hidden = !cursor;
+      renderFilters(answer.facets);
+      document.title = `${state.q ? `${state.q} – ` : ''}${t('catalogue.title')} – ${t('app.name')}`;
+      const total = answer.total || 0;
+      setLive(count, total === 0 ? t('catalogue.results.none') : t(total === 1 ? 'catalogue.results.one' : 'catalogue.results.count', { count: total }));
+      results.classList.toggle('is-empty', total === 0);
+    }
+
+    async function loadMore() {
+      if (!cursor) return;
+      const mine = ++requestNo;
+      more.setAttribute('aria-disabled', 'true');
+      try {
+        const answer = await get(apiUrl(cursor));
+        if (mine !== requestNo || !ctx.isCurrent()) return;
+        const items = (answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }));
+        list.append(...items);
+        cursor = answer.nextCursor || null;
+        more.hidden = !cursor;
+        const shown = list.children.length;
+        setLive(count, t('catalogue.results.shown', { shown, count: answer.total || shown }));
+        if (items[0]) items[0].querySelector('a').focus();
+      } catch (error) {
+        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+      } finally {
+        more.removeAttribute('aria-disabled');
+      }
+    }
+
+    // Back / Forward between searches: the controls follow the address.
+    ctx.onQueryChange((params) => {
+      state = readState(params);
+      box.input.value = state.q;
+      box.close();
+      sortSelect.value = state.sort;
+      rememberSearch();
+      search();
+    });
+
+    renderFilters(lastAnswer && lastAnswer.facets);
+    await loadTaxonomy();
+    rememberSearch();
+    await search();
+  },
+};
+
+export { LAST_SEARCH_KEY };

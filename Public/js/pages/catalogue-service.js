@@ -1,0 +1,185 @@
+// A service's page in the catalogue (/catalogue/services/:serviceId): every public field in
+// sections, and for experts the internal instructions in a clearly marked band.
+import { h, uid } from '../dom.js';
+import { t, localText } from '../i18n.js';
+import { get, enc, ApiError } from '../api.js';
+import { formatDate } from '../format.js';
+import { heading, notice, section } from './common.js';
+import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
+import { serviceBadges, favouriteButton } from '../catalogue/parts.js';
+import { LAST_SEARCH_KEY } from './catalogue-search.js';
+
+const INTERNAL_FIELDS = [
+  'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
+  'clientRecordInstructions', 'municipalExceptions', 'internalContacts',
+];
+
+function text(value) {
+  return typeof value === 'string' ? value.trim() : localText(value).trim();
+}
+
+/** Paragraphs of a text (blank lines separate them). */
+function paragraphs(value) {
+  return text(value)
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => h('p', {}, p));
+}
+
+/** <dl> of [label, content] pairs; empty contents are left out. */
+function details(pairs) {
+  const rows = pairs.filter(([, content]) => content !== null && content !== undefined && content !== '' && !(Array.isArray(content) && !content.length));
+  if (!rows.length) return null;
+  return h('dl', { class: 'meta service-meta' }, rows.flatMap(([label, content]) => [h('dt', {}, label), h('dd', {}, content)]));
+}
+
+function ageRange(min, max) {
+  if (min !== null && min !== undefined && max !== null && max !== undefined) return t('catalogue.age.range', { min, max });
+  if (min !== null && min !== undefined) return t('catalogue.age.min', { min });
+  if (max !== null && max !== undefined) return t('catalogue.age.max', { max });
+  return '';
+}
+
+function names(kind, ids) {
+  return (ids || []).map((id) => labelFor(kind, id)).join(', ');
+}
+
+function lastSearch() {
+  try {
+    const value = window.sessionStorage.getItem(LAST_SEARCH_KEY);
+    return value && value.startsWith('/catalogue') ? value : '/catalogue';
+  } catch {
+    return '/catalogue';
+  }
+}
+
+export default {
+  async render(root, ctx) {
+    root.classList.add('catalogue', 'catalogue-service');
+    const id = ctx.params.serviceId;
+    let service;
+    try {
+      [service] = await Promise.all([get(`/api/v1/catalogue/services/${enc(id)}`), loadTaxonomy()]);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        heading(root, ctx, t('catalogue.service.notFound.title'));
+        root.appendChild(h('p', {}, t('catalogue.service.notFound.text')));
+        root.appendChild(h('p', {}, h('a', { href: '/catalogue' }, t('catalogue.backToSearch'))));
+        return;
+      }
+      throw error;
+    }
+    if (!ctx.isCurrent()) return;
+
+    root.appendChild(h('p', { class: 'back-link' }, h('a', { href: lastSearch() }, t('catalogue.backToSearch'))));
+    const name = localText(service.name);
+    const h1 = heading(root, ctx, name);
+    h1.id = uid('service-name');
+    if (service.organization) root.appendChild(h('p', { class: 'lead service-org' }, localText(service.organization.name)));
+    if (service.archived || service.status === 'archived') {
+      root.appendChild(notice('info', h('p', {}, h('strong', {}, t('catalogue.service.archived.title')), t('catalogue.service.archived.text'))));
+    } else if (service.status && service.status !== 'published') {
+      root.appendChild(notice('info', t(`catalogue.service.status.${service.status}`)));
+    }
+    root.appendChild(serviceBadges({ cost: service.cost, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [] }));
+
+    const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const print = h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print'));
+    root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), print));
+    root.appendChild(favouriteStatus);
+
+    const summary = text(service.summary);
+    // What
+    root.appendChild(section(t('catalogue.service.what'), summary ? h('p', { class: 'service-summary' }, summary) : null, ...paragraphs(service.description),
+      (service.categoryIds || []).length
+        ? h('p', {}, h('span', { class: 'muted' }, `${t('catalogue.filter.category')}: `),
+          (service.categoryIds || []).flatMap((c, i) => [i ? ', ' : '', h('a', { href: `/catalogue?category=${enc(c)}` }, labelFor('category', c))]))
+        : null));
+
+    // Who for
+    const target = service.targetGroup || {};
+    root.appendChild(section(t('catalogue.service.who'), ...paragraphs(target.description),
+      details([
+        [t('catalogue.filter.age'), ageRange(target.ageMin, target.ageMax)],
+        [t('catalogue.filter.municipality'), names('municipality', target.municipalityCodes)],
+        [t('catalogue.filter.lifeSituation'), names('lifeSituation', target.lifeSituationIds)],
+        [t('catalogue.filter.employmentStatus'), names('employmentStatus', target.employmentStatusIds)],
+      ])));
+
+    // How to take part
+    const part = service.participation || {};
+    root.appendChild(section(t('catalogue.service.how'),
+      details([
+        [t('catalogue.service.howToApply'), text(part.howToApply)],
+        [t('catalogue.service.prerequisites'), text(part.prerequisites)],
+        [t('catalogue.service.benefitsEffect'), text(part.benefitsEffect)],
+        [t('catalogue.service.consents'), text(part.consents)],
+      ]) || h('p', { class: 'muted' }, t('catalogue.service.noInfo'))));
+
+    // Cost
+    root.appendChild(section(t('catalogue.service.cost'),
+      h('p', {}, h('strong', {}, t(`catalogue.cost.${service.cost}`))),
+      ...paragraphs(service.costDescription)));
+
+    // Accessibility
+    const acc = service.accessibility || {};
+    const features = ['wheelchair', 'signLanguage', 'easyFinnish'].filter((f) => acc[f]);
+    root.appendChild(section(t('catalogue.service.accessibility'),
+      features.length
+        ? h('ul', { class: 'check-list' }, features.map((f) => h('li', {}, t(`catalogue.accessibility.${f}`))))
+        : h('p', {}, t('catalogue.service.noAccessibility')),
+      ...paragraphs(acc.notes)));
+
+    // Where and when
+    const delivery = service.delivery || {};
+    const locations = (delivery.locations || []).map((l) =>
+      h('li', { class: 'location' },
+        l.name ? h('strong', {}, l.name) : null,
+        h('span', {}, [l.address, [l.postalCode, l.city].filter(Boolean).join(' ')].filter(Boolean).join(', '))));
+    root.appendChild(section(t('catalogue.service.where'),
+      details([
+        [t('catalogue.filter.mode'), (delivery.modes || []).map((m) => t(`catalogue.mode.${m}`)).join(', ')],
+        [t('catalogue.filter.language'), names('language', delivery.languages)],
+        [t('catalogue.service.duration'), text(delivery.duration)],
+        [t('catalogue.service.schedule'), text(delivery.schedule)],
+      ]),
+      locations.length ? h('h3', {}, t('catalogue.service.locations')) : null,
+      locations.length ? h('ul', { class: 'plain-list location-list' }, locations) : null));
+
+    // Contacts
+    const contacts = (service.contacts || []).map((c) =>
+      h('li', { class: 'contact' },
+        h('strong', {}, c.name || ''),
+        c.role ? h('span', { class: 'muted' }, c.role) : null,
+        c.phone ? h('span', {}, `${t('catalogue.service.phone')}: `, h('a', { href: `tel:${c.phone.replace(/[^\d+]/g, '')}` }, c.phone)) : null,
+        c.email ? h('span', {}, `${t('catalogue.service.email')}: `, h('a', { href: `mailto:${c.email}` }, c.email)) : null));
+    if (contacts.length) root.appendChild(section(t('catalogue.service.contacts'), h('ul', { class: 'plain-list contact-list' }, contacts)));
+
+    // Links (opened normally, in the same tab)
+    const links = (service.links || []).filter((l) => l && /^https?:\/\//i.test(l.url || ''));
+    if (links.length) {
+      root.appendChild(section(t('catalogue.service.links'),
+        h('ul', { class: 'link-list link-list--external' }, links.map((l) => h('li', {}, h('a', { href: l.url, rel: 'noopener' }, text(l.title) || l.url))))));
+    }
+
+    // Internal instructions (experts only: the server sends null to everyone else)
+    if (service.internal) {
+      const internal = service.internal;
+      const rows = INTERNAL_FIELDS.map((f) => [t(`catalogue.internal.${f}`), text(internal[f] || '')]);
+      const headingId = uid('internal');
+      root.appendChild(
+        h('section', { class: 'internal-band', 'aria-labelledby': headingId, dataset: { internal: 'true' } },
+          h('h2', { id: headingId }, t('catalogue.internal.title')),
+          h('p', { class: 'internal-band__note' }, h('strong', {}, t('catalogue.internal.expertsOnly'))),
+          details(rows) || h('p', {}, t('catalogue.service.noInfo'))),
+      );
+    }
+
+    // Dates
+    root.appendChild(details([
+      [t('catalogue.service.updated'), service.updatedAt ? h('time', { datetime: service.updatedAt }, formatDate(service.updatedAt)) : ''],
+      [t('catalogue.service.reviewed'), service.reviewedAt ? h('time', { datetime: service.reviewedAt }, formatDate(service.reviewedAt)) : ''],
+    ]));
+  },
+};
