@@ -15,7 +15,7 @@ export function searchBox({ name = 'q', label, hint, value = '', onPick }) {
   const input = h('input', {
     id,
     name,
-    type: 'search',
+    type: 'text', // not "search": axe 3 rejects autocomplete="off" on a search input
     value,
     role: 'combobox',
     autocomplete: 'off',

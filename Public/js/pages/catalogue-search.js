@@ -3,7 +3,7 @@
 // or a shared link restores it, and Back / Forward go through the states.
 import { h, uid, setLive } from '../dom.js';
 import { t, getLanguage, errorText } from '../i18n.js';
-import { get, enc, ApiError } from '../api.js';
+import { get, ApiError } from '../api.js';
 import { heading, notice } from './common.js';
 import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
@@ -325,6 +325,7 @@ export default {
 
     async function search() {
       const mine = ++requestNo;
+      delete results.dataset.loaded;
       list.setAttribute('aria-busy', 'true');
       setLive(problem, '');
       let answer;
@@ -347,6 +348,7 @@ export default {
       const total = answer.total || 0;
       setLive(count, total === 0 ? t('catalogue.results.none') : t(total === 1 ? 'catalogue.results.one' : 'catalogue.results.count', { count: total }));
       results.classList.toggle('is-empty', total === 0);
+      results.dataset.loaded = stateParams(state).toString(); // which search the list shows (tests wait for it)
     }
 
     async function loadMore() {
