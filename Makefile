@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev libvoikko-dev voikko-
 TEST_PACKAGES := chromium chromium-driver openssl
 PYTHON ?= python3
 
-.PHONY: run build test swift-test e2e deps test-deps format lint clean
+.PHONY: run build test swift-test e2e bench deps test-deps format lint clean
 
 ## Install the C libraries the build links, when missing (as root or with sudo), else say what to install.
 deps:
@@ -47,6 +47,11 @@ swift-test: deps
 
 e2e: build
 	$(PYTHON) -m pytest Tests/e2e -q
+
+## Catalogue search over 20,000 services: p50/p99 per query kind beside references (release build).
+bench: deps
+	$(SWIFT) build -c release --product Bench
+	.build/release/Bench 20000 DemoData/catalogue.json
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

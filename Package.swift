@@ -83,6 +83,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "Bench",
+            dependencies: ["App"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [

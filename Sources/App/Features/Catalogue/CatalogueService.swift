@@ -9,22 +9,95 @@ struct CatalogueService: Sendable {
     let cache: SnapshotCache
 
     final class SnapshotCache: Sendable {
-        let current = Mutex<CatalogueSnapshot?>(nil)
+        let current = Mutex<FacetTable?>(nil)
     }
 
     /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
-    func snapshot() async throws -> CatalogueSnapshot {
+    func snapshot() async throws -> CatalogueSnapshot { try await table().snapshot }
+
+    /// The snapshot with every facet value coded as a small integer, so that filtering and counting
+    /// over tens of thousands of services are array look-ups rather than string hashing.
+    func table() async throws -> FacetTable {
         let revision = try await store.revision()
-        if let s = cache.current.withLock({ $0 }), s.revision == revision { return s }
-        let fresh = try await store.snapshot()
+        if let t = cache.current.withLock({ $0 }), t.snapshot.revision == revision { return t }
+        let fresh = FacetTable(try await store.snapshot())
         cache.current.withLock { $0 = fresh }
         return fresh
     }
 
+    struct FacetTable: Sendable {
+        let snapshot: CatalogueSnapshot
+        /// Per facet: value → code, and code → value.
+        let codes: [[String: Int32]]
+        let values: [[String]]
+        /// Per service, per facet: the codes of its values.
+        let serviceCodes: [[[Int32]]]
+        /// Per language (fi, sv, en), per service: a key that sorts names in Finnish and Swedish order.
+        let nameKeys: [[String]]
+
+        func nameKey(_ id: String, _ language: Language) -> String {
+            guard let i = snapshot.index[id] else { return id }
+            return nameKeys[language == .fi ? 0 : language == .sv ? 1 : 2][i]
+        }
+
+        /// Lower case, with å, ä and ö after z as the Finnish and Swedish alphabets have them.
+        static func sortKey(_ name: String) -> String {
+            String(
+                name.lowercased().unicodeScalars.map { c -> Character in
+                    switch c {
+                    case "å": "{"
+                    case "ä", "æ": "|"
+                    case "ö", "ø": "}"
+                    default: Character(c)
+                    }
+                })
+        }
+
+        init(_ snapshot: CatalogueSnapshot) {
+            self.snapshot = snapshot
+            var codes = Array(repeating: [String: Int32](), count: Facet.allCases.count)
+            var values = Array(repeating: [String](), count: Facet.allCases.count)
+            serviceCodes = snapshot.services.map { s in
+                Facet.allCases.map { facet in
+                    CatalogueService.values(of: facet, s).map { value in
+                        let f = facet.index
+                        if let code = codes[f][value] { return code }
+                        let code = Int32(values[f].count)
+                        codes[f][value] = code
+                        values[f].append(value)
+                        return code
+                    }
+                }
+            }
+            self.codes = codes
+            self.values = values
+            nameKeys = [Language.fi, .sv, .en].map { language in
+                snapshot.services.map { Self.sortKey($0.name.localized(language)) + "\u{0}" + $0.id }
+            }
+        }
+    }
+
     // MARK: Search
 
-    enum Facet: String, CaseIterable {
+    enum Facet: String, CaseIterable, Sendable {
         case municipality, category, lifeSituation, employmentStatus, language, cost, mode, accessibility, organization, sector
+
+        var index: Int { Facet.allCases.firstIndex(of: self) ?? 0 }
+    }
+
+    /// One active filter: the selected codes of a facet; a service passes when it has any of them
+    /// (all of them for accessibility features).
+    struct CodedFilter {
+        let facet: Int
+        let selected: [Bool]
+        let needsAll: Int?
+
+        func passes(_ codes: [Int32]) -> Bool {
+            if let needsAll {
+                return codes.reduce(0) { $0 + (selected[Int($1)] ? 1 : 0) } == needsAll
+            }
+            return codes.contains { selected[Int($0)] }
+        }
     }
 
     /// What one query word may match: exact terms and prefixes.
@@ -34,7 +107,8 @@ struct CatalogueService: Sendable {
     }
 
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
-        let snap = try await snapshot()
+        let table = try await table()
+        let snap = table.snapshot
         let words = Array(Analyzer.words(query.text).prefix(12))
         // A word with nothing to look up (a single letter) does not narrow the search.
         let matches = words.map { wordMatch($0, snap) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty }
@@ -43,20 +117,23 @@ struct CatalogueService: Sendable {
 
         // Age has no facet of its own: it narrows every count, like visibility and the words.
         let age = query.age
-        let visible = snap.services.filter { s in
-            viewer.finds(status: s.status, organizationId: s.organizationId) && (scores == nil || scores?[s.id] != nil)
+        let visible = snap.services.indices.filter { i in
+            let s = snap.services[i]
+            return viewer.finds(status: s.status, organizationId: s.organizationId) && (scores == nil || scores?[s.id] != nil)
                 && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
         }
-        let filters = Self.filters(query)
-        let hits = visible.filter { s in filters.values.allSatisfy { $0(s) } }
+        let filters = Self.filters(query, table)
+        let hits = visible.filter { i in filters.allSatisfy { $0.passes(table.serviceCodes[i][$0.facet]) } }.map { snap.services[$0] }
         var facets: [String: [FacetCount]] = [:]
         for facet in Facet.allCases {
-            let others = filters.filter { $0.key != facet }.values
-            var counts: [String: Int] = [:]
-            for s in visible where others.allSatisfy({ $0(s) }) {
-                for value in Self.values(of: facet, s) { counts[value, default: 0] += 1 }
+            let f = facet.index
+            let others = filters.filter { $0.facet != f }
+            var counts = Array(repeating: 0, count: table.values[f].count)
+            for i in visible where others.allSatisfy({ $0.passes(table.serviceCodes[i][$0.facet]) }) {
+                for code in table.serviceCodes[i][f] { counts[Int(code)] += 1 }
             }
-            facets[facet.rawValue] = counts.map { FacetCount(id: $0.key, count: $0.value) }
+            facets[facet.rawValue] = counts.indices.filter { counts[$0] > 0 }
+                .map { FacetCount(id: table.values[f][$0], count: counts[$0]) }
                 .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
         }
 
@@ -66,12 +143,11 @@ struct CatalogueService: Sendable {
         switch query.sort {
         case .relevance:
             let rank = { (s: ServiceFacts) -> Double in (scores?[s.id] ?? 1) * (1 + 0.25 * Double(fits[s.id]?.count ?? 0)) }
-            sorted = hits.map { ($0, rank($0)) }.sorted { a, b in
-                a.1 != b.1
-                    ? a.1 > b.1 : a.0.name.localized(language).localizedStandardCompare(b.0.name.localized(language)) == .orderedAscending
+            sorted = hits.map { ($0, rank($0), table.nameKey($0.id, language)) }.sorted { a, b in
+                a.1 != b.1 ? a.1 > b.1 : a.2 < b.2
             }.map(\.0)
         case .name:
-            sorted = hits.sorted { $0.name.localized(language).localizedStandardCompare($1.name.localized(language)) == .orderedAscending }
+            sorted = hits.map { ($0, table.nameKey($0.id, language)) }.sorted { $0.1 < $1.1 }.map(\.0)
         case .updated:
             sorted = hits.sorted { ($0.updatedAt, $1.id) > ($1.updatedAt, $0.id) }
         }
@@ -153,27 +229,27 @@ struct CatalogueService: Sendable {
         return lo
     }
 
-    /// The active filters, by facet.
-    static func filters(_ q: SearchQuery) -> [Facet: (ServiceFacts) -> Bool] {
-        var f: [Facet: (ServiceFacts) -> Bool] = [:]
-        func any(_ selected: [String], _ values: @escaping (ServiceFacts) -> [String]) -> (ServiceFacts) -> Bool {
-            let set = Set(selected)
-            return { s in values(s).contains(where: set.contains) }
+    /// The active filters, coded. A selected value that no service has selects nothing.
+    static func filters(_ q: SearchQuery, _ table: FacetTable) -> [CodedFilter] {
+        let selections: [(Facet, [String])] = [
+            (.municipality, q.municipalities), (.category, q.categories), (.lifeSituation, q.lifeSituations),
+            (.employmentStatus, q.employmentStatuses), (.language, q.languages), (.cost, q.costs), (.mode, q.modes),
+            (.accessibility, q.accessibility), (.organization, q.organizations), (.sector, q.sectors),
+        ]
+        return selections.filter { !$0.1.isEmpty }.map { facet, chosen in
+            let f = facet.index
+            var selected = Array(repeating: false, count: table.values[f].count)
+            var known = 0
+            for value in Set(chosen) {
+                if let code = table.codes[f][value] {
+                    selected[Int(code)] = true
+                    known += 1
+                }
+            }
+            // Accessibility features are all required; an unknown feature can never be met.
+            let needsAll = facet == .accessibility ? (known == Set(chosen).count ? known : Int.max) : nil
+            return CodedFilter(facet: f, selected: selected, needsAll: needsAll)
         }
-        if !q.municipalities.isEmpty { f[.municipality] = any(q.municipalities) { $0.municipalities } }
-        if !q.categories.isEmpty { f[.category] = any(q.categories) { Array($0.categoryTree) } }
-        if !q.lifeSituations.isEmpty { f[.lifeSituation] = any(q.lifeSituations) { $0.lifeSituations } }
-        if !q.employmentStatuses.isEmpty { f[.employmentStatus] = any(q.employmentStatuses) { $0.employmentStatuses } }
-        if !q.languages.isEmpty { f[.language] = any(q.languages) { $0.languages } }
-        if !q.costs.isEmpty { f[.cost] = any(q.costs) { [$0.cost] } }
-        if !q.modes.isEmpty { f[.mode] = any(q.modes) { $0.modes } }
-        if !q.organizations.isEmpty { f[.organization] = any(q.organizations) { [$0.organizationId] } }
-        if !q.sectors.isEmpty { f[.sector] = any(q.sectors) { [$0.sector] } }
-        if !q.accessibility.isEmpty {
-            let wanted = Set(q.accessibility)
-            f[.accessibility] = { s in wanted.isSubset(of: Set(accessibilityValues(s))) }
-        }
-        return f
     }
 
     static func accessibilityValues(_ s: ServiceFacts) -> [String] {

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+
+/// `make bench`: the demo catalogue multiplied to `services` services, and a mix of 200 queries of six
+/// kinds through the same search code the API uses. Prints p50 and p99 per kind, beside two references
+/// measured in the same run on the same database: a bare FTS5 lookup of the word (the floor of an
+/// indexed search) and a LIKE scan over names and descriptions (what search without an index costs).
+public enum CatalogueBenchmark {
+    public static func run(demoCatalogue: URL, services target: Int, dataDir: URL, output: @Sendable (String) -> Void) async throws {
+        var config = try AppConfiguration.resolve(
+            flags: [.dataDir: dataDir.path, .logLevel: "warning"], environment: ProcessInfo.processInfo.environment)
+        config.runsBackgroundServices = false
+        let components = try await AppComponents.make(config)
+
+        let file = try multiplied(demoCatalogue, to: target)
+        let encoded = try JSONEncoder().encode(file)
+        let importStart = ContinuousClock.now
+        let summary = try await components.catalogue.importFile(encoded)
+        output("Imported \(file.services.count) services in \(format(ContinuousClock.now - importStart)) (\(summary.services))")
+
+        let search = components.catalogueSearch
+        _ = try await search.search(SearchQuery(), viewer: .anonymous)  // loads the snapshot
+        var rows: [(String, [Double], [Double], [Double])] = []
+        for (kind, queries) in mix() {
+            var ours: [Double] = []
+            var fts: [Double] = []
+            var like: [Double] = []
+            for _ in 0..<3 {  // three rounds of the kind's queries
+                for q in queries {
+                    let start = ContinuousClock.now
+                    let result = try await search.search(q, viewer: .anonymous)
+                    ours.append(ms(ContinuousClock.now - start))
+                    precondition(result.total >= 0)
+                    let word = Analyzerless.firstWord(q.text)
+                    fts.append(try await timed { try await bareFTS(word, components.db) })
+                    like.append(try await timed { try await likeScan(word, components.db) })
+                }
+            }
+            rows.append((kind, ours, fts, like))
+        }
+        output("")
+        output("kind               queries   p50 ms   p99 ms   target p99 < 10 ms   | FTS5 only p50/p99   LIKE scan p50/p99")
+        for (kind, ours, fts, like) in rows {
+            let p99 = percentile(ours, 0.99)
+            output(
+                "\(kind.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7d", ours.count / 3))  \(String(format: "%7.2f", percentile(ours, 0.5)))  \(String(format: "%7.2f", p99))   \(p99 < 10 ? "met    " : "MISSED ")              | \(String(format: "%6.2f / %6.2f", percentile(fts, 0.5), percentile(fts, 0.99)))     \(String(format: "%6.2f / %6.2f", percentile(like, 0.5), percentile(like, 0.99)))"
+            )
+        }
+    }
+
+    /// The demo file with every service copied under new ids until there are `target` services.
+    static func multiplied(_ url: URL, to target: Int) throws -> CatalogueFile {
+        var file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: url))
+        let originals = file.services
+        var copy = 1
+        while file.services.count < target {
+            for var s in originals where file.services.count < target {
+                s.id = "\(s.id)-\(copy)"
+                s.name.fi = "\(s.name.fi) \(copy)"
+                file.services.append(s)
+            }
+            copy += 1
+        }
+        return file
+    }
+
+    /// 200 queries: six kinds.
+    static func mix() -> [(String, [SearchQuery])] {
+        func q(_ text: String, _ edit: (inout SearchQuery) -> Void = { _ in }) -> SearchQuery {
+            var query = SearchQuery()
+            query.text = text
+            edit(&query)
+            return query
+        }
+        let words = ["uraohjaus", "palkkatuki", "kuntoutus", "kielikurssi", "starttiraha", "työkokeilu", "velkaneuvonta", "oppisopimus"]
+        let inflected = [
+            "uraohjaukseen", "palkkatukea", "kuntoutukseen", "kielikursseille", "starttirahaa", "työkokeiluun", "velkaneuvontaa",
+            "oppisopimuksella",
+        ]
+        let prefixes = ["ura", "palk", "kunt", "kiel", "digi", "työk", "velk", "oppi"]
+        let typos = ["palkatuki", "uraohjas", "kuntoutsu", "kielikurrsi", "starttirha", "työkokeliu", "velkanuvonta", "opisopimus"]
+        let municipalities = ["091", "049", "092", "245", "638", "710", "078"]
+        var kinds: [(String, [SearchQuery])] = []
+        kinds.append(("single word", (0..<34).map { q(words[$0 % words.count]) }))
+        kinds.append(("inflected word", (0..<33).map { q(inflected[$0 % inflected.count]) }))
+        kinds.append(("prefix", (0..<33).map { q(prefixes[$0 % prefixes.count]) }))
+        kinds.append(("typo", (0..<33).map { q(typos[$0 % typos.count]) }))
+        kinds.append(
+            (
+                "filters only",
+                (0..<33).map { i in
+                    q("") {
+                        $0.municipalities = [municipalities[i % municipalities.count]]
+                        if i % 2 == 0 { $0.costs = ["free"] }
+                        if i % 3 == 0 { $0.categories = ["tyonhaku"] }
+                        if i % 4 == 0 { $0.age = 25 }
+                    }
+                }
+            ))
+        kinds.append(
+            (
+                "query + filters",
+                (0..<34).map { i in
+                    q(inflected[i % inflected.count]) {
+                        $0.municipalities = [municipalities[i % municipalities.count]]
+                        if i % 2 == 1 { $0.modes = ["in-person"] }
+                        if i % 3 == 0 { $0.languages = ["fi"] }
+                    }
+                }
+            ))
+        return kinds
+    }
+
+    enum Analyzerless {
+        static func firstWord(_ text: String) -> String { text.split(separator: " ").first.map(String.init) ?? "" }
+    }
+
+    static func bareFTS(_ word: String, _ db: AppDatabase) async throws -> Int {
+        guard !word.isEmpty else {
+            return try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0 }
+        }
+        return try await db.writer.read { db in
+            try Int.fetchOne(db, SQLRequest<Int>("SELECT COUNT(*) FROM service_search WHERE service_search MATCH \("\"\(word)\" *")")) ?? 0
+        }
+    }
+
+    static func likeScan(_ word: String, _ db: AppDatabase) async throws -> Int {
+        let pattern = "%\(word)%"
+        return try await db.writer.read { db in
+            try Int.fetchOne(
+                db, SQLRequest<Int>("SELECT COUNT(*) FROM service WHERE name_fi LIKE \(pattern) OR description_fi LIKE \(pattern)")) ?? 0
+        }
+    }
+
+    static func timed(_ body: () async throws -> Int) async throws -> Double {
+        let start = ContinuousClock.now
+        _ = try await body()
+        return ms(ContinuousClock.now - start)
+    }
+
+    static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+
+    static func format(_ d: Duration) -> String { String(format: "%.1f s", ms(d) / 1000) }
+
+    static func percentile(_ values: [Double], _ p: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded(.up)))]
+    }
+}
