@@ -64,6 +64,8 @@ def test_search_state_lives_in_the_url_reload_and_back_restore_it(ui, server):
     open_filters(ui)
     checkbox(ui, "municipality", "049").click()
     wait_results(ui, "q=uraohjaus&municipality=049")
+    # the filters are built again with the new counts; the focus stays on the same checkbox
+    assert ui.d.execute_script("const a = document.activeElement; return a.name + '=' + a.value") == "municipality=049"
     checkbox(ui, "cost", "free").click()
     wait_results(ui, "q=uraohjaus&municipality=049&cost=free")
     expected = api_total(server, q="uraohjaus", municipality="049", cost="free")

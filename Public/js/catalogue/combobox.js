@@ -36,6 +36,9 @@ export function searchBox({ name = 'q', label, hint, value = '', onPick }) {
   let lastQuery = '';
 
   function close() {
+    window.clearTimeout(timer);
+    if (controller) controller.abort();
+    controller = null;
     list.hidden = true;
     list.replaceChildren();
     items = [];
@@ -94,9 +97,11 @@ export function searchBox({ name = 'q', label, hint, value = '', onPick }) {
 
   async function fetchSuggestions(query) {
     if (controller) controller.abort();
-    controller = new AbortController();
+    const mine = new AbortController();
+    controller = mine;
     try {
-      const answer = await get(`/api/v1/catalogue/suggest?q=${enc(query)}&lang=${getLanguage()}`, { signal: controller.signal });
+      const answer = await get(`/api/v1/catalogue/suggest?q=${enc(query)}&lang=${getLanguage()}`, { signal: mine.signal });
+      if (mine !== controller) return;
       if (input.value.trim() !== query || document.activeElement !== input) return;
       show((answer && answer.items) || []);
     } catch {

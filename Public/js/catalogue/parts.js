@@ -73,7 +73,8 @@ export function resultItem(item, { status, headingLevel = 'h2' } = {}) {
   return h(
     'li',
     { class: 'result', dataset: { serviceId: item.id } },
-    h(headingLevel, { class: 'result__name', id: nameId }, h('a', { href: serviceHref(item.id) }, name)),
+    h(headingLevel, { class: 'result__name', id: nameId },
+      h('a', { href: serviceHref(item.id), dataset: { printUrl: window.location.origin + serviceHref(item.id) } }, name)),
     item.organization ? h('p', { class: 'result__org' }, localText(item.organization.name)) : null,
     snippetText(item.snippet, localText(item.summary)),
     serviceBadges(item),

@@ -137,6 +137,7 @@ export default {
     );
     sortSelect.addEventListener('change', () => apply({ ...state, sort: sortSelect.value }));
     const list = h('ul', { class: 'result-list', 'aria-labelledby': resultsHeadingId });
+    const printSummary = h('div', { class: 'print-only' });
     const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     const problem = h('div', { class: 'live-region', role: 'alert' });
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
@@ -147,6 +148,7 @@ export default {
       h('div', { class: 'catalogue-results__head' },
         h('h2', { id: resultsHeadingId, tabindex: '-1' }, t('catalogue.results.title')),
         h('div', { class: 'field sort-field' }, h('label', { for: sortSelectId }, t('catalogue.sort.label')), sortSelect)),
+      printSummary,
       count,
       problem,
       favouriteStatus,
@@ -348,7 +350,23 @@ export default {
       const total = answer.total || 0;
       setLive(count, total === 0 ? t('catalogue.results.none') : t(total === 1 ? 'catalogue.results.one' : 'catalogue.results.count', { count: total }));
       results.classList.toggle('is-empty', total === 0);
+      describeForPrint();
       results.dataset.loaded = stateParams(state).toString(); // which search the list shows (tests wait for it)
+    }
+
+    /** On paper: the words, the filters and the address of this search. */
+    function describeForPrint() {
+      const chosen = [];
+      for (const name of LIST_FILTERS) {
+        const values = state.filters[name];
+        if (values.length) chosen.push(`${t(`catalogue.filter.${name}`)}: ${values.map((v) => labelFor(name, v)).join(', ')}`);
+      }
+      if (state.age !== '') chosen.push(`${t('catalogue.filter.age')}: ${state.age}`);
+      printSummary.replaceChildren(
+        state.q ? h('p', {}, t('catalogue.print.words', { words: state.q })) : null,
+        chosen.length ? h('p', {}, t('catalogue.print.filters', { filters: chosen.join('; ') })) : null,
+        h('p', {}, t('catalogue.print.address', { address: window.location.href })),
+      );
     }
 
     async function loadMore() {
