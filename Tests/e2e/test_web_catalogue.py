@@ -109,6 +109,26 @@ def test_search_state_lives_in_the_url_reload_and_back_restore_it(ui, server):
     assert not ui.console_errors()
 
 
+def test_age_filter_checks_what_is_written(ui, server):
+    from selenium.webdriver.common.keys import Keys
+    ui.open("/catalogue?cost=free")
+    wait_results(ui, "cost=free")
+    open_filters(ui)
+    age = ui.css("main .catalogue-filters input[name='age']")
+    age.send_keys("abc", Keys.ENTER)
+    ui.wait(lambda: age.get_attribute("aria-invalid") == "true")
+    assert "Kirjoita ikä numeroina" in ui.css("main .filter-age .field-error").text
+    assert query(ui) == {"cost": ["free"]}
+    age.clear()  # an empty age is no filter: the list is shown again
+    wait_results(ui, "cost=free")
+    age = ui.css("main .catalogue-filters input[name='age']")
+    assert age.get_attribute("aria-invalid") is None
+    age.send_keys("17", Keys.ENTER)
+    wait_results(ui, "cost=free&age=17")
+    assert ui.css("main .catalogue-filters input[name='age']").get_attribute("value") == "17"
+    ui.wait_text(f"Löytyi {api_total(server, cost='free', age=17)} palvelua.")
+
+
 def test_suggestions_are_a_keyboard_combobox(ui, server):
     from selenium.webdriver.common.keys import Keys
     ui.open("/catalogue")

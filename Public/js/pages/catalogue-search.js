@@ -204,6 +204,7 @@ export default {
       for (const name of LIST_FILTERS) {
         const facet = (facets && facets[name]) || [];
         const { shown, counts } = optionIds(name, facet);
+        if (name === 'language') nodes.push(ageField()); // after the employment status, always there
         if (name === 'organization') {
           const selectId = uid('filter-organization');
           const selected = state.filters.organization[0] || '';
@@ -235,7 +236,6 @@ export default {
           continue;
         }
         nodes.push(group(name, h('ul', { class: 'choices' }, shown.map((id) => checkbox(name, id, counts)))));
-        if (name === 'employmentStatus') nodes.push(ageField());
       }
       return nodes;
     }
@@ -243,7 +243,7 @@ export default {
     function ageField() {
       const id = uid('filter-age');
       const input = h('input', {
-        id, name: 'age', type: 'number', inputmode: 'numeric', min: '0', max: '120', value: state.age, 'aria-describedby': `${id}-hint`,
+        id, name: 'age', type: 'text', inputmode: 'numeric', maxlength: '3', autocomplete: 'off', value: state.age, 'aria-describedby': `${id}-hint`,
       });
       input.addEventListener('change', onFilterChange);
       input.addEventListener('keydown', (event) => {
@@ -255,6 +255,7 @@ export default {
       return h('div', { class: 'field filter-group filter-age', dataset: { filter: 'age' } },
         h('label', { for: id }, t('catalogue.filter.age')),
         h('span', { class: 'hint', id: `${id}-hint` }, t('catalogue.filter.age.hint')),
+        h('span', { class: 'field-error', id: `${id}-error` }),
         input);
     }
 
@@ -288,11 +289,19 @@ export default {
       const age = filters.querySelector('input[name="age"]');
       const value = age ? age.value.trim() : '';
       next.age = /^\d{1,3}$/.test(value) && Number(value) <= 120 ? String(Number(value)) : '';
-      if (age && value !== '' && next.age === '') {
-        age.setAttribute('aria-invalid', 'true');
-        return null;
+      if (age) {
+        const error = document.getElementById(`${age.id}-error`);
+        const wrong = value !== '' && next.age === '';
+        error.textContent = wrong ? t('catalogue.filter.age.invalid') : '';
+        age.closest('.field').classList.toggle('field--invalid', wrong);
+        if (wrong) {
+          age.setAttribute('aria-invalid', 'true');
+          age.setAttribute('aria-describedby', `${age.id}-error ${age.id}-hint`);
+          return null;
+        }
+        age.removeAttribute('aria-invalid');
+        age.setAttribute('aria-describedby', `${age.id}-hint`);
       }
-      if (age) age.removeAttribute('aria-invalid');
       return next;
     }
 
@@ -362,11 +371,11 @@ export default {
         if (values.length) chosen.push(`${t(`catalogue.filter.${name}`)}: ${values.map((v) => labelFor(name, v)).join(', ')}`);
       }
       if (state.age !== '') chosen.push(`${t('catalogue.filter.age')}: ${state.age}`);
-      printSummary.replaceChildren(
-        state.q ? h('p', {}, t('catalogue.print.words', { words: state.q })) : null,
-        chosen.length ? h('p', {}, t('catalogue.print.filters', { filters: chosen.join('; ') })) : null,
-        h('p', {}, t('catalogue.print.address', { address: window.location.href })),
-      );
+      const lines = [];
+      if (state.q) lines.push(t('catalogue.print.words', { words: state.q }));
+      if (chosen.length) lines.push(t('catalogue.print.filters', { filters: chosen.join('; ') }));
+      lines.push(t('catalogue.print.address', { address: window.location.href }));
+      printSummary.replaceChildren(...lines.map((line) => h('p', {}, line)));
     }
 
     async function loadMore() {
