@@ -129,6 +129,15 @@ def test_age_filter_checks_what_is_written(ui, server):
     ui.wait_text(f"Löytyi {api_total(server, cost='free', age=17)} palvelua.")
 
 
+def test_client_profile_in_the_url_shows_why_services_fit(ui, server):
+    ui.open("/catalogue?profileAge=20&profileMunicipality=049")
+    wait_results(ui, "profileAge=20&profileMunicipality=049")
+    assert "Sopii asiakkaalle: ikä, kunta" in ui.css("main .result-list .result__fits").text
+    open_filters(ui)
+    checkbox(ui, "cost", "free").click()  # the profile stays when the filters change
+    wait_results(ui, "cost=free&profileAge=20&profileMunicipality=049")
+
+
 def test_suggestions_are_a_keyboard_combobox(ui, server):
     from selenium.webdriver.common.keys import Keys
     ui.open("/catalogue")

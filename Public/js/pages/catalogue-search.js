@@ -29,10 +29,16 @@ const TAXONOMY_LISTS = {
   organization: ['organizations', 'id'],
 };
 const SORTS = ['relevance', 'name', 'updated'];
+// A client profile (from a guidance space) that ranks fitting services first; passed through as is.
+const PROFILE = ['profileAge', 'profileMunicipality', 'profileLifeSituation', 'profileEmploymentStatus', 'profileLanguage'];
 
 /** The search state of a query string: {q, age, sort, filters: {name: [values]}}. */
 export function readState(params) {
-  const state = { q: (params.get('q') || '').trim(), age: '', sort: 'relevance', filters: {} };
+  const state = { q: (params.get('q') || '').trim(), age: '', sort: 'relevance', filters: {}, profile: {} };
+  for (const name of PROFILE) {
+    const value = params.getAll(name).join(',').trim();
+    if (value) state.profile[name] = value;
+  }
   const age = params.get('age');
   if (age && /^\d{1,3}$/.test(age) && Number(age) <= 120) state.age = String(Number(age));
   if (SORTS.includes(params.get('sort'))) state.sort = params.get('sort');
@@ -53,6 +59,7 @@ export function stateParams(state) {
   }
   if (state.age !== '') params.set('age', state.age);
   if (state.sort && state.sort !== 'relevance') params.set('sort', state.sort);
+  for (const name of PROFILE) if (state.profile && state.profile[name]) params.set(name, state.profile[name]);
   return params;
 }
 
@@ -123,7 +130,7 @@ export default {
     toggle.addEventListener('click', () => setOpen(toggle.getAttribute('aria-expanded') !== 'true'));
     clearButton.addEventListener('click', () => {
       const cleared = readState(new URLSearchParams());
-      apply({ ...cleared, q: state.q, sort: state.sort });
+      apply({ ...cleared, q: state.q, sort: state.sort, profile: state.profile });
     });
 
     // ---- results ----
@@ -138,6 +145,7 @@ export default {
     sortSelect.addEventListener('change', () => apply({ ...state, sort: sortSelect.value }));
     const list = h('ul', { class: 'result-list', 'aria-labelledby': resultsHeadingId });
     const printSummary = h('div', { class: 'print-only' });
+    const profileNote = h('p', { class: 'notice notice--info', hidden: true }, t('catalogue.profile.note'));
     const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     const problem = h('div', { class: 'live-region', role: 'alert' });
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
@@ -149,6 +157,7 @@ export default {
         h('h2', { id: resultsHeadingId, tabindex: '-1' }, t('catalogue.results.title')),
         h('div', { class: 'field sort-field' }, h('label', { for: sortSelectId }, t('catalogue.sort.label')), sortSelect)),
       printSummary,
+      profileNote,
       count,
       problem,
       favouriteStatus,
@@ -360,6 +369,7 @@ export default {
       setLive(count, total === 0 ? t('catalogue.results.none') : t(total === 1 ? 'catalogue.results.one' : 'catalogue.results.count', { count: total }));
       results.classList.toggle('is-empty', total === 0);
       describeForPrint();
+      profileNote.hidden = Object.keys(state.profile).length === 0;
       results.dataset.loaded = stateParams(state).toString(); // which search the list shows (tests wait for it)
     }
 
