@@ -138,6 +138,18 @@ def test_client_profile_in_the_url_shows_why_services_fit(ui, server):
     wait_results(ui, "cost=free&profileAge=20&profileMunicipality=049")
 
 
+def test_show_more_pages_with_the_cursor(ui, server):
+    ui.open("/catalogue?sort=name")
+    wait_results(ui, "sort=name")
+    assert len(result_ids(ui)) == 20
+    ui.button("Näytä lisää").click()
+    ui.wait(lambda: len(result_ids(ui)) == 40)
+    assert len(set(result_ids(ui))) == 40
+    # the focus moves to the first new result
+    assert ui.d.execute_script("return document.activeElement.closest('li').dataset.serviceId") == result_ids(ui)[20]
+    ui.wait_text(f"Näytetään 40 / {api_total(server)} palvelua.")
+
+
 def test_suggestions_are_a_keyboard_combobox(ui, server):
     from selenium.webdriver.common.keys import Keys
     ui.open("/catalogue")
