@@ -5,6 +5,27 @@ import { enc } from '../api.js';
 import { isFavourite, toggleFavourite } from './favourites.js';
 import { labelFor, rememberOrganization } from './taxonomy.js';
 
+const LAST_SEARCH_KEY = 'ohjaustila.catalogue.lastSearch';
+
+/** Remember the address of the search being shown (for the "back to the search" links). */
+export function rememberSearch(address) {
+  try {
+    window.sessionStorage.setItem(LAST_SEARCH_KEY, address);
+  } catch {
+    /* not kept */
+  }
+}
+
+/** The last search of this tab, or the empty search. */
+export function lastSearch() {
+  try {
+    const value = window.sessionStorage.getItem(LAST_SEARCH_KEY);
+    return value && (value === '/catalogue' || value.startsWith('/catalogue?')) ? value : '/catalogue';
+  } catch {
+    return '/catalogue';
+  }
+}
+
 export function serviceHref(id) {
   return `/catalogue/services/${enc(id)}`;
 }

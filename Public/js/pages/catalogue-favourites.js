@@ -6,7 +6,7 @@ import { get, enc, ApiError } from '../api.js';
 import { heading, notice } from './common.js';
 import { listFavourites, removeFavourite } from '../catalogue/favourites.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
-import { resultItem, serviceHref } from '../catalogue/parts.js';
+import { resultItem, serviceHref, lastSearch } from '../catalogue/parts.js';
 
 export default {
   async render(root, ctx) {
@@ -18,7 +18,7 @@ export default {
     const empty = h('p', { class: 'muted', hidden: true }, t('catalogue.favourites.empty'));
     const print = h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print'));
     root.appendChild(status);
-    root.appendChild(h('div', { class: 'actions' }, print, h('a', { href: '/catalogue', class: 'btn btn--ghost' }, t('catalogue.backToSearch'))));
+    root.appendChild(h('div', { class: 'actions' }, print, h('a', { href: lastSearch(), class: 'btn btn--ghost' }, t('catalogue.backToSearch'))));
     root.appendChild(list);
     root.appendChild(empty);
 

@@ -7,10 +7,9 @@ import { get, ApiError } from '../api.js';
 import { heading, notice } from './common.js';
 import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
-import { resultItem, serviceHref } from '../catalogue/parts.js';
+import { resultItem, serviceHref, rememberSearch as keepSearch } from '../catalogue/parts.js';
 
 const PAGE_SIZE = 20;
-const LAST_SEARCH_KEY = 'ohjaustila.catalogue.lastSearch';
 
 // Filters with several values, in the order they are shown.
 const LIST_FILTERS = ['municipality', 'category', 'lifeSituation', 'employmentStatus', 'language', 'cost', 'mode', 'accessibility', 'sector', 'organization'];
@@ -328,11 +327,7 @@ export default {
     }
 
     function rememberSearch() {
-      try {
-        window.sessionStorage.setItem(LAST_SEARCH_KEY, window.location.pathname + window.location.search);
-      } catch {
-        /* not kept */
-      }
+      keepSearch(window.location.pathname + window.location.search);
     }
 
     function apiUrl(withCursor) {
@@ -426,4 +421,3 @@ export default {
   },
 };
 
-export { LAST_SEARCH_KEY };

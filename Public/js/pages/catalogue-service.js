@@ -6,8 +6,7 @@ import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
 import { heading, notice, section } from './common.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { serviceBadges, favouriteButton } from '../catalogue/parts.js';
-import { LAST_SEARCH_KEY } from './catalogue-search.js';
+import { serviceBadges, favouriteButton, lastSearch } from '../catalogue/parts.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -43,15 +42,6 @@ function ageRange(min, max) {
 
 function names(kind, ids) {
   return (ids || []).map((id) => labelFor(kind, id)).join(', ');
-}
-
-function lastSearch() {
-  try {
-    const value = window.sessionStorage.getItem(LAST_SEARCH_KEY);
-    return value && value.startsWith('/catalogue') ? value : '/catalogue';
-  } catch {
-    return '/catalogue';
-  }
 }
 
 export default {
