@@ -97,6 +97,7 @@ export function resultItem(item, { status, headingLevel = 'h2' } = {}) {
     h(headingLevel, { class: 'result__name', id: nameId },
       h('a', { href: serviceHref(item.id), dataset: { printUrl: window.location.origin + serviceHref(item.id) } }, name)),
     item.organization ? h('p', { class: 'result__org' }, localText(item.organization.name)) : null,
+    item.status && item.status !== 'published' ? h('p', { class: 'result__status' }, h('span', { class: 'badge badge--warn' }, t(`catalogue.status.${item.status}`))) : null,
     snippetText(item.snippet, localText(item.summary)),
     serviceBadges(item),
     fits.length ? h('p', { class: 'result__fits' }, h('strong', {}, t('catalogue.fits.title')), ' ', fits.join(', ')) : null,

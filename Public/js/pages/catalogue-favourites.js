@@ -36,10 +36,15 @@ export default {
     for (const { favourite, service, error } of answers) {
       if (service) {
         const li = resultItem(
-          { ...service, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [], snippet: [] },
+          {
+            ...service,
+            status: service.archived ? 'archived' : service.status,
+            modes: (service.delivery && service.delivery.modes) || [],
+            languages: (service.delivery && service.delivery.languages) || [],
+            snippet: [],
+          },
           { status },
         );
-        if (service.archived) li.insertBefore(h('p', { class: 'badge badge--muted' }, t('catalogue.service.archived.title')), li.children[1]);
         list.appendChild(li);
       } else {
         // gone or unreachable: show what was saved, with a way to remove it
