@@ -138,6 +138,19 @@ def test_client_profile_in_the_url_shows_why_services_fit(ui, server):
     wait_results(ui, "cost=free&profileAge=20&profileMunicipality=049")
 
 
+def test_keyboard_users_can_skip_the_filters(ui, server):
+    from selenium.webdriver.common.keys import Keys
+    ui.desktop()
+    ui.open("/catalogue")
+    wait_results(ui, "")
+    ui.css("main form[role='search'] button[type='submit']").send_keys(Keys.TAB)
+    skip = ui.d.switch_to.active_element
+    assert skip.text == "Siirry hakutuloksiin"
+    skip.send_keys(Keys.ENTER)
+    assert ui.d.switch_to.active_element.text == "Hakutulokset"
+    assert query(ui) == {}
+
+
 def test_show_more_pages_with_the_cursor(ui, server):
     ui.open("/catalogue?sort=name")
     wait_results(ui, "sort=name")

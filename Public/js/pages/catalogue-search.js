@@ -169,6 +169,15 @@ export default {
       results.querySelector('h2').focus();
     });
 
+    // keyboard users can pass the many filters
+    const skip = h('a', { href: `#${resultsHeadingId}`, class: 'catalogue-skip' }, t('catalogue.skipToResults'));
+    skip.addEventListener('click', (event) => {
+      event.preventDefault();
+      const target = results.querySelector('h2');
+      target.scrollIntoView();
+      target.focus();
+    });
+    root.appendChild(skip);
     root.appendChild(
       h('div', { class: 'catalogue-layout' },
         h('div', { class: 'catalogue-layout__filters' }, toggle, filters),
