@@ -32,12 +32,13 @@ struct CatalogueService: Sendable {
         let values: [[String]]
         /// Per service, per facet: the codes of its values.
         let serviceCodes: [[[Int32]]]
-        /// Per language (fi, sv, en), per service: a key that sorts names in Finnish and Swedish order.
-        let nameKeys: [[String]]
+        /// Per language (fi, sv, en), per service: its place in name order (Finnish and Swedish alphabet),
+        /// so sorting compares integers, not strings.
+        let nameRanks: [[Int]]
 
-        func nameKey(_ id: String, _ language: Language) -> String {
-            guard let i = snapshot.index[id] else { return id }
-            return nameKeys[language == .fi ? 0 : language == .sv ? 1 : 2][i]
+        func nameRank(_ id: String, _ language: Language) -> Int {
+            guard let i = snapshot.index[id] else { return Int.max }
+            return nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2][i]
         }
 
         /// Lower case, with å, ä and ö after z as the Finnish and Swedish alphabets have them.
@@ -71,8 +72,11 @@ struct CatalogueService: Sendable {
             }
             self.codes = codes
             self.values = values
-            nameKeys = [Language.fi, .sv, .en].map { language in
-                snapshot.services.map { Self.sortKey($0.name.localized(language)) + "\u{0}" + $0.id }
+            nameRanks = [Language.fi, .sv, .en].map { language in
+                let keys = snapshot.services.map { Self.sortKey($0.name.localized(language)) + "\u{0}" + $0.id }
+                var ranks = Array(repeating: 0, count: keys.count)
+                for (rank, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { ranks[i] = rank }
+                return ranks
             }
         }
     }
@@ -123,13 +127,19 @@ struct CatalogueService: Sendable {
                 && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
         }
         let filters = Self.filters(query, table)
-        let hits = visible.filter { i in filters.allSatisfy { $0.passes(table.serviceCodes[i][$0.facet]) } }.map { snap.services[$0] }
+        // One pass: which filters each visible service passes, as bits. A service counts in a facet
+        // when it passes every filter but that facet's own.
+        let all = (1 << filters.count) - 1
+        let passed = visible.map { i in
+            filters.indices.reduce(0) { bits, k in filters[k].passes(table.serviceCodes[i][filters[k].facet]) ? bits | (1 << k) : bits }
+        }
+        let hits = visible.indices.filter { passed[$0] == all }.map { snap.services[visible[$0]] }
         var facets: [String: [FacetCount]] = [:]
         for facet in Facet.allCases {
             let f = facet.index
-            let others = filters.filter { $0.facet != f }
+            let own = filters.indices.first { filters[$0].facet == f }.map { 1 << $0 } ?? 0
             var counts = Array(repeating: 0, count: table.values[f].count)
-            for i in visible where others.allSatisfy({ $0.passes(table.serviceCodes[i][$0.facet]) }) {
+            for (n, i) in visible.enumerated() where passed[n] | own == all {
                 for code in table.serviceCodes[i][f] { counts[Int(code)] += 1 }
             }
             facets[facet.rawValue] = counts.indices.filter { counts[$0] > 0 }
@@ -137,17 +147,17 @@ struct CatalogueService: Sendable {
                 .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
         }
 
-        let fits = Dictionary(uniqueKeysWithValues: hits.map { ($0.id, Self.fits($0, query.profile)) })
+        let fits = query.profile.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: hits.map { ($0.id, Self.fits($0, query.profile)) })
         let language = query.uiLanguage
         let sorted: [ServiceFacts]
         switch query.sort {
         case .relevance:
             let rank = { (s: ServiceFacts) -> Double in (scores?[s.id] ?? 1) * (1 + 0.25 * Double(fits[s.id]?.count ?? 0)) }
-            sorted = hits.map { ($0, rank($0), table.nameKey($0.id, language)) }.sorted { a, b in
+            sorted = hits.map { ($0, rank($0), table.nameRank($0.id, language)) }.sorted { a, b in
                 a.1 != b.1 ? a.1 > b.1 : a.2 < b.2
             }.map(\.0)
         case .name:
-            sorted = hits.map { ($0, table.nameKey($0.id, language)) }.sorted { $0.1 < $1.1 }.map(\.0)
+            sorted = hits.map { ($0, table.nameRank($0.id, language)) }.sorted { $0.1 < $1.1 }.map(\.0)
         case .updated:
             sorted = hits.sorted { ($0.updatedAt, $1.id) > ($1.updatedAt, $0.id) }
         }
