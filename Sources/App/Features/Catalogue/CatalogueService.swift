@@ -36,11 +36,6 @@ struct CatalogueService: Sendable {
         /// so sorting compares integers, not strings.
         let nameRanks: [[Int]]
 
-        func nameRank(_ id: String, _ language: Language) -> Int {
-            guard let i = snapshot.index[id] else { return Int.max }
-            return nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2][i]
-        }
-
         /// Lower case, with å, ä and ö after z as the Finnish and Swedish alphabets have them.
         static func sortKey(_ name: String) -> String {
             String(
@@ -116,14 +111,22 @@ struct CatalogueService: Sendable {
         let words = Array(Analyzer.words(query.text).prefix(12))
         // A word with nothing to look up (a single letter) does not narrow the search.
         let matches = words.map { wordMatch($0, snap) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty }
-        var scores: [String: Double]?
-        if !matches.isEmpty { scores = try await store.match(Self.expression(matches)) }
+        // Text relevance by service position; nil when there are no words (everything matches, equally).
+        var scores: [Double]?
+        if !matches.isEmpty {
+            var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
+            for (id, score) in try await store.match(Self.expression(matches)) {
+                if let i = snap.index[id] { byIndex[i] = score }
+            }
+            scores = byIndex
+        }
 
-        // Age has no facet of its own: it narrows every count, like visibility and the words.
+        // Work on positions, not copies of services. Age has no facet of its own: like visibility and
+        // the words, it narrows every count.
         let age = query.age
         let visible = snap.services.indices.filter { i in
             let s = snap.services[i]
-            return viewer.finds(status: s.status, organizationId: s.organizationId) && (scores == nil || scores?[s.id] != nil)
+            return (scores.map { $0[i] > -Double.infinity } ?? true) && viewer.finds(status: s.status, organizationId: s.organizationId)
                 && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
         }
         let filters = Self.filters(query, table)
@@ -133,7 +136,7 @@ struct CatalogueService: Sendable {
         let passed = visible.map { i in
             filters.indices.reduce(0) { bits, k in filters[k].passes(table.serviceCodes[i][filters[k].facet]) ? bits | (1 << k) : bits }
         }
-        let hits = visible.indices.filter { passed[$0] == all }.map { snap.services[visible[$0]] }
+        let hits = visible.indices.filter { passed[$0] == all }.map { visible[$0] }
         var facets: [String: [FacetCount]] = [:]
         for facet in Facet.allCases {
             let f = facet.index
@@ -147,32 +150,33 @@ struct CatalogueService: Sendable {
                 .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
         }
 
-        let fits = query.profile.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: hits.map { ($0.id, Self.fits($0, query.profile)) })
         let language = query.uiLanguage
-        let sorted: [ServiceFacts]
+        let names = table.nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2]
+        let fitCount = { (i: Int) in query.profile.isEmpty ? 0 : Self.fits(snap.services[i], query.profile).count }
+        let sorted: [Int]
         switch query.sort {
         case .relevance:
-            let rank = { (s: ServiceFacts) -> Double in (scores?[s.id] ?? 1) * (1 + 0.25 * Double(fits[s.id]?.count ?? 0)) }
-            sorted = hits.map { ($0, rank($0), table.nameRank($0.id, language)) }.sorted { a, b in
-                a.1 != b.1 ? a.1 > b.1 : a.2 < b.2
-            }.map(\.0)
+            let ranked = hits.map { i in (i, (scores?[i] ?? 1) * (1 + 0.25 * Double(fitCount(i)))) }
+            sorted = ranked.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : names[a.0] < names[b.0] }.map(\.0)
         case .name:
-            sorted = hits.map { ($0, table.nameRank($0.id, language)) }.sorted { $0.1 < $1.1 }.map(\.0)
+            sorted = hits.sorted { names[$0] < names[$1] }
         case .updated:
-            sorted = hits.sorted { ($0.updatedAt, $1.id) > ($1.updatedAt, $0.id) }
+            sorted = hits.sorted { a, b in
+                let (x, y) = (snap.services[a], snap.services[b])
+                return x.updatedAt != y.updatedAt ? x.updatedAt > y.updatedAt : x.id < y.id
+            }
         }
         let page = query.page
-        let slice = sorted.dropFirst(page.offset).prefix(page.limit)
-        let items = slice.map { s in
-            ServiceSummaryDTO(
+        let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
+            let s = snap.services[i]
+            return ServiceSummaryDTO(
                 id: s.id, name: s.name, summary: s.summary,
                 organization: OrganizationRefDTO(id: s.organizationId, name: s.organizationName, sector: s.sector), status: s.status,
                 cost: s.cost, modes: s.modes, languages: s.languages, ageMin: s.ageMin, ageMax: s.ageMax,
-                municipalityCodes: s.municipalities,
-                categoryIds: s.categories,
+                municipalityCodes: s.municipalities, categoryIds: s.categories,
                 accessibility: AccessibilityDTO(wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish),
                 updatedAt: Date(millis: s.updatedAt), snippet: snippet(s.summary.localized(language), matches, language),
-                fits: fits[s.id] ?? [])
+                fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
         return SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next)
