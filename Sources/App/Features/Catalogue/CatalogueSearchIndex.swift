@@ -8,6 +8,7 @@ import TextAnalysis
 final class CatalogueIndexer: Sendable {
     let analyzer: Analyzer
     private let cache = Mutex<[String: [String]]>([:])
+    private let finnishCache = Mutex<[String: Analyzer.Finnish]>([:])
 
     init(analyzer: Analyzer) { self.analyzer = analyzer }
 
@@ -37,6 +38,17 @@ final class CatalogueIndexer: Sendable {
             for word in Analyzer.words(text) { out += terms(of: word, language) }
         }
         return out.joined(separator: " ")
+    }
+
+    /// Voikko's analysis of a query word, remembered: searches repeat words.
+    func finnish(_ word: String) -> Analyzer.Finnish {
+        if let hit = finnishCache.withLock({ $0[word] }) { return hit }
+        let result = analyzer.finnish(word)
+        finnishCache.withLock { table in
+            if table.count > 50_000 { table.removeAll(keepingCapacity: true) }
+            table[word] = result
+        }
+        return result
     }
 
     func terms(of word: String, _ language: Analyzer.Language) -> [String] {

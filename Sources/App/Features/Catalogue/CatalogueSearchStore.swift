@@ -37,6 +37,8 @@ struct CatalogueSnapshot: Sendable {
     /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
     let vocabulary: [String]
     let deletions: [String: [String]]
+    /// The word index's row key → position in `services`.
+    let searchKeys: [Int64: Int]
 }
 
 /// The SQL of catalogue search: loading the snapshot and matching words in the FTS5 index.
@@ -95,27 +97,30 @@ struct CatalogueSearchStore: Sendable {
                     deletions[String(variant), default: []].append(term)
                 }
             }
+            let index = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1.id, $0) })
+            var searchKeys: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT search_key, service_id FROM service_search_key") {
+                if let i = index[row["service_id"] as String] { searchKeys[row["search_key"]] = i }
+            }
             return CatalogueSnapshot(
-                revision: revision, services: services, index: Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1.id, $0) }),
-                vocabulary: vocabulary, deletions: deletions)
+                revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions, searchKeys: searchKeys)
         }
     }
 
-    /// Services whose index matches an FTS5 expression, with their text relevance (higher is better).
+    /// The index rows that match an FTS5 expression, with their text relevance (higher is better).
     /// Columns weigh name 10, keywords 5, organisation 3, summary 2, description 1.
-    func match(_ expression: String) async throws -> [String: Double] {
+    func match(_ expression: String) async throws -> [(key: Int64, score: Double)] {
         try await db.writer.read { db in
-            let rows = try Row.fetchAll(
+            var matches: [(key: Int64, score: Double)] = []
+            let rows = try Row.fetchCursor(
                 db,
                 SQLRequest<Row>(
                     """
-                    SELECT k.service_id AS id, -bm25(service_search, 10.0, 5.0, 3.0, 2.0, 1.0) AS score
-                    FROM service_search JOIN service_search_key k ON k.search_key = service_search.rowid
-                    WHERE service_search MATCH \(expression)
+                    SELECT rowid, -bm25(service_search, 10.0, 5.0, 3.0, 2.0, 1.0)
+                    FROM service_search WHERE service_search MATCH \(expression)
                     """))
-            var scores: [String: Double] = [:]
-            for row in rows { scores[row["id"]] = row["score"] }
-            return scores
+            while let row = try rows.next() { matches.append((row[0], row[1])) }
+            return matches
         }
     }
 

@@ -115,8 +115,8 @@ struct CatalogueService: Sendable {
         var scores: [Double]?
         if !matches.isEmpty {
             var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
-            for (id, score) in try await store.match(Self.expression(matches)) {
-                if let i = snap.index[id] { byIndex[i] = score }
+            for (key, score) in try await store.match(Self.expression(matches)) {
+                if let i = snap.searchKeys[key] { byIndex[i] = score }
             }
             scores = byIndex
         }
@@ -186,7 +186,7 @@ struct CatalogueService: Sendable {
     /// words one edit away from an unknown word (five letters or more) as a fallback for typos.
     func wordMatch(_ word: String, _ snap: CatalogueSnapshot) -> WordMatch {
         let analyzer = indexer.analyzer
-        let fi = analyzer.finnish(word)
+        let fi = indexer.finnish(word)
         // Every indexed word carries its base forms, so a known Finnish word is looked up by those alone
         // (its inflected form would only count the same match twice); an unknown word by itself and as
         // a prefix ("digi" → "digiosaajaksi").
