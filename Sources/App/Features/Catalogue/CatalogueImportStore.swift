@@ -46,15 +46,10 @@ struct CatalogueImportStore: Sendable {
                         key: c.id, db))
             }
             for (i, t) in file.lifeSituations.enumerated() {
-                summary.taxonomy.add(
-                    try Self.upsert(
-                        LifeSituationRecord(id: t.id, position: i, nameFi: t.name.fi, nameSv: t.name.sv, nameEn: t.name.en), key: t.id, db))
+                summary.taxonomy.add(try Self.upsert(LifeSituationRecord(t, position: i), key: t.id, db))
             }
             for (i, t) in file.employmentStatuses.enumerated() {
-                summary.taxonomy.add(
-                    try Self.upsert(
-                        EmploymentStatusRecord(id: t.id, position: i, nameFi: t.name.fi, nameSv: t.name.sv, nameEn: t.name.en), key: t.id,
-                        db))
+                summary.taxonomy.add(try Self.upsert(EmploymentStatusRecord(t, position: i), key: t.id, db))
             }
             for o in file.organizations {
                 let existing = try OrganizationRecord.fetchOne(db, key: o.id)
@@ -137,12 +132,8 @@ struct CatalogueImportStore: Sendable {
             let categories = try CategoryRecord.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
                 CatalogueFile.Category(id: $0.id, name: LocalText(fi: $0.nameFi, sv: $0.nameSv, en: $0.nameEn), parent: $0.parentId)
             }
-            let life = try LifeSituationRecord.fetchAll(db, sql: "SELECT * FROM life_situation ORDER BY position, id").map {
-                CatalogueFile.Term(id: $0.id, name: LocalText(fi: $0.nameFi, sv: $0.nameSv, en: $0.nameEn))
-            }
-            let statuses = try EmploymentStatusRecord.fetchAll(db, sql: "SELECT * FROM employment_status ORDER BY position, id").map {
-                CatalogueFile.Term(id: $0.id, name: LocalText(fi: $0.nameFi, sv: $0.nameSv, en: $0.nameEn))
-            }
+            let life = try LifeSituationRecord.all(db).map(\.term)
+            let statuses = try EmploymentStatusRecord.all(db).map(\.term)
             let organizations = try OrganizationRecord.fetchAll(db, sql: "SELECT * FROM organization ORDER BY id").map { row in
                 let dto = try OrganizationsStore.dto(row, db)
                 return CatalogueFile.Organization(

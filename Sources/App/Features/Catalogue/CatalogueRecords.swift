@@ -20,7 +20,29 @@ struct CategoryRecord: AppRecord, Equatable {
     var nameEn: String?
 }
 
-struct LifeSituationRecord: AppRecord, Equatable {
+/// A vocabulary row (life situation, employment status): an id, a place in order and a name.
+protocol TermRecord: AppRecord, Equatable {
+    init(id: String, position: Int, nameFi: String, nameSv: String?, nameEn: String?)
+    var id: String { get }
+    var nameFi: String { get }
+    var nameSv: String? { get }
+    var nameEn: String? { get }
+}
+
+extension TermRecord {
+    init(_ term: CatalogueFile.Term, position: Int) {
+        self.init(id: term.id, position: position, nameFi: term.name.fi, nameSv: term.name.sv, nameEn: term.name.en)
+    }
+
+    var term: CatalogueFile.Term { CatalogueFile.Term(id: id, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn)) }
+
+    /// Every row, in its order.
+    static func all(_ db: Database) throws -> [Self] {
+        try fetchAll(db, sql: "SELECT * FROM \(databaseTableName) ORDER BY position, id")
+    }
+}
+
+struct LifeSituationRecord: TermRecord {
     static let databaseTableName = "life_situation"
     var id: String
     var position: Int
@@ -29,7 +51,7 @@ struct LifeSituationRecord: AppRecord, Equatable {
     var nameEn: String?
 }
 
-struct EmploymentStatusRecord: AppRecord, Equatable {
+struct EmploymentStatusRecord: TermRecord {
     static let databaseTableName = "employment_status"
     var id: String
     var position: Int

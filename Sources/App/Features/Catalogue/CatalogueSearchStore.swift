@@ -134,12 +134,8 @@ struct CatalogueSearchStore: Sendable {
                 categories: try Row.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
                     .init(id: $0["id"], name: text($0), parent: $0["parent_id"])
                 },
-                lifeSituations: try Row.fetchAll(db, sql: "SELECT * FROM life_situation ORDER BY position, id").map {
-                    .init(id: $0["id"], name: text($0))
-                },
-                employmentStatuses: try Row.fetchAll(db, sql: "SELECT * FROM employment_status ORDER BY position, id").map {
-                    .init(id: $0["id"], name: text($0))
-                },
+                lifeSituations: try LifeSituationRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
+                employmentStatuses: try EmploymentStatusRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
                 organizations: try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id").map {
                     .init(id: $0["id"], name: text($0), sector: $0["sector"])
                 })
