@@ -37,8 +37,13 @@ struct CatalogueSnapshot: Sendable {
     /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
     let vocabulary: [String]
     let deletions: [String: [String]]
+    /// The vocabulary's terms spelled backwards, sorted: the terms that end with a word are a range
+    /// here (Swedish compounds end with their head: "karriärvägledning").
+    let reversedVocabulary: [String]
     /// The word index's row key → position in `services`.
     let searchKeys: [Int64: Int]
+    /// The terms of each service's ranked columns, for ranking the rows FTS5 matched.
+    let forward: ForwardIndex
 }
 
 /// The SQL of catalogue search: loading the snapshot and matching words in the FTS5 index.
@@ -102,25 +107,29 @@ struct CatalogueSearchStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT search_key, service_id FROM service_search_key") {
                 if let i = index[row["service_id"] as String] { searchKeys[row["search_key"]] = i }
             }
+            var forward = ForwardIndex(services: services, vocabulary: vocabulary)
+            let columns = try Row.fetchCursor(db, sql: "SELECT rowid, name, keywords, organization, summary FROM service_search")
+            while let row = try columns.next() {
+                guard let i = searchKeys[row[0]] else { continue }
+                forward.set(i, columns: (1...ForwardIndex.columns).map { row[$0] ?? "" })
+            }
             return CatalogueSnapshot(
-                revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions, searchKeys: searchKeys)
+                revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions,
+                reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys,
+                forward: forward.finished())
         }
     }
 
-    /// The index rows that match an FTS5 expression, with their text relevance (higher is better).
-    /// Columns weigh name 10, keywords 5, organisation 3, summary 2, description 1.
-    func match(_ expression: String) async throws -> [(key: Int64, score: Double)] {
+    /// The row keys of the index rows that match an FTS5 expression, and the catalogue revision they
+    /// were read at. Ranking is ours (`ForwardIndex`): bm25 would cost a look-up per matching row.
+    func match(_ expression: String) async throws -> (revision: Int64, keys: [Int64]) {
         try await db.writer.read { db in
-            var matches: [(key: Int64, score: Double)] = []
-            let rows = try Row.fetchCursor(
-                db,
-                SQLRequest<Row>(
-                    """
-                    SELECT rowid, -bm25(service_search, 10.0, 5.0, 3.0, 2.0, 1.0)
-                    FROM service_search WHERE service_search MATCH \(expression)
-                    """))
-            while let row = try rows.next() { matches.append((row[0], row[1])) }
-            return matches
+            let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            var keys: [Int64] = []
+            let rows = try Int64.fetchCursor(
+                db, SQLRequest<Int64>("SELECT rowid FROM service_search WHERE service_search MATCH \(expression)"))
+            while let key = try rows.next() { keys.append(key) }
+            return (revision, keys)
         }
     }
 

@@ -17,12 +17,20 @@ struct CatalogueService: Sendable {
 
     /// The snapshot with every facet value coded as a small integer, so that filtering and counting
     /// over tens of thousands of services are array look-ups rather than string hashing.
-    func table() async throws -> FacetTable {
-        let revision = try await store.revision()
+    func table(knownRevision: Int64? = nil) async throws -> FacetTable {
+        let revision: Int64
+        if let knownRevision { revision = knownRevision } else { revision = try await store.revision() }
         if let t = cache.current.withLock({ $0 }), t.snapshot.revision == revision { return t }
-        let fresh = FacetTable(try await store.snapshot())
+        let fresh = FacetTable(try await store.snapshot(), indexer: indexer)
         cache.current.withLock { $0 = fresh }
         return fresh
+    }
+
+    /// The table last loaded, without asking the database for its revision (query words are analysed
+    /// against its vocabulary before the match tells the revision); loads one when there is none.
+    func cachedTable() async throws -> FacetTable {
+        if let t = cache.current.withLock({ $0 }) { return t }
+        return try await table()
     }
 
     struct FacetTable: Sendable {
@@ -49,8 +57,14 @@ struct CatalogueService: Sendable {
                 })
         }
 
-        init(_ snapshot: CatalogueSnapshot) {
+        /// Ranks the rows FTS5 matched.
+        let ranking: ForwardIndex
+
+        init(_ snapshot: CatalogueSnapshot, indexer: CatalogueIndexer) {
             self.snapshot = snapshot
+            ranking = snapshot.forward.withWholeNames(snapshot.services) { word, language in
+                language == .fi ? Array(indexer.finnish(word).baseForms) : [indexer.analyzer.stem(word, in: language)]
+            }
             var codes = Array(repeating: [String: Int32](), count: Facet.allCases.count)
             var values = Array(repeating: [String](), count: Facet.allCases.count)
             serviceCodes = snapshot.services.map { s in
@@ -99,27 +113,35 @@ struct CatalogueService: Sendable {
         }
     }
 
-    /// What one query word may match: exact terms and prefixes.
+    /// What one query word may match: exact terms, prefixes, and longer terms it is the end of
+    /// (matched exactly, ranked as parts).
     struct WordMatch {
         var exact: Set<String>
         var prefixes: Set<String>
+        var heads: Set<String> = []
     }
 
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
-        let table = try await table()
-        let snap = table.snapshot
         let words = Array(Analyzer.words(query.text).prefix(12))
+        var table = try await cachedTable()
         // A word with nothing to look up (a single letter) does not narrow the search.
-        let matches = words.map { wordMatch($0, snap) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty }
+        let matches = words.map { wordMatch($0, table.snapshot) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty || !$0.heads.isEmpty }
         // Text relevance by service position; nil when there are no words (everything matches, equally).
         var scores: [Double]?
-        if !matches.isEmpty {
+        if matches.isEmpty {
+            table = try await self.table()
+        } else {
+            let found = try await store.match(Self.expression(matches))
+            table = try await self.table(knownRevision: found.revision)
+            let snap = table.snapshot
+            let marks = matches.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
             var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
-            for (key, score) in try await store.match(Self.expression(matches)) {
-                if let i = snap.searchKeys[key] { byIndex[i] = score }
+            for key in found.keys {
+                if let i = snap.searchKeys[key] { byIndex[i] = table.ranking.score(i, words: marks) }
             }
             scores = byIndex
         }
+        let snap = table.snapshot
 
         // Work on positions, not copies of services. Age has no facet of its own: like visibility and
         // the words, it narrows every count.
@@ -198,7 +220,24 @@ struct CatalogueService: Sendable {
             exact.formUnion(Self.oneEditAway(word, snap))
         }
         let usable = { (term: String) in term.count >= 2 && !term.contains("\"") }
-        return WordMatch(exact: exact.filter(usable), prefixes: prefixes.filter(usable))
+        // A Swedish compound ends with its head, which Snowball does not split off: "vägledning" also
+        // finds "karriärvägledning". Finnish compounds are split by Voikko already.
+        let swedish = analyzer.stem(word, in: .sv)
+        let heads = fi.known || swedish.count < 6 ? [] : Self.endingWith(swedish, snap).subtracting(exact)
+        return WordMatch(exact: exact.filter(usable), prefixes: prefixes.filter(usable), heads: heads.filter(usable))
+    }
+
+    /// Up to 50 terms of the vocabulary, at least three letters longer than `tail`, that end with it.
+    static func endingWith(_ tail: String, _ snap: CatalogueSnapshot) -> Set<String> {
+        let reversedTail = String(tail.reversed())
+        var found: Set<String> = []
+        var i = lowerBound(snap.reversedVocabulary, reversedTail)
+        while i < snap.reversedVocabulary.count, found.count < 50, snap.reversedVocabulary[i].hasPrefix(reversedTail) {
+            let term = snap.reversedVocabulary[i]
+            if term.count >= tail.count + 3 { found.insert(String(term.reversed())) }
+            i += 1
+        }
+        return found
     }
 
     /// Terms of the vocabulary one insertion, deletion or substitution away from `word`.
@@ -218,7 +257,7 @@ struct CatalogueService: Sendable {
     /// An FTS5 expression: every word must match one of its alternatives.
     static func expression(_ matches: [WordMatch]) -> String {
         matches.map { m in
-            let alternatives = m.exact.sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
+            let alternatives = m.exact.union(m.heads).sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
             return "(" + alternatives.joined(separator: " OR ") + ")"
         }.joined(separator: " AND ")
     }
@@ -300,7 +339,7 @@ struct CatalogueService: Sendable {
     /// The text cut into parts, the words that match the query marked.
     func snippet(_ text: String, _ matches: [WordMatch], _ language: Language) -> [SnippetPart] {
         guard !matches.isEmpty else { return [SnippetPart(text: text, match: false)] }
-        let exact = matches.reduce(into: Set<String>()) { $0.formUnion($1.exact) }
+        let exact = matches.reduce(into: Set<String>()) { $0.formUnion($1.exact.union($1.heads)) }
         let prefixes = matches.flatMap(\.prefixes)
         let analysis: Analyzer.Language = language == .sv ? .sv : language == .en ? .en : .fi
         var parts: [SnippetPart] = []

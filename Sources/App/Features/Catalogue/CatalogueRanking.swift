@@ -1,0 +1,135 @@
+import TextAnalysis
+
+/// The index terms of each service's ranked columns (name, keywords, organisation, summary), as
+/// positions in the sorted vocabulary. FTS5 finds the services that match; this ranks them, at the
+/// cost of a few array reads per service rather than FTS5's bm25, which reads every matching row's
+/// column sizes from disk.
+struct ForwardIndex: Sendable {
+    /// Name, keywords, organisation, summary; the description is the fifth indexed column.
+    static let columns = 4
+    static let weights: [Double] = [10, 5, 3, 2]
+    static let descriptionWeight = 1.0
+
+    /// All term positions, service after service, column after column.
+    private(set) var terms: [Int32] = []
+    /// Where service `i`'s column `c` starts in `terms`: `offsets[i * columns + c]`; one entry more at the end.
+    private(set) var offsets: [Int32] = []
+    /// The fewest words the service's name has in any of its languages ("Työkokeilu" has one).
+    let nameWords: [Int]
+
+    /// Per service: the terms of its name's words as whole words (base forms and stems), so that
+    /// "kuntoutus" ranks "Ammatillinen kuntoutus" above "Kuntoutusohjaus", where it is only a part.
+    private(set) var wholeNameTerms: [[Int32]] = []
+
+    private var pending: [[[Int32]]]
+    private let termIds: [String: Int32]
+
+    init(services: [ServiceFacts], vocabulary: [String]) {
+        nameWords = services.map { s in
+            [s.name.fi, s.name.sv, s.name.en].compactMap { $0 }.map { Analyzer.words($0).count }.filter { $0 > 0 }.min() ?? 0
+        }
+        pending = Array(repeating: Array(repeating: [], count: Self.columns), count: services.count)
+        termIds = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
+    }
+
+    /// Records the indexed text of service `i`'s ranked columns, as FTS5 holds it.
+    mutating func set(_ i: Int, columns: [String]) {
+        pending[i] = columns.map { text in Analyzer.words(text).compactMap { termIds[$0] } }
+    }
+
+    /// Lays the columns out in one array.
+    func finished() -> ForwardIndex {
+        var done = self
+        done.terms.reserveCapacity(pending.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+        done.offsets.reserveCapacity(pending.count * Self.columns + 1)
+        for service in pending {
+            for column in service {
+                done.offsets.append(Int32(done.terms.count))
+                done.terms += column
+            }
+        }
+        done.offsets.append(Int32(done.terms.count))
+        done.pending = []
+        return done
+    }
+
+    /// Adds the whole-word terms of every service's name: `terms` gives a word's base forms in a language.
+    func withWholeNames(_ services: [ServiceFacts], terms: (String, Analyzer.Language) -> [String]) -> ForwardIndex {
+        var done = self
+        done.wholeNameTerms = services.map { s in
+            let named: [(String?, Analyzer.Language)] = [(s.name.fi, .fi), (s.name.sv, .sv), (s.name.en, .en)]
+            return Array(
+                Set(
+                    named.flatMap { text, language in
+                        Analyzer.words(text ?? "").flatMap { [$0] + terms($0, language) }.compactMap { termIds[$0] }
+                    }))
+        }
+        return done
+    }
+
+    /// What one query word matches, over the vocabulary: 2 for its exact terms, 1 for terms under
+    /// one of its prefixes or ending with it, 0 for the rest.
+    static func marks(_ match: CatalogueService.WordMatch, vocabulary: [String]) -> [UInt8] {
+        var marks = [UInt8](repeating: 0, count: vocabulary.count)
+        for prefix in match.prefixes {
+            var i = CatalogueService.lowerBound(vocabulary, prefix)
+            while i < vocabulary.count, vocabulary[i].hasPrefix(prefix) {
+                marks[i] = 1
+                i += 1
+            }
+        }
+        for term in match.heads {
+            let i = CatalogueService.lowerBound(vocabulary, term)
+            if i < vocabulary.count, vocabulary[i] == term { marks[i] = 1 }
+        }
+        for term in match.exact {
+            let i = CatalogueService.lowerBound(vocabulary, term)
+            if i < vocabulary.count, vocabulary[i] == term { marks[i] = 2 }
+        }
+        return marks
+    }
+
+    /// The text relevance of service `i`, which FTS5 found to match every query word. Per word: the
+    /// weight of the best column it appears in (a prefix match counts 60 %, a word only in the
+    /// description counts 1; the name's weight falls with its length and is 70 % for a compound part),
+    /// plus half a point for every further ranked column. A name that is the query itself
+    /// ("työkokeiluun" → "Työkokeilu") gets 5 more.
+    func score(_ i: Int, words: [[UInt8]]) -> Double {
+        var total = 0.0
+        var wholeWordsInName = 0
+        // A word weighs more in a short name than in a long one, as in bm25.
+        var weights = Self.weights
+        weights[0] /= 1 + 0.2 * Double(max(0, nameWords[i] - 1))
+        terms.withUnsafeBufferPointer { terms in
+            offsets.withUnsafeBufferPointer { offsets in
+                for marks in words {
+                    var best = Self.descriptionWeight
+                    var columnsHit = 0
+                    marks.withUnsafeBufferPointer { marks in
+                        for c in 0..<Self.columns {
+                            var hit: UInt8 = 0
+                            for t in Int(offsets[i * Self.columns + c])..<Int(offsets[i * Self.columns + c + 1]) {
+                                hit = max(hit, marks[Int(terms[t])])
+                                if hit == 2 { break }
+                            }
+                            guard hit > 0 else { continue }
+                            columnsHit += 1
+                            var weight = weights[c] * (hit == 2 ? 1 : 0.6)
+                            if c == 0 && hit == 2 {
+                                if wholeNameTerms[i].contains(where: { marks[Int($0)] == 2 }) {
+                                    wholeWordsInName += 1
+                                } else {
+                                    weight *= 0.7  // only a part of a compound in the name
+                                }
+                            }
+                            best = max(best, weight)
+                        }
+                    }
+                    total += best + 0.5 * Double(max(0, columnsHit - 1))
+                }
+            }
+        }
+        if wholeWordsInName == words.count && nameWords[i] <= words.count { total += 5 }
+        return total
+    }
+}
