@@ -1,5 +1,33 @@
 import TextAnalysis
 
+/// Many short lists of integers in one array, list `k` being `values[starts[k]..<starts[k + 1]]`:
+/// the hot loops of search read them without the reference counting of nested arrays.
+struct RaggedArray: Sendable {
+    private(set) var values: [Int32] = []
+    private(set) var starts: [Int32] = [0]
+
+    var count: Int { starts.count - 1 }
+
+    mutating func append(_ list: some Sequence<Int32>) {
+        values.append(contentsOf: list)
+        starts.append(Int32(values.count))
+    }
+
+    /// Runs `body` with unsafe access to every list.
+    func withLists<R>(_ body: (Lists) throws -> R) rethrows -> R {
+        try values.withUnsafeBufferPointer { v in try starts.withUnsafeBufferPointer { s in try body(Lists(values: v, starts: s)) } }
+    }
+
+    struct Lists {
+        let values: UnsafeBufferPointer<Int32>
+        let starts: UnsafeBufferPointer<Int32>
+
+        subscript(k: Int) -> UnsafeBufferPointer<Int32> {
+            UnsafeBufferPointer(rebasing: values[Int(starts[k])..<Int(starts[k + 1])])
+        }
+    }
+}
+
 /// The index terms of each service's ranked columns (name, keywords, organisation, summary), as
 /// positions in the sorted vocabulary. FTS5 finds the services that match; this ranks them, at the
 /// cost of a few array reads per service rather than FTS5's bm25, which reads every matching row's
@@ -10,16 +38,13 @@ struct ForwardIndex: Sendable {
     static let weights: [Double] = [10, 5, 3, 2]
     static let descriptionWeight = 1.0
 
-    /// All term positions, service after service, column after column.
-    private(set) var terms: [Int32] = []
-    /// Where service `i`'s column `c` starts in `terms`: `offsets[i * columns + c]`; one entry more at the end.
-    private(set) var offsets: [Int32] = []
+    /// Service `i`'s column `c` is list `i * columns + c`.
+    private(set) var terms = RaggedArray()
     /// The fewest words the service's name has in any of its languages ("Työkokeilu" has one).
     let nameWords: [Int]
-
     /// Per service: the terms of its name's words as whole words (base forms and stems), so that
     /// "kuntoutus" ranks "Ammatillinen kuntoutus" above "Kuntoutusohjaus", where it is only a part.
-    private(set) var wholeNameTerms: [[Int32]] = []
+    private(set) var wholeNameTerms = RaggedArray()
 
     private var pending: [[[Int32]]]
     private let termIds: [String: Int32]
@@ -40,15 +65,9 @@ struct ForwardIndex: Sendable {
     /// Lays the columns out in one array.
     func finished() -> ForwardIndex {
         var done = self
-        done.terms.reserveCapacity(pending.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
-        done.offsets.reserveCapacity(pending.count * Self.columns + 1)
         for service in pending {
-            for column in service {
-                done.offsets.append(Int32(done.terms.count))
-                done.terms += column
-            }
+            for column in service { done.terms.append(column) }
         }
-        done.offsets.append(Int32(done.terms.count))
         done.pending = []
         return done
     }
@@ -56,9 +75,10 @@ struct ForwardIndex: Sendable {
     /// Adds the whole-word terms of every service's name: `terms` gives a word's base forms in a language.
     func withWholeNames(_ services: [ServiceFacts], terms: (String, Analyzer.Language) -> [String]) -> ForwardIndex {
         var done = self
-        done.wholeNameTerms = services.map { s in
+        done.wholeNameTerms = RaggedArray()
+        for s in services {
             let named: [(String?, Analyzer.Language)] = [(s.name.fi, .fi), (s.name.sv, .sv), (s.name.en, .en)]
-            return Array(
+            done.wholeNameTerms.append(
                 Set(
                     named.flatMap { text, language in
                         Analyzer.words(text ?? "").flatMap { [$0] + terms($0, language) }.compactMap { termIds[$0] }
@@ -89,47 +109,49 @@ struct ForwardIndex: Sendable {
         return marks
     }
 
-    /// The text relevance of service `i`, which FTS5 found to match every query word. Per word: the
-    /// weight of the best column it appears in (a prefix match counts 60 %, a word only in the
-    /// description counts 1; the name's weight falls with its length and is 70 % for a compound part),
-    /// plus half a point for every further ranked column. A name that is the query itself
-    /// ("työkokeiluun" → "Työkokeilu") gets 5 more.
-    func score(_ i: Int, words: [[UInt8]]) -> Double {
-        var total = 0.0
-        var wholeWordsInName = 0
-        // A word weighs more in a short name than in a long one, as in bm25.
-        var weights = Self.weights
-        weights[0] /= 1 + 0.2 * Double(max(0, nameWords[i] - 1))
-        terms.withUnsafeBufferPointer { terms in
-            offsets.withUnsafeBufferPointer { offsets in
-                for marks in words {
-                    var best = Self.descriptionWeight
-                    var columnsHit = 0
-                    marks.withUnsafeBufferPointer { marks in
-                        for c in 0..<Self.columns {
-                            var hit: UInt8 = 0
-                            for t in Int(offsets[i * Self.columns + c])..<Int(offsets[i * Self.columns + c + 1]) {
-                                hit = max(hit, marks[Int(terms[t])])
-                                if hit == 2 { break }
-                            }
-                            guard hit > 0 else { continue }
-                            columnsHit += 1
-                            var weight = weights[c] * (hit == 2 ? 1 : 0.6)
-                            if c == 0 && hit == 2 {
-                                if wholeNameTerms[i].contains(where: { marks[Int($0)] == 2 }) {
-                                    wholeWordsInName += 1
-                                } else {
-                                    weight *= 0.7  // only a part of a compound in the name
+    /// The text relevance of each service in `services`, which FTS5 found to match every query word,
+    /// by position. Per word: the weight of the best column it appears in (a prefix match counts 60 %,
+    /// a word only in the description counts 1; the name's weight falls with its length and is 70 %
+    /// for a compound part), plus half a point for every further ranked column. A name that is the
+    /// query itself ("työkokeiluun" → "Työkokeilu") gets 5 more.
+    func scores(of services: [Int], words: [[UInt8]], into scores: inout [Double]) {
+        let weights = Self.weights
+        terms.withLists { terms in
+            wholeNameTerms.withLists { wholeNames in
+                for i in services {
+                    var total = 0.0
+                    var wholeWordsInName = 0
+                    // A word weighs more in a short name than in a long one, as in bm25.
+                    let nameWeight = weights[0] / (1 + 0.2 * Double(max(0, nameWords[i] - 1)))
+                    for word in words {
+                        var best = Self.descriptionWeight
+                        var columnsHit = 0
+                        word.withUnsafeBufferPointer { marks in
+                            for c in 0..<Self.columns {
+                                var hit: UInt8 = 0
+                                for t in terms[i * Self.columns + c] {
+                                    hit = max(hit, marks[Int(t)])
+                                    if hit == 2 { break }
                                 }
+                                guard hit > 0 else { continue }
+                                columnsHit += 1
+                                var weight = (c == 0 ? nameWeight : weights[c]) * (hit == 2 ? 1 : 0.6)
+                                if c == 0 && hit == 2 {
+                                    if wholeNames[i].contains(where: { marks[Int($0)] == 2 }) {
+                                        wholeWordsInName += 1
+                                    } else {
+                                        weight *= 0.7  // only a part of a compound in the name
+                                    }
+                                }
+                                best = max(best, weight)
                             }
-                            best = max(best, weight)
                         }
+                        total += best + 0.5 * Double(max(0, columnsHit - 1))
                     }
-                    total += best + 0.5 * Double(max(0, columnsHit - 1))
+                    if wholeWordsInName == words.count && nameWords[i] <= words.count { total += 5 }
+                    scores[i] = total
                 }
             }
         }
-        if wholeWordsInName == words.count && nameWords[i] <= words.count { total += 5 }
-        return total
     }
 }

@@ -40,8 +40,8 @@ struct CatalogueSnapshot: Sendable {
     /// The vocabulary's terms spelled backwards, sorted: the terms that end with a word are a range
     /// here (Swedish compounds end with their head: "karriärvägledning").
     let reversedVocabulary: [String]
-    /// The word index's row key → position in `services`.
-    let searchKeys: [Int64: Int]
+    /// The word index's row key → position in `services` (-1 for none); row keys are small integers.
+    let searchKeys: [Int32]
     /// The terms of each service's ranked columns, for ranking the rows FTS5 matched.
     let forward: ForwardIndex
 }
@@ -103,15 +103,17 @@ struct CatalogueSearchStore: Sendable {
                 }
             }
             let index = Dictionary(uniqueKeysWithValues: services.enumerated().map { ($1.id, $0) })
-            var searchKeys: [Int64: Int] = [:]
+            let maxKey = try Int.fetchOne(db, sql: "SELECT MAX(search_key) FROM service_search_key") ?? 0
+            var searchKeys = [Int32](repeating: -1, count: maxKey + 1)
             for row in try Row.fetchAll(db, sql: "SELECT search_key, service_id FROM service_search_key") {
-                if let i = index[row["service_id"] as String] { searchKeys[row["search_key"]] = i }
+                if let i = index[row["service_id"] as String] { searchKeys[row["search_key"] as Int] = Int32(i) }
             }
             var forward = ForwardIndex(services: services, vocabulary: vocabulary)
             let columns = try Row.fetchCursor(db, sql: "SELECT rowid, name, keywords, organization, summary FROM service_search")
             while let row = try columns.next() {
-                guard let i = searchKeys[row[0]] else { continue }
-                forward.set(i, columns: (1...ForwardIndex.columns).map { row[$0] ?? "" })
+                let key: Int = row[0]
+                guard key >= 0, key < searchKeys.count, searchKeys[key] >= 0 else { continue }
+                forward.set(Int(searchKeys[key]), columns: (1...ForwardIndex.columns).map { row[$0] ?? "" })
             }
             return CatalogueSnapshot(
                 revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions,

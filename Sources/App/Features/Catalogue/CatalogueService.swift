@@ -38,8 +38,9 @@ struct CatalogueService: Sendable {
         /// Per facet: value → code, and code → value.
         let codes: [[String: Int32]]
         let values: [[String]]
-        /// Per service, per facet: the codes of its values.
-        let serviceCodes: [[[Int32]]]
+        /// Per service, per facet: the codes of its values, service `i`'s facet `f` being list
+        /// `i * Facet.allCases.count + f`.
+        let serviceCodes: RaggedArray
         /// Per language (fi, sv, en), per service: its place in name order (Finnish and Swedish alphabet),
         /// so sorting compares integers, not strings.
         let nameRanks: [[Int]]
@@ -67,18 +68,21 @@ struct CatalogueService: Sendable {
             }
             var codes = Array(repeating: [String: Int32](), count: Facet.allCases.count)
             var values = Array(repeating: [String](), count: Facet.allCases.count)
-            serviceCodes = snapshot.services.map { s in
-                Facet.allCases.map { facet in
-                    CatalogueService.values(of: facet, s).map { value in
-                        let f = facet.index
-                        if let code = codes[f][value] { return code }
-                        let code = Int32(values[f].count)
-                        codes[f][value] = code
-                        values[f].append(value)
-                        return code
-                    }
+            var serviceCodes = RaggedArray()
+            for s in snapshot.services {
+                for facet in Facet.allCases {
+                    serviceCodes.append(
+                        CatalogueService.values(of: facet, s).map { value in
+                            let f = facet.index
+                            if let code = codes[f][value] { return code }
+                            let code = Int32(values[f].count)
+                            codes[f][value] = code
+                            values[f].append(value)
+                            return code
+                        })
                 }
             }
+            self.serviceCodes = serviceCodes
             self.codes = codes
             self.values = values
             nameRanks = [Language.fi, .sv, .en].map { language in
@@ -105,7 +109,7 @@ struct CatalogueService: Sendable {
         let selected: [Bool]
         let needsAll: Int?
 
-        func passes(_ codes: [Int32]) -> Bool {
+        func passes(_ codes: UnsafeBufferPointer<Int32>) -> Bool {
             if let needsAll {
                 return codes.reduce(0) { $0 + (selected[Int($1)] ? 1 : 0) } == needsAll
             }
@@ -136,9 +140,8 @@ struct CatalogueService: Sendable {
             let snap = table.snapshot
             let marks = matches.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
             var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
-            for key in found.keys {
-                if let i = snap.searchKeys[key] { byIndex[i] = table.ranking.score(i, words: marks) }
-            }
+            let positions = found.keys.compactMap { key in key >= 0 && key < snap.searchKeys.count ? snap.searchKeys[Int(key)] : nil }
+            table.ranking.scores(of: positions.filter { $0 >= 0 }.map(Int.init), words: marks, into: &byIndex)
             scores = byIndex
         }
         let snap = table.snapshot
@@ -155,8 +158,12 @@ struct CatalogueService: Sendable {
         // One pass: which filters each visible service passes, as bits. A service counts in a facet
         // when it passes every filter but that facet's own.
         let all = (1 << filters.count) - 1
-        let passed = visible.map { i in
-            filters.indices.reduce(0) { bits, k in filters[k].passes(table.serviceCodes[i][filters[k].facet]) ? bits | (1 << k) : bits }
+        let facetCount = Facet.allCases.count
+        let passed = table.serviceCodes.withLists { codes in
+            visible.map { i in
+                filters.indices.reduce(0) { bits, k in filters[k].passes(codes[i * facetCount + filters[k].facet]) ? bits | (1 << k) : bits
+                }
+            }
         }
         let hits = visible.indices.filter { passed[$0] == all }.map { visible[$0] }
         var facets: [String: [FacetCount]] = [:]
@@ -164,8 +171,12 @@ struct CatalogueService: Sendable {
             let f = facet.index
             let own = filters.indices.first { filters[$0].facet == f }.map { 1 << $0 } ?? 0
             var counts = Array(repeating: 0, count: table.values[f].count)
-            for (n, i) in visible.enumerated() where passed[n] | own == all {
-                for code in table.serviceCodes[i][f] { counts[Int(code)] += 1 }
+            table.serviceCodes.withLists { codes in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for (n, i) in visible.enumerated() where passed[n] | own == all {
+                        for code in codes[i * facetCount + f] { counts[Int(code)] += 1 }
+                    }
+                }
             }
             facets[facet.rawValue] = counts.indices.filter { counts[$0] > 0 }
                 .map { FacetCount(id: table.values[f][$0], count: counts[$0]) }
