@@ -19,6 +19,7 @@ public struct AppComponents: Sendable {
     let organizations: OrganizationsService
     let catalogue: CatalogueExchange
     let catalogueSearch: CatalogueService
+    let favourites: FavouritesService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
     let logger: Logger
@@ -38,10 +39,12 @@ public struct AppComponents: Sendable {
             idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup)
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
+        let catalogueSearch = CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init())
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations,
             catalogue: CatalogueExchange(store: CatalogueImportStore(db: db, indexer: indexer), clock: config.clock),
-            catalogueSearch: CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init()),
+            catalogueSearch: catalogueSearch,
+            favourites: FavouritesService(store: FavouritesStore(db: db), catalogue: catalogueSearch, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             logger: log)
@@ -71,8 +74,9 @@ public struct AppComponents: Sendable {
             on: router.group("api/v1"),
             .init(
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
-                catalogue: CatalogueController(catalogue: catalogueSearch),
-                articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db)))))
+                catalogue: CatalogueController(catalogue: catalogueSearch, favourites: favourites),
+                articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
+                favourites: FavouritesController(favourites: favourites)))
         return router
     }
 

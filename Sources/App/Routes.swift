@@ -7,6 +7,7 @@ enum Routes {
         c.organizations.addRoutes(to: api)
         c.catalogue.addRoutes(to: api)
         c.articles.addRoutes(to: api)
+        c.favourites.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -14,5 +15,6 @@ enum Routes {
         let organizations: OrganizationsController
         let catalogue: CatalogueController
         let articles: ArticlesController
+        let favourites: FavouritesController
     }
 }

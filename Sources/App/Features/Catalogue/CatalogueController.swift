@@ -4,12 +4,33 @@ import Hummingbird
 /// `/catalogue/*`: the catalogue's read side, open to everyone; what a caller sees depends on who they are.
 struct CatalogueController: Sendable {
     let catalogue: CatalogueService
+    /// Records the services staff open (recently viewed).
+    let favourites: FavouritesService
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         api.get("catalogue/search", use: search)
         api.get("catalogue/suggest", use: suggest)
         api.get("catalogue/services/:serviceId", use: service)
         api.get("catalogue/taxonomy", use: taxonomy)
+        api.get("catalogue/services", use: services)
+        api.get("catalogue/municipalities/:code", use: municipality)
+    }
+
+    /// `?ids=a,b,c`: up to 100 services as list rows, in that order.
+    func services(_ request: Request, context: AppRequestContext) async throws -> ServiceSummariesDTO {
+        let ids = request.uri.queryParameters.getAll("ids").flatMap { $0.split(separator: ",") }.map { String($0).trimmed }
+            .filter { !$0.isEmpty }
+        if ids.count > 100 || ids.contains(where: { $0.count > 200 }) { throw AppError.validation([FieldError("ids", "field.tooLong")]) }
+        return ServiceSummariesDTO(
+            items: try await catalogue.summaries(
+                ids: ids, viewer: CatalogueViewer(context.session), language: Self.language(request, context)))
+    }
+
+    func municipality(_ request: Request, context: AppRequestContext) async throws -> MunicipalityPageDTO {
+        let code = try context.parameters.require("code")
+        guard code.count <= 10 else { throw AppError.notFound("municipality.notFound") }
+        return try await catalogue.municipality(
+            code: code, viewer: CatalogueViewer(context.session), language: Self.language(request, context))
     }
 
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -27,7 +48,9 @@ struct CatalogueController: Sendable {
     }
 
     func service(_ request: Request, context: AppRequestContext) async throws -> ServiceDetailDTO {
-        try await catalogue.service(id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
+        let service = try await catalogue.service(id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
+        try await favourites.viewed(serviceId: service.id, by: context.session)
+        return service
     }
 
     func taxonomy(_ request: Request, context: AppRequestContext) async throws -> TaxonomyDTO {

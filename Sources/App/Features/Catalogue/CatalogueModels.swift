@@ -187,3 +187,26 @@ struct TaxonomyDTO: ResponseCodable, Sendable {
     let employmentStatuses: [Term]
     let organizations: [OrganizationRefDTO]
 }
+
+/// Services as list rows, for a list of ids (favourites kept in a browser).
+struct ServiceSummariesDTO: ResponseCodable, Sendable {
+    let items: [ServiceSummaryDTO]
+}
+
+/// A municipality's services under the category tree.
+struct MunicipalityPageDTO: ResponseCodable, Sendable {
+    let code: String
+    let name: LocalText
+    /// Services offered in the municipality (each counted once).
+    let total: Int
+    let categories: [CategoryNodeDTO]
+}
+
+/// One category of a tree with its services; `count` counts the services of its whole subtree once each.
+struct CategoryNodeDTO: Codable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let count: Int
+    let services: [ServiceSummaryDTO]
+    let children: [CategoryNodeDTO]
+}

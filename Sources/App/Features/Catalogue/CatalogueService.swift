@@ -202,17 +202,67 @@ struct CatalogueService: Sendable {
         let page = query.page
         let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
             let s = snap.services[i]
-            return ServiceSummaryDTO(
-                id: s.id, name: s.name, summary: s.summary,
-                organization: OrganizationRefDTO(id: s.organizationId, name: s.organizationName, sector: s.sector), status: s.status,
-                cost: s.cost, modes: s.modes, languages: s.languages, ageMin: s.ageMin, ageMax: s.ageMax,
-                municipalityCodes: s.municipalities, categoryIds: s.categories,
-                accessibility: AccessibilityDTO(wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish),
-                updatedAt: Date(millis: s.updatedAt), snippet: snippet(s.summary.localized(language), matches, language),
-                fits: Self.fits(s, query.profile))
+            return Self.summary(s, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
         return SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next)
+    }
+
+    /// A service as a row of a list.
+    static func summary(_ s: ServiceFacts, snippet: [SnippetPart], fits: [String] = []) -> ServiceSummaryDTO {
+        ServiceSummaryDTO(
+            id: s.id, name: s.name, summary: s.summary,
+            organization: OrganizationRefDTO(id: s.organizationId, name: s.organizationName, sector: s.sector), status: s.status,
+            cost: s.cost, modes: s.modes, languages: s.languages, ageMin: s.ageMin, ageMax: s.ageMax,
+            municipalityCodes: s.municipalities, categoryIds: s.categories,
+            accessibility: AccessibilityDTO(wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish),
+            updatedAt: Date(millis: s.updatedAt), snippet: snippet, fits: fits)
+    }
+
+    /// The services of `ids` that the viewer may open, as list rows in the order asked (archived ones
+    /// too, marked by their status: a kept link opens them). Unknown and hidden ids are left out.
+    func summaries(ids: [String], viewer: CatalogueViewer, language: Language) async throws -> [ServiceSummaryDTO] {
+        let snap = try await snapshot()
+        return ids.uniqued.compactMap { id in
+            guard let i = snap.index[id] else { return nil }
+            let s = snap.services[i]
+            guard viewer.opens(status: s.status, organizationId: s.organizationId) else { return nil }
+            return Self.summary(s, snippet: [SnippetPart(text: s.summary.localized(language), match: false)])
+        }
+    }
+
+    /// A municipality's page: the services it offers that the viewer may find, under the category
+    /// tree (a service in several categories is under each), in name order. Empty categories are left out.
+    func municipality(code: String, viewer: CatalogueViewer, language: Language) async throws -> MunicipalityPageDTO {
+        let taxonomy = try await taxonomy()
+        guard let municipality = taxonomy.municipalities.first(where: { $0.code == code }) else {
+            throw AppError.notFound("municipality.notFound")
+        }
+        let table = try await table()
+        let snap = table.snapshot
+        let names = table.nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2]
+        let offered = snap.services.indices.filter { i in
+            let s = snap.services[i]
+            return s.municipalities.contains(code) && viewer.finds(status: s.status, organizationId: s.organizationId)
+        }.sorted { names[$0] < names[$1] }
+        var byCategory: [String: [Int]] = [:]
+        for i in offered {
+            for c in snap.services[i].categories { byCategory[c, default: []].append(i) }
+        }
+        let children = Dictionary(grouping: taxonomy.categories, by: { $0.parent ?? "" })
+        func node(_ c: TaxonomyDTO.Category) -> (node: CategoryNodeDTO, services: Set<Int>)? {
+            let subtree = (children[c.id] ?? []).compactMap(node)
+            let own = byCategory[c.id] ?? []
+            let all = subtree.reduce(into: Set(own)) { $0.formUnion($1.services) }
+            guard !all.isEmpty else { return nil }
+            let services = own.map {
+                Self.summary(snap.services[$0], snippet: [SnippetPart(text: snap.services[$0].summary.localized(language), match: false)])
+            }
+            return (CategoryNodeDTO(id: c.id, name: c.name, count: all.count, services: services, children: subtree.map(\.node)), all)
+        }
+        return MunicipalityPageDTO(
+            code: municipality.code, name: municipality.name, total: offered.count,
+            categories: (children[""] ?? []).compactMap(node).map(\.node))
     }
 
     /// The terms and prefixes one query word may match in the index, in all three languages, with
