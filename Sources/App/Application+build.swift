@@ -100,7 +100,7 @@ public struct AppComponents: Sendable {
     }
 }
 
-/// Builds the server: HTTP/1.1 with WebSocket upgrade, optionally over TLS.
+/// Builds the server: HTTP/1.1, optionally over TLS.
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     let components = try await AppComponents.make(config, logger: logger)
     return try buildApplication(components)
@@ -108,9 +108,11 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 
 public func buildApplication(_ components: AppComponents) throws -> some ApplicationProtocol {
     let config = components.config
-    let webSockets = Router(context: AppRequestContext.self)
-    webSockets.add(middleware: SessionMiddleware(auth: components.auth, cookie: components.cookie))
-    var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: webSockets)
+    // Plain HTTP/1.1 until the realtime WebSocket endpoint exists: hummingbird-websocket's upgrade
+    // channel (2.x) neither answers nor closes a connection whose first request does not parse
+    // (its idle timer starts only after a request parsed), so a malformed request line would hold a
+    // connection open for ever. This channel answers 400 and closes; idle connections close too.
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(config.httpIdleTimeoutSeconds)))
     if let certificate = config.tlsCertificate, let key = config.tlsKey {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { NIOSSLCertificateSource.certificate($0) }
         let tls = TLSConfiguration.makeServerConfiguration(

@@ -140,4 +140,34 @@ struct MailTests {
             #expect(SMTPMailTransport.dotStuffed("a\r\n.b\r\n") == "a\r\n..b")
         }
     }
+
+    /// The runner sleeps between polls until a mail is queued: a wait that was given up (its sleep
+    /// ran out first) must not make later waits return at once, or the runner would spin.
+    @Test func theWakeupBlocksUntilSignalledAlsoAfterAnAbandonedWait() async throws {
+        let wakeup = MailWakeup()
+        for _ in 0..<3 {
+            // The timer wins: the wait is cancelled.
+            let woken = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(30))
+                    return false
+                }
+                group.addTask {
+                    await wakeup.wait()
+                    return !Task.isCancelled
+                }
+                let first = await group.next() ?? true
+                group.cancelAll()
+                return first
+            }
+            #expect(!woken)
+        }
+        // A signal given before the wait is kept; one given during it wakes it.
+        wakeup.signal()
+        await wakeup.wait()
+        let waiter = Task { await wakeup.wait() }
+        try await Task.sleep(for: .milliseconds(30))
+        wakeup.signal()
+        await waiter.value
+    }
 }

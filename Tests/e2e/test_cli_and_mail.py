@@ -4,6 +4,7 @@ import email.policy
 import os
 import pathlib
 import signal
+import socket
 import sqlite3
 import ssl
 import subprocess
@@ -279,3 +280,19 @@ def test_sigterm_finishes_in_flight_requests_and_exits_cleanly():
     assert all(r == 200 or "ConnectionError" in str(r) for r in results), results
     assert results.count(200) >= 1
     server.stop()
+
+
+@pytest.mark.parametrize("raw", [
+    b"GARBAGE\r\n\r\n",
+    "GET /healthz?q=työ HTTP/1.1\r\nHost: x\r\n\r\n".encode(),  # raw UTF-8 in the request line
+    b"GET /healthz?a=b c HTTP/1.1\r\nHost: x\r\n\r\n",
+])
+def test_a_request_that_does_not_parse_gets_400_and_the_connection_closes(server, raw):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(raw)
+        answer = b""
+        while chunk := s.recv(4096):  # ends when the server closes the connection
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+    # The server goes on serving.
+    assert requests.get(server.base_url + "/healthz", timeout=5).status_code == 200

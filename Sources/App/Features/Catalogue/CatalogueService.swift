@@ -8,8 +8,14 @@ struct CatalogueService: Sendable {
     let indexer: CatalogueIndexer
     let cache: SnapshotCache
 
+    /// The loaded table, and the one load under way: requests that meet a new revision at the same
+    /// time wait for one load instead of each building its own.
     final class SnapshotCache: Sendable {
-        let current = Mutex<FacetTable?>(nil)
+        struct State {
+            var current: FacetTable?
+            var loading: (revision: Int64, task: Task<FacetTable, any Error>)?
+        }
+        let state = Mutex(State())
     }
 
     /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
@@ -20,16 +26,35 @@ struct CatalogueService: Sendable {
     func table(knownRevision: Int64? = nil) async throws -> FacetTable {
         let revision: Int64
         if let knownRevision { revision = knownRevision } else { revision = try await store.revision() }
-        if let t = cache.current.withLock({ $0 }), t.snapshot.revision == revision { return t }
-        let fresh = FacetTable(try await store.snapshot(), indexer: indexer)
-        cache.current.withLock { $0 = fresh }
-        return fresh
+        let found: (ready: FacetTable?, task: Task<FacetTable, any Error>?) = cache.state.withLock { state in
+            if let t = state.current, t.snapshot.revision == revision { return (t, nil) }
+            if let loading = state.loading, loading.revision == revision { return (nil, loading.task) }
+            let (store, indexer, cache) = (store, indexer, cache)
+            let task = Task {
+                let fresh = FacetTable(try await store.snapshot(), indexer: indexer)
+                cache.state.withLock { state in
+                    if (state.current?.snapshot.revision ?? -1) < fresh.snapshot.revision { state.current = fresh }
+                    if state.loading?.revision == revision { state.loading = nil }
+                }
+                return fresh
+            }
+            state.loading = (revision, task)
+            return (nil, task)
+        }
+        if let ready = found.ready { return ready }
+        guard let task = found.task else { throw AppError.internalError }
+        do {
+            return try await task.value
+        } catch {
+            cache.state.withLock { state in if state.loading?.revision == revision { state.loading = nil } }
+            throw error
+        }
     }
 
     /// The table last loaded, without asking the database for its revision (query words are analysed
     /// against its vocabulary before the match tells the revision); loads one when there is none.
     func cachedTable() async throws -> FacetTable {
-        if let t = cache.current.withLock({ $0 }) { return t }
+        if let t = cache.state.withLock({ $0.current }) { return t }
         return try await table()
     }
 

@@ -3,16 +3,50 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Wakes the mail runner when a mail is queued, so it need not poll often.
+/// Wakes the mail runner when a mail is queued, so it need not poll often. One waiter at a time;
+/// a signal given while nobody waits is kept for the next wait.
 final class MailWakeup: Sendable {
-    private let continuation: AsyncStream<Void>.Continuation
-    let stream: AsyncStream<Void>
+    private struct State {
+        var pending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
 
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    init() {}
+
+    func signal() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard let waiter = s.waiter else {
+                s.pending = true
+                return nil
+            }
+            s.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
     }
 
-    func signal() { continuation.yield() }
+    /// Returns when signalled (or at once for a signal given earlier), or when the task is cancelled.
+    func wait() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.pending || Task.isCancelled {
+                        s.pending = false
+                        return true
+                    }
+                    s.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { s -> CheckedContinuation<Void, Never>? in
+                defer { s.waiter = nil }
+                return s.waiter
+            }?.resume()
+        }
+    }
 }
 
 /// Sends the outbox, one mail at a time: claim (lease) → hand over → mark sent, each step committed.
@@ -71,7 +105,7 @@ struct MailRunner: Service {
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
-            group.addTask { [stream = wakeup.stream] in for await _ in stream { return } }
+            group.addTask { [wakeup] in await wakeup.wait() }
             await group.next()
             group.cancelAll()
         }
