@@ -4,7 +4,7 @@
 // - /api/: always the network, never cached (answers hold personal data);
 // - other shell files: from the cache, refreshed in the background.
 // Bump VERSION whenever a shell file changes.
-const VERSION = 'v2';
+const VERSION = 'v4';
 const CACHE = `ohjaustila-shell-${VERSION}`;
 const SHELL = [
   '/index.html',
@@ -19,13 +19,22 @@ const SHELL = [
   '/js/router.js',
   '/js/session.js',
   '/js/catalogue/combobox.js',
+  '/js/catalogue/favourite-lists.js',
   '/js/catalogue/favourites.js',
   '/js/catalogue/parts.js',
   '/js/catalogue/taxonomy.js',
   '/js/pages/account.js',
+  '/js/pages/catalogue-article.js',
+  '/js/pages/catalogue-articles.js',
+  '/js/pages/catalogue-categories.js',
+  '/js/pages/catalogue-category.js',
+  '/js/pages/catalogue-favourite-list.js',
   '/js/pages/catalogue-favourites.js',
+  '/js/pages/catalogue-municipalities.js',
+  '/js/pages/catalogue-municipality.js',
   '/js/pages/catalogue-search.js',
   '/js/pages/catalogue-service.js',
+  '/js/pages/catalogue-shared-list.js',
   '/js/pages/common.js',
   '/js/pages/forgot-password.js',
   '/js/pages/home.js',

@@ -13,7 +13,15 @@ route('/account', () => import('./pages/account.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
 route('/catalogue', () => import('./pages/catalogue-search.js'));
 route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
+route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));
+route('/catalogue/shared/:token', () => import('./pages/catalogue-shared-list.js'));
 route('/catalogue/services/:serviceId', () => import('./pages/catalogue-service.js'));
+route('/catalogue/categories', () => import('./pages/catalogue-categories.js'));
+route('/catalogue/categories/:categoryId', () => import('./pages/catalogue-category.js'));
+route('/catalogue/municipalities', () => import('./pages/catalogue-municipalities.js'));
+route('/catalogue/municipalities/:code', () => import('./pages/catalogue-municipality.js'));
+route('/catalogue/articles', () => import('./pages/catalogue-articles.js'));
+route('/catalogue/articles/:articleId', () => import('./pages/catalogue-article.js'));
 notFound(() => import('./pages/not-found.js'));
 
 /** Texts of the shell outside <main>. */

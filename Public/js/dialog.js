@@ -43,6 +43,20 @@ export function confirmDialog({ parent, title, text, confirmLabel, danger = fals
 }
 
 /**
+ * A dialog for content of your own: returns the <dialog> with its title (and text) in it; add the
+ * content, then call showModal(). Focus goes back to the opener when it closes, then onClose runs.
+ */
+export function contentDialog({ parent, title, text, onClose }) {
+  const opener = document.activeElement;
+  const dialog = create(parent, title, text);
+  dialog.addEventListener('close', () => {
+    finish(dialog, opener);
+    if (onClose) onClose();
+  });
+  return dialog;
+}
+
+/**
  * A dialog holding a form. `fields` are the form's children; `onSubmit(form)` runs the request;
  * when it throws an ApiError the error is shown inside the dialog and it stays open.
  * Resolves with onSubmit's result, or null when cancelled.

@@ -1,8 +1,9 @@
 // Pieces shared by the catalogue pages: badges, the favourite toggle, a result card.
 import { h, uid, setLive } from '../dom.js';
-import { t, localText } from '../i18n.js';
+import { t, localText, getLanguage } from '../i18n.js';
 import { enc } from '../api.js';
-import { isFavourite, toggleFavourite } from './favourites.js';
+import { isFavourite, toggleFavourite, usesLists } from './favourites.js';
+import { listButton } from './favourite-lists.js';
 import { labelFor, rememberOrganization } from './taxonomy.js';
 
 const LAST_SEARCH_KEY = 'ohjaustila.catalogue.lastSearch';
@@ -60,19 +61,22 @@ export function snippetText(snippet, fallback) {
 }
 
 /**
- * "Tallenna suosikiksi" / "Poista suosikeista" (aria-pressed). `status` is a live region that
- * says what happened; `describedBy` is the id of the service's name.
+ * The favourite control of a service. Staff: "Tallenna listalle", which opens the dialog of their
+ * lists. Visitors and clients: the toggle "Suosikki" with one fixed label; only aria-pressed
+ * (and the star beside it) changes. `status` is a live region that says what happened;
+ * `describedBy` is the id of the service's name.
  */
 export function favouriteButton(service, { status, describedBy } = {}) {
-  const button = h('button', { type: 'button', class: 'btn btn--secondary favourite-toggle', 'aria-describedby': describedBy });
+  if (usesLists()) return listButton(service, { describedBy });
+  const button = h('button', {
+    type: 'button', class: 'btn btn--secondary favourite-toggle', 'aria-describedby': describedBy, dataset: { favouriteFor: service.id },
+  });
   const icon = h('span', { class: 'favourite-toggle__icon', 'aria-hidden': 'true' });
-  const label = h('span', {});
-  button.append(icon, label);
+  button.append(icon, h('span', {}, t('catalogue.favourite.toggle')));
   const update = () => {
     const on = isFavourite(service.id);
     button.setAttribute('aria-pressed', String(on));
     icon.textContent = on ? '★' : '☆';
-    label.textContent = on ? t('catalogue.favourite.remove') : t('catalogue.favourite.add');
   };
   update();
   button.addEventListener('click', async () => {
@@ -85,8 +89,13 @@ export function favouriteButton(service, { status, describedBy } = {}) {
   return button;
 }
 
-/** One search result as a list item. */
-export function resultItem(item, { status, headingLevel = 'h2' } = {}) {
+// Every favourite control of a service follows a change made elsewhere on the page.
+document.addEventListener('favourites:change', () => {
+  for (const control of document.querySelectorAll('[data-favourite-for]')) if (control.refresh) control.refresh();
+});
+
+/** One search result as a list item (`favourite: false` leaves the favourite control out). */
+export function resultItem(item, { status, headingLevel = 'h2', favourite = true } = {}) {
   rememberOrganization(item.organization);
   const nameId = uid('service');
   const name = localText(item.name);
@@ -101,6 +110,67 @@ export function resultItem(item, { status, headingLevel = 'h2' } = {}) {
     snippetText(item.snippet, localText(item.summary)),
     serviceBadges(item),
     fits.length ? h('p', { class: 'result__fits' }, h('strong', {}, t('catalogue.fits.title')), ' ', fits.join(', ')) : null,
-    h('div', { class: 'result__actions' }, favouriteButton(item, { status, describedBy: nameId })),
+    favourite ? h('div', { class: 'result__actions' }, favouriteButton(item, { status, describedBy: nameId })) : null,
   );
+}
+
+export function categoryHref(id) {
+  return `/catalogue/categories/${enc(id)}`;
+}
+
+export function municipalityHref(code) {
+  return `/catalogue/municipalities/${enc(code)}`;
+}
+
+export function articleHref(id) {
+  return `/catalogue/articles/${enc(id)}`;
+}
+
+/** "58 palvelua" / "1 palvelu". */
+export function serviceCount(count) {
+  return count === 1 ? t('catalogue.services.one') : t('catalogue.services.count', { count });
+}
+
+/**
+ * Breadcrumbs: [{text, href}] from the catalogue's front page to the page being shown (the last
+ * one, marked aria-current="page").
+ */
+export function breadcrumbs(items) {
+  const last = items.length - 1;
+  return h(
+    'nav',
+    { class: 'breadcrumbs', 'aria-label': t('catalogue.breadcrumbs') },
+    h('ol', {}, items.map((item, i) =>
+      h('li', {}, h('a', { href: item.href, 'aria-current': i === last ? 'page' : null }, item.text)))),
+  );
+}
+
+/** The catalogue's front page as the first crumb. */
+export function catalogueCrumb() {
+  return { text: t('catalogue.title'), href: '/catalogue' };
+}
+
+/** A link with the number of services after it: <a>Työnhaku</a> <span>58 palvelua</span>. */
+export function countedLink(href, text, count) {
+  return [
+    h('a', { href }, text),
+    ' ',
+    h('span', { class: 'browse-count', dataset: { count: String(count) } }, serviceCount(count)),
+  ];
+}
+
+/** An article's municipalities: "Helsinki, Vantaa", or "all municipalities" when it has none. */
+export function municipalityNames(codes) {
+  return (codes || []).length ? codes.map((c) => labelFor('municipality', c)).join(', ') : t('catalogue.articles.allMunicipalities');
+}
+
+/** The mark of an internal article (experts only), in words, not only in colour. */
+export function internalBadge() {
+  return h('span', { class: 'badge badge--internal' }, t('catalogue.article.internal'));
+}
+
+/** The language of a LocalText as shown, when it is not the UI's (a missing translation): for lang="". */
+export function textLanguage(value) {
+  if (!value || typeof value === 'string' || value[getLanguage()]) return null;
+  return value.fi ? 'fi' : Object.keys(value)[0] || null;
 }

@@ -8,6 +8,7 @@ import { heading, notice } from './common.js';
 import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
 import { resultItem, serviceHref, rememberSearch as keepSearch } from '../catalogue/parts.js';
+import { usesLists } from '../catalogue/favourites.js';
 
 const PAGE_SIZE = 20;
 
@@ -71,6 +72,10 @@ export default {
     root.classList.add('catalogue', 'catalogue-search');
     heading(root, ctx, t('catalogue.title'));
     root.appendChild(h('p', { class: 'lead' }, t('catalogue.intro')));
+    // staff: the services they opened last, one click away
+    if (usesLists(ctx.user)) {
+      root.appendChild(h('p', { class: 'catalogue-recent-link' }, h('a', { href: '/catalogue/favourites#recent' }, t('catalogue.recent.title'))));
+    }
 
     let state = readState(ctx.query);
     let requestNo = 0;
@@ -178,6 +183,14 @@ export default {
       target.focus();
     });
     root.appendChild(skip);
+    // other ways in: by topic, by municipality, the articles
+    root.appendChild(
+      h('nav', { class: 'catalogue-browse-nav', 'aria-label': t('catalogue.browse.title') },
+        h('ul', {},
+          h('li', {}, h('a', { href: '/catalogue/categories' }, t('catalogue.browse.categories'))),
+          h('li', {}, h('a', { href: '/catalogue/municipalities' }, t('catalogue.browse.municipalities'))),
+          h('li', {}, h('a', { href: '/catalogue/articles' }, t('catalogue.browse.articles'))))),
+    );
     root.appendChild(
       h('div', { class: 'catalogue-layout' },
         h('div', { class: 'catalogue-layout__filters' }, toggle, filters),

@@ -6,7 +6,7 @@ import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
 import { heading, notice, section } from './common.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { serviceBadges, favouriteButton, lastSearch } from '../catalogue/parts.js';
+import { serviceBadges, favouriteButton, lastSearch, categoryHref } from '../catalogue/parts.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -84,7 +84,7 @@ export default {
     root.appendChild(section(t('catalogue.service.what'), summary ? h('p', { class: 'service-summary' }, summary) : null, ...paragraphs(service.description),
       (service.categoryIds || []).length
         ? h('p', {}, h('span', { class: 'muted' }, `${t('catalogue.filter.category')}: `),
-          (service.categoryIds || []).flatMap((c, i) => [i ? ', ' : '', h('a', { href: `/catalogue?category=${enc(c)}` }, labelFor('category', c))]))
+          (service.categoryIds || []).flatMap((c, i) => [i ? ', ' : '', h('a', { href: categoryHref(c) }, labelFor('category', c))]))
         : null));
 
     // Who for

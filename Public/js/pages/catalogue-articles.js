@@ -1,0 +1,143 @@
+// Articles and guides of the catalogue (/catalogue/articles), newest first. The municipality
+// filter is kept in the address (?municipality=091): a reload or a shared link shows the same
+// list, and Back / Forward go through the choices. Internal articles (experts only) are marked.
+import { h, uid, setLive } from '../dom.js';
+import { t, localText, getLanguage, errorText } from '../i18n.js';
+import { get, ApiError } from '../api.js';
+import { formatDate } from '../format.js';
+import { heading, notice } from './common.js';
+import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
+import { breadcrumbs, catalogueCrumb, articleHref, municipalityNames, internalBadge, textLanguage } from '../catalogue/parts.js';
+
+const PAGE_SIZE = 20;
+
+function articleItem(article) {
+  const internal = article.audience === 'internal';
+  return h('li', { class: ['article-item', internal && 'article-item--internal'], dataset: { articleId: article.id, audience: article.audience } },
+    h('h2', { class: 'article-item__title', lang: textLanguage(article.title) }, h('a', { href: articleHref(article.id) }, localText(article.title))),
+    h('p', { class: 'article-item__meta' },
+      internal ? internalBadge() : null,
+      h('span', {}, `${t('catalogue.service.updated')}: `, h('time', { datetime: article.updatedAt }, formatDate(article.updatedAt))),
+      h('span', {}, `${t('catalogue.articles.municipalities')}: ${municipalityNames(article.municipalityCodes)}`)));
+}
+
+function readMunicipality(params) {
+  const value = (params.get('municipality') || '').trim();
+  return /^[\w-]{1,10}$/.test(value) ? value : '';
+}
+
+export default {
+  async render(root, ctx) {
+    root.classList.add('catalogue', 'catalogue-browse', 'catalogue-articles');
+    const title = t('catalogue.browse.articles');
+    root.appendChild(breadcrumbs([catalogueCrumb(), { text: title, href: '/catalogue/articles' }]));
+    heading(root, ctx, title);
+    root.appendChild(h('p', { class: 'lead' }, t('catalogue.articles.intro')));
+
+    let municipality = readMunicipality(ctx.query);
+    let cursor = null;
+    let requestNo = 0;
+
+    await loadTaxonomy();
+    if (!ctx.isCurrent()) return;
+
+    // ---- the municipality filter ----
+    const selectId = uid('article-municipality');
+    const lang = getLanguage();
+    const codes = ((taxonomy() && taxonomy().municipalities) || []).map((m) => m.code);
+    if (municipality && !codes.includes(municipality)) codes.push(municipality);
+    const options = codes
+      .map((code) => ({ code, name: labelFor('municipality', code) }))
+      .sort((a, b) => a.name.localeCompare(b.name, lang));
+    const select = h('select', { id: selectId, name: 'municipality', 'aria-describedby': `${selectId}-hint` },
+      h('option', { value: '' }, t('catalogue.articles.allMunicipalities')),
+      options.map((o) => h('option', { value: o.code, selected: o.code === municipality }, o.name)));
+    select.value = municipality;
+    const form = h('form', { class: 'article-filter', novalidate: true },
+      h('div', { class: 'field' },
+        h('label', { for: selectId }, t('catalogue.filter.municipality')),
+        h('span', { class: 'hint', id: `${selectId}-hint` }, t('catalogue.articles.filterHint')),
+        select));
+    form.addEventListener('submit', (event) => event.preventDefault());
+    select.addEventListener('change', () => {
+      municipality = select.value;
+      const params = new URLSearchParams();
+      if (municipality) params.set('municipality', municipality);
+      ctx.setQuery(params);
+      load();
+    });
+    root.appendChild(form);
+
+    // ---- the list ----
+    const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
+    const problem = h('div', { class: 'live-region', role: 'alert' });
+    const list = h('ul', { class: 'article-list', 'aria-label': title });
+    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+    const results = h('div', { class: 'article-results' }, count, problem, list, h('div', { class: 'actions' }, more));
+    root.appendChild(results);
+
+    const apiUrl = (after) => {
+      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (municipality) params.set('municipality', municipality);
+      if (after) params.set('cursor', after);
+      return `/api/v1/catalogue/articles?${params}`;
+    };
+    const showCount = () => {
+      const n = list.children.length;
+      setLive(count, n === 0 ? t('catalogue.articles.none') : n === 1 ? t('catalogue.articles.one') : t('catalogue.articles.count', { count: n }));
+    };
+
+    async function load() {
+      const mine = ++requestNo;
+      delete results.dataset.loaded;
+      list.setAttribute('aria-busy', 'true');
+      setLive(problem, '');
+      let answer;
+      try {
+        answer = await get(apiUrl(null));
+      } catch (error) {
+        if (mine !== requestNo || !ctx.isCurrent()) return;
+        list.removeAttribute('aria-busy');
+        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+        return;
+      }
+      if (mine !== requestNo || !ctx.isCurrent()) return;
+      list.replaceChildren(...(answer.items || []).map(articleItem));
+      list.removeAttribute('aria-busy');
+      list.hidden = list.children.length === 0;
+      cursor = answer.nextCursor || null;
+      more.hidden = !cursor;
+      showCount();
+      results.dataset.loaded = municipality; // which list is shown (tests wait for it)
+    }
+
+    more.addEventListener('click', async () => {
+      if (!cursor || more.getAttribute('aria-disabled') === 'true') return;
+      const mine = ++requestNo;
+      more.setAttribute('aria-disabled', 'true');
+      try {
+        const answer = await get(apiUrl(cursor));
+        if (mine !== requestNo || !ctx.isCurrent()) return;
+        const items = (answer.items || []).map(articleItem);
+        list.append(...items);
+        cursor = answer.nextCursor || null;
+        more.hidden = !cursor;
+        showCount();
+        if (items[0]) items[0].querySelector('a').focus();
+      } catch (error) {
+        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+      } finally {
+        more.removeAttribute('aria-disabled');
+      }
+    });
+
+    // Back / Forward between municipalities: the select follows the address.
+    ctx.onQueryChange((params) => {
+      municipality = readMunicipality(params);
+      select.value = municipality;
+      load();
+    });
+
+    await load();
+  },
+};
