@@ -122,6 +122,10 @@ struct CatalogueFile: Codable, Sendable, Equatable {
         var clientRecordInstructions: String
         var municipalExceptions: String
         var internalContacts: String
+
+        static let empty = Internal(
+            guidanceProcess: "", obligations: "", statementsAndBenefits: "", travelCompensation: "", clientRecordInstructions: "",
+            municipalExceptions: "", internalContacts: "")
     }
 
     struct Article: Codable, Sendable, Equatable {

@@ -153,11 +153,28 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
-    /// One service as the exchange format has it (all fields), or nil.
-    func service(id: String) async throws -> (CatalogueFile.Service, OrganizationRecord?)? {
-        try await db.writer.read { db in
-            guard let row = try ServiceRecord.fetchOne(db, key: id) else { return nil }
-            return (try row.file(ServiceLinks.fetch(id, db)), try OrganizationRecord.fetchOne(db, key: row.organizationId))
+    /// One service with all the fields the viewer may see, or nil when there is none they may open.
+    /// The visibility rule is part of the query (it is `CatalogueViewer.opens`): published and archived
+    /// services for everyone, hidden ones for those who see internal content, unpublished ones for the
+    /// owning organisation's content roles. The internal instructions are dropped unless the viewer
+    /// sees internal content.
+    func service(id: String, viewer: CatalogueViewer) async throws -> (CatalogueFile.Service, OrganizationRecord?)? {
+        let organizations = Array(viewer.contentOrganizations)
+        return try await db.writer.read { db in
+            guard
+                let row = try ServiceRecord.fetchOne(
+                    db,
+                    SQLRequest<ServiceRecord>(
+                        """
+                        SELECT * FROM service WHERE id = \(id) AND (
+                            status IN ('published', 'archived')
+                            OR (status = 'hidden' AND \(viewer.seesInternal))
+                            OR (status IN ('hidden', 'draft', 'review') AND organization_id IN \(organizations)))
+                        """))
+            else { return nil }
+            var service = try row.file(ServiceLinks.fetch(id, db))
+            if !viewer.seesInternal { service.internal = .empty }
+            return (service, try OrganizationRecord.fetchOne(db, key: row.organizationId))
         }
     }
 }

@@ -464,7 +464,7 @@ struct CatalogueService: Sendable {
     /// A service's page; internal instructions only for those who may see them. Archived services
     /// open by direct link; hidden and unpublished ones are 404 for those who may not see them.
     func service(id: String, viewer: CatalogueViewer) async throws -> ServiceDetailDTO {
-        guard let (s, org) = try await store.service(id: id), viewer.opens(status: s.status, organizationId: s.organizationId) else {
+        guard let (s, org) = try await store.service(id: id, viewer: viewer) else {
             throw AppError.notFound("service.notFound")
         }
         return ServiceDetailDTO(
