@@ -262,6 +262,18 @@ class UI:
         results = axe.run()
         return [v for v in results["violations"] if v.get("impact") in ("serious", "critical")], axe
 
+    def page_problems(self, label, width=360):
+        """What is wrong with the page as shown: serious or critical axe violations, and a page
+        wider than `width` px (it must not scroll sideways). Each problem is one line naming `label`."""
+        problems = []
+        violations, axe = self.axe_serious()
+        if violations:
+            problems.append(f"{label}: {axe.report(violations)}")
+        scroll = self.d.execute_script("return document.documentElement.scrollWidth")
+        if scroll > width:
+            problems.append(f"{label}: scrollWidth {scroll} > {width}")
+        return problems
+
     def console_errors(self):
         """Severe browser-console entries, other than failed requests the app expects (401 /me etc.)."""
         out = []

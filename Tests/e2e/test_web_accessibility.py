@@ -48,12 +48,7 @@ def test_pages_have_no_serious_axe_violations_and_fit_360px(ui, server, context,
         if expected:
             assert ui.h1() == expected
         assert ui.d.title.endswith("– Ohjaustila")
-        violations, axe = ui.axe_serious()
-        if violations:
-            problems.append(f"{path} [{language}]: {axe.report(violations)}")
-        width = ui.d.execute_script("return document.documentElement.scrollWidth")
-        if width > 360:
-            problems.append(f"{path} [{language}]: scrollWidth {width} > 360")
+        problems += ui.page_problems(f"{path} [{language}]")
         # 320 px (= 1280 px at 400 % zoom) must not scroll sideways either
         ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                              {"width": 320, "height": 800, "deviceScaleFactor": 1, "mobile": True})

@@ -291,11 +291,6 @@ def test_catalogue_pages_are_accessible_and_fit_360px(ui, server, language):
         if path.startswith("/catalogue?"):
             assert ui.h1() == expected
             open_filters(ui)  # check the open filter panel too
-        violations, axe = ui.axe_serious()
-        if violations:
-            problems.append(f"{path} [{language}]: {axe.report(violations)}")
-        width = ui.d.execute_script("return document.documentElement.scrollWidth")
-        if width > 360:
-            problems.append(f"{path} [{language}]: scrollWidth {width} > 360")
+        problems += ui.page_problems(f"{path} [{language}]")
     problems += [f"console [{language}]: {m}" for m in ui.console_errors()]
     assert not problems, "\n".join(problems)

@@ -481,10 +481,5 @@ def test_internal_article_page_is_accessible_for_an_expert(ui, server):
         ):
             ui.open(path)
             ready()
-            violations, axe = ui.axe_serious()
-            if violations:
-                problems.append(f"{path} [{language}]: {axe.report(violations)}")
-            scroll = ui.d.execute_script("return document.documentElement.scrollWidth")
-            if scroll > 360:
-                problems.append(f"{path} [{language}]: scrollWidth {scroll} > 360")
+            problems += ui.page_problems(f"{path} [{language}]")
     assert not problems, "\n".join(problems)

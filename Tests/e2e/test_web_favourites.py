@@ -457,12 +457,7 @@ def test_favourite_pages_are_accessible_and_fit_360px(ui, server, language):
 
     def check(name):
         assert ui.d.execute_script("return document.documentElement.lang") == language
-        violations, axe = ui.axe_serious()
-        if violations:
-            problems.append(f"{name} [{language}]: {axe.report(violations)}")
-        width = ui.d.execute_script("return document.documentElement.scrollWidth")
-        if width > 360:
-            problems.append(f"{name} [{language}]: scrollWidth {width} > 360")
+        problems += ui.page_problems(f"{name} [{language}]")
 
     # the dialog of the lists, open on the service page
     ui.css("main .favourite-lists-button").click()
