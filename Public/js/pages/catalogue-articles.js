@@ -2,10 +2,9 @@
 // filter is kept in the address (?municipality=091): a reload or a shared link shows the same
 // list, and Back / Forward go through the choices. Internal articles (experts only) are marked.
 import { h, uid, setLive } from '../dom.js';
-import { t, localText, getLanguage, errorText } from '../i18n.js';
-import { get, ApiError } from '../api.js';
+import { t, localText, getLanguage } from '../i18n.js';
 import { formatDate } from '../format.js';
-import { heading, notice } from './common.js';
+import { heading, newestRequests } from './common.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { breadcrumbs, catalogueCrumb, articleHref, municipalityNames, internalBadge, textLanguage } from '../catalogue/parts.js';
 
@@ -36,7 +35,6 @@ export default {
 
     let municipality = readMunicipality(ctx.query);
     let cursor = null;
-    let requestNo = 0;
 
     await loadTaxonomy();
     if (!ctx.isCurrent()) return;
@@ -87,23 +85,13 @@ export default {
       setLive(count, n === 0 ? t('catalogue.articles.none') : n === 1 ? t('catalogue.articles.one') : t('catalogue.articles.count', { count: n }));
     };
 
+    const requests = newestRequests(ctx, { list, problem });
+
     async function load() {
-      const mine = ++requestNo;
       delete results.dataset.loaded;
-      list.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      let answer;
-      try {
-        answer = await get(apiUrl(null));
-      } catch (error) {
-        if (mine !== requestNo || !ctx.isCurrent()) return;
-        list.removeAttribute('aria-busy');
-        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-        return;
-      }
-      if (mine !== requestNo || !ctx.isCurrent()) return;
+      const answer = await requests.first(apiUrl(null));
+      if (!answer) return;
       list.replaceChildren(...(answer.items || []).map(articleItem));
-      list.removeAttribute('aria-busy');
       list.hidden = list.children.length === 0;
       cursor = answer.nextCursor || null;
       more.hidden = !cursor;
@@ -113,22 +101,14 @@ export default {
 
     more.addEventListener('click', async () => {
       if (!cursor || more.getAttribute('aria-disabled') === 'true') return;
-      const mine = ++requestNo;
-      more.setAttribute('aria-disabled', 'true');
-      try {
-        const answer = await get(apiUrl(cursor));
-        if (mine !== requestNo || !ctx.isCurrent()) return;
-        const items = (answer.items || []).map(articleItem);
-        list.append(...items);
-        cursor = answer.nextCursor || null;
-        more.hidden = !cursor;
-        showCount();
-        if (items[0]) items[0].querySelector('a').focus();
-      } catch (error) {
-        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-      } finally {
-        more.removeAttribute('aria-disabled');
-      }
+      const answer = await requests.more(apiUrl(cursor), more);
+      if (!answer) return;
+      const items = (answer.items || []).map(articleItem);
+      list.append(...items);
+      cursor = answer.nextCursor || null;
+      more.hidden = !cursor;
+      showCount();
+      if (items[0]) items[0].querySelector('a').focus();
     });
 
     // Back / Forward between municipalities: the select follows the address.

@@ -2,9 +2,8 @@
 // and the order — is in the query string: changing it pushes a new history entry, a reload
 // or a shared link restores it, and Back / Forward go through the states.
 import { h, uid, setLive } from '../dom.js';
-import { t, getLanguage, errorText } from '../i18n.js';
-import { get, ApiError } from '../api.js';
-import { heading, notice } from './common.js';
+import { t, getLanguage } from '../i18n.js';
+import { heading, newestRequests } from './common.js';
 import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
 import { resultItem, serviceHref, rememberSearch as keepSearch } from '../catalogue/parts.js';
@@ -78,7 +77,6 @@ export default {
     }
 
     let state = readState(ctx.query);
-    let requestNo = 0;
     let cursor = null;
     let lastAnswer = null;
 
@@ -152,6 +150,7 @@ export default {
     const profileNote = h('p', { class: 'notice notice--info', hidden: true }, t('catalogue.profile.note'));
     const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
     const problem = h('div', { class: 'live-region', role: 'alert' });
+    const requests = newestRequests(ctx, { list, problem });
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
     more.addEventListener('click', () => loadMore());
     const results = h(
@@ -361,24 +360,12 @@ export default {
     }
 
     async function search() {
-      const mine = ++requestNo;
       delete results.dataset.loaded;
-      list.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      let answer;
-      try {
-        answer = await get(apiUrl(null));
-      } catch (error) {
-        if (mine !== requestNo || !ctx.isCurrent()) return;
-        list.removeAttribute('aria-busy');
-        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-        return;
-      }
-      if (mine !== requestNo || !ctx.isCurrent()) return;
+      const answer = await requests.first(apiUrl(null));
+      if (!answer) return;
       lastAnswer = answer;
       cursor = answer.nextCursor || null;
       list.replaceChildren(...(answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' })));
-      list.removeAttribute('aria-busy');
       more.hidden = !cursor;
       renderFilters(answer.facets);
       document.title = `${state.q ? `${state.q} – ` : ''}${t('catalogue.title')} – ${t('app.name')}`;
@@ -407,23 +394,15 @@ export default {
 
     async function loadMore() {
       if (!cursor) return;
-      const mine = ++requestNo;
-      more.setAttribute('aria-disabled', 'true');
-      try {
-        const answer = await get(apiUrl(cursor));
-        if (mine !== requestNo || !ctx.isCurrent()) return;
-        const items = (answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }));
-        list.append(...items);
-        cursor = answer.nextCursor || null;
-        more.hidden = !cursor;
-        const shown = list.children.length;
-        setLive(count, t('catalogue.results.shown', { shown, count: answer.total || shown }));
-        if (items[0]) items[0].querySelector('a').focus();
-      } catch (error) {
-        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-      } finally {
-        more.removeAttribute('aria-disabled');
-      }
+      const answer = await requests.more(apiUrl(cursor), more);
+      if (!answer) return;
+      const items = (answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }));
+      list.append(...items);
+      cursor = answer.nextCursor || null;
+      more.hidden = !cursor;
+      const shown = list.children.length;
+      setLive(count, t('catalogue.results.shown', { shown, count: answer.total || shown }));
+      if (items[0]) items[0].querySelector('a').focus();
     }
 
     // Back / Forward between searches: the controls follow the address.

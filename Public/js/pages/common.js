@@ -1,6 +1,7 @@
 // Pieces shared by the pages.
-import { h, uid } from '../dom.js';
-import { t } from '../i18n.js';
+import { h, uid, setLive } from '../dom.js';
+import { t, errorText } from '../i18n.js';
+import { get, ApiError } from '../api.js';
 
 export const ROLES = ['expert', 'contentProducer', 'serviceProvider', 'approver', 'orgAdmin'];
 
@@ -79,4 +80,47 @@ export function describeUserAgent(ua) {
   if (browser && os) return t('account.sessions.browserOn', { browser, os });
   if (browser || os) return browser || os;
   return ua.length > 60 ? `${ua.slice(0, 57)}…` : ua;
+}
+
+/**
+ * The requests of a paged list where only the newest counts: an answer to an older request (a
+ * first page of an earlier search, or "show more" of an earlier list) is dropped. A failure is
+ * shown in `problem`. `first(url)` also marks `list` busy while it loads; `more(url, button)`
+ * disables the button meanwhile. Both resolve to the answer, or null when it failed or was overtaken.
+ */
+export function newestRequests(ctx, { list, problem }) {
+  let latest = 0;
+  const current = (mine) => mine === latest && ctx.isCurrent();
+  const fail = (error) => setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+  return {
+    async first(url) {
+      const mine = ++latest;
+      list.setAttribute('aria-busy', 'true');
+      setLive(problem, '');
+      try {
+        const answer = await get(url);
+        if (!current(mine)) return null;
+        list.removeAttribute('aria-busy');
+        return answer;
+      } catch (error) {
+        if (!current(mine)) return null;
+        list.removeAttribute('aria-busy');
+        fail(error);
+        return null;
+      }
+    },
+    async more(url, button) {
+      const mine = ++latest;
+      button.setAttribute('aria-disabled', 'true');
+      try {
+        const answer = await get(url);
+        return current(mine) ? answer : null;
+      } catch (error) {
+        fail(error);
+        return null;
+      } finally {
+        button.removeAttribute('aria-disabled');
+      }
+    },
+  };
 }
