@@ -457,7 +457,7 @@ def test_favourite_pages_are_accessible_and_fit_360px(ui, server, language):
 
     def check(name):
         assert ui.d.execute_script("return document.documentElement.lang") == language
-        problems += ui.page_problems(f"{name} [{language}]")
+        problems.extend(ui.page_problems(f"{name} [{language}]"))
 
     # the dialog of the lists, open on the service page
     ui.css("main .favourite-lists-button").click()
