@@ -177,6 +177,9 @@ def test_entry_points_from_the_search_and_the_service_page(ui, server):
     ui.wait(lambda: ui.all("main section"))
     hrefs = [a.get_attribute("pathname") for a in ui.all("main a[href^='/catalogue/categories/']")]
     assert hrefs == [f"/catalogue/categories/{c}" for c in service["categoryIds"]]
+    # the municipalities it serves lead to their pages
+    hrefs = [a.get_attribute("pathname") for a in ui.all("main a[href^='/catalogue/municipalities/']")]
+    assert hrefs == [f"/catalogue/municipalities/{m}" for m in service["targetGroup"]["municipalityCodes"]]
     ui.css(f"main a[href='/catalogue/categories/{service['categoryIds'][-1]}']").click()
     ui.wait_page(f"/catalogue/categories/{service['categoryIds'][-1]}")
     wait_category_services(ui)

@@ -6,7 +6,7 @@ import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
 import { heading, notice, section } from './common.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { serviceBadges, favouriteButton, lastSearch, categoryHref } from '../catalogue/parts.js';
+import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref } from '../catalogue/parts.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -92,7 +92,8 @@ export default {
     root.appendChild(section(t('catalogue.service.who'), ...paragraphs(target.description),
       details([
         [t('catalogue.filter.age'), ageRange(target.ageMin, target.ageMax)],
-        [t('catalogue.filter.municipality'), names('municipality', target.municipalityCodes)],
+        [t('catalogue.filter.municipality'),
+          (target.municipalityCodes || []).flatMap((m, i) => [i ? ', ' : '', h('a', { href: municipalityHref(m) }, labelFor('municipality', m))])],
         [t('catalogue.filter.lifeSituation'), names('lifeSituation', target.lifeSituationIds)],
         [t('catalogue.filter.employmentStatus'), names('employmentStatus', target.employmentStatusIds)],
       ])));
