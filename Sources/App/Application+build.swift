@@ -96,6 +96,7 @@ public struct AppComponents: Sendable {
                 store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
                 logger: logger, retention: config.sentMailRetention),
             SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
+            CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
         ]
     }
 }

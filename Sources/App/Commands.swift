@@ -25,9 +25,6 @@ public enum Commands {
                     "Demo data exists already; its sign-ins were printed on the first start (delete \(config.dataDir.path) to start over).")
             }
         }
-        // Load the catalogue for search in the background, so that the first search is as quick as the rest.
-        let search = components.catalogueSearch
-        Task { _ = try? await search.table() }
         output("Ohjaustila is starting on \(config.baseURL.absoluteString) (data in \(config.dataDir.path))")
         let app = try buildApplication(components)
         try await app.runService()
