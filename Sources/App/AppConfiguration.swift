@@ -39,8 +39,6 @@ public struct AppConfiguration: Sendable {
     public var passwordMemoryKiB: UInt32 = 19 * 1024
     /// Tests that drive the mail outbox by hand turn the background runners off.
     public var runsBackgroundServices = true
-    /// Seconds before an idle HTTP connection is closed (tests shorten it).
-    public var httpIdleTimeoutSeconds: Int64 = 60
 
     public var databasePath: URL { dataDir.appending(path: "ohjaustila.sqlite") }
     public var mailDir: URL { dataDir.appending(path: "mail") }

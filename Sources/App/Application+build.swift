@@ -113,7 +113,7 @@ public func buildApplication(_ components: AppComponents) throws -> some Applica
     // channel (2.x) neither answers nor closes a connection whose first request does not parse
     // (its idle timer starts only after a request parsed), so a malformed request line would hold a
     // connection open for ever. This channel answers 400 and closes; idle connections close too.
-    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(config.httpIdleTimeoutSeconds)))
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
     if let certificate = config.tlsCertificate, let key = config.tlsKey {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { NIOSSLCertificateSource.certificate($0) }
         let tls = TLSConfiguration.makeServerConfiguration(

@@ -39,52 +39,37 @@ struct ForwardIndex: Sendable {
     static let descriptionWeight = 1.0
 
     /// Service `i`'s column `c` is list `i * columns + c`.
-    private(set) var terms = RaggedArray()
+    let terms: RaggedArray
     /// The fewest words the service's name has in any of its languages ("Työkokeilu" has one).
     let nameWords: [Int]
     /// Per service: the terms of its name's words as whole words (base forms and stems), so that
     /// "kuntoutus" ranks "Ammatillinen kuntoutus" above "Kuntoutusohjaus", where it is only a part.
-    private(set) var wholeNameTerms = RaggedArray()
+    let wholeNameTerms: RaggedArray
 
-    private var pending: [[[Int32]]]
-    private let termIds: [String: Int32]
-
-    init(services: [ServiceFacts], vocabulary: [String]) {
+    /// `columns[i]` holds service `i`'s ranked columns as FTS5 has them; `baseForms` gives a word's
+    /// base forms in a language.
+    init(
+        services: [ServiceFacts], vocabulary: [String], columns: [[String]], baseForms: (String, Analyzer.Language) -> [String]
+    ) {
+        let termIds = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
+        var terms = RaggedArray()
+        for service in columns {
+            for text in service { terms.append(Analyzer.words(text).compactMap { termIds[$0] }) }
+        }
+        var wholeNameTerms = RaggedArray()
+        for s in services {
+            let named: [(String?, Analyzer.Language)] = [(s.name.fi, .fi), (s.name.sv, .sv), (s.name.en, .en)]
+            wholeNameTerms.append(
+                Set(
+                    named.flatMap { text, language in
+                        Analyzer.words(text ?? "").flatMap { [$0] + baseForms($0, language) }.compactMap { termIds[$0] }
+                    }))
+        }
+        self.terms = terms
+        self.wholeNameTerms = wholeNameTerms
         nameWords = services.map { s in
             [s.name.fi, s.name.sv, s.name.en].compactMap { $0 }.map { Analyzer.words($0).count }.filter { $0 > 0 }.min() ?? 0
         }
-        pending = Array(repeating: Array(repeating: [], count: Self.columns), count: services.count)
-        termIds = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
-    }
-
-    /// Records the indexed text of service `i`'s ranked columns, as FTS5 holds it.
-    mutating func set(_ i: Int, columns: [String]) {
-        pending[i] = columns.map { text in Analyzer.words(text).compactMap { termIds[$0] } }
-    }
-
-    /// Lays the columns out in one array.
-    func finished() -> ForwardIndex {
-        var done = self
-        for service in pending {
-            for column in service { done.terms.append(column) }
-        }
-        done.pending = []
-        return done
-    }
-
-    /// Adds the whole-word terms of every service's name: `terms` gives a word's base forms in a language.
-    func withWholeNames(_ services: [ServiceFacts], terms: (String, Analyzer.Language) -> [String]) -> ForwardIndex {
-        var done = self
-        done.wholeNameTerms = RaggedArray()
-        for s in services {
-            let named: [(String?, Analyzer.Language)] = [(s.name.fi, .fi), (s.name.sv, .sv), (s.name.en, .en)]
-            done.wholeNameTerms.append(
-                Set(
-                    named.flatMap { text, language in
-                        Analyzer.words(text ?? "").flatMap { [$0] + terms($0, language) }.compactMap { termIds[$0] }
-                    }))
-        }
-        return done
     }
 
     /// What one query word matches, over the vocabulary: 2 for its exact terms, 1 for terms under
@@ -99,12 +84,10 @@ struct ForwardIndex: Sendable {
             }
         }
         for term in match.heads {
-            let i = CatalogueService.lowerBound(vocabulary, term)
-            if i < vocabulary.count, vocabulary[i] == term { marks[i] = 1 }
+            if let i = CatalogueService.position(of: term, in: vocabulary) { marks[i] = 1 }
         }
         for term in match.exact {
-            let i = CatalogueService.lowerBound(vocabulary, term)
-            if i < vocabulary.count, vocabulary[i] == term { marks[i] = 2 }
+            if let i = CatalogueService.position(of: term, in: vocabulary) { marks[i] = 2 }
         }
         return marks
     }

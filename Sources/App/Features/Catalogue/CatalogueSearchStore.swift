@@ -42,8 +42,8 @@ struct CatalogueSnapshot: Sendable {
     let reversedVocabulary: [String]
     /// The word index's row key → position in `services` (-1 for none); row keys are small integers.
     let searchKeys: [Int32]
-    /// The terms of each service's ranked columns, for ranking the rows FTS5 matched.
-    let forward: ForwardIndex
+    /// Municipalities, categories, life situations, employment statuses and organisations.
+    let taxonomy: TaxonomyDTO
 }
 
 /// The SQL of catalogue search: loading the snapshot and matching words in the FTS5 index.
@@ -54,13 +54,14 @@ struct CatalogueSearchStore: Sendable {
         try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0 }
     }
 
-    func snapshot() async throws -> CatalogueSnapshot {
+    /// The snapshot, and the text of each service's ranked columns (name, keywords, organisation,
+    /// summary) as the word index holds it, by service position, for building the ranking.
+    func snapshot() async throws -> (CatalogueSnapshot, rankedColumns: [[String]]) {
         try await db.writer.read { db in
             let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            let taxonomy = try Self.taxonomy(db)
             var parents: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, parent_id FROM category") {
-                if let parent: String = row["parent_id"] { parents[row["id"]] = parent }
-            }
+            for c in taxonomy.categories { parents[c.id] = c.parent }
             var links: [String: ServiceLinks] = [:]
             for (table, column, path) in ServiceLinks.tables {
                 let rows = try Row.fetchAll(
@@ -70,8 +71,7 @@ struct CatalogueSearchStore: Sendable {
                     links[id, default: ServiceLinks.empty][keyPath: path].append(row["value"])
                 }
             }
-            let organizations = Dictionary(
-                uniqueKeysWithValues: try OrganizationRecord.fetchAll(db).map { ($0.id, $0) })
+            let organizations = Dictionary(uniqueKeysWithValues: taxonomy.organizations.map { ($0.id, $0) })
             let services = try ServiceRecord.fetchAll(db, sql: "SELECT * FROM service ORDER BY name_fi, id").map { s in
                 let l = links[s.id] ?? .empty
                 var tree = Set(l.categories)
@@ -82,7 +82,7 @@ struct CatalogueSearchStore: Sendable {
                 let org = organizations[s.organizationId]
                 return ServiceFacts(
                     id: s.id, organizationId: s.organizationId,
-                    organizationName: LocalText(fi: org?.nameFi ?? s.organizationId, sv: org?.nameSv, en: org?.nameEn),
+                    organizationName: org?.name ?? LocalText(fi: s.organizationId, sv: nil, en: nil),
                     sector: org?.sector ?? "public", status: s.status, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn),
                     summary: LocalText(fi: s.summaryFi, sv: s.summarySv, en: s.summaryEn),
                     keywords: (try? ServiceRecord.decode([String].self, s.keywords)) ?? [], cost: s.cost, ageMin: s.ageMin,
@@ -108,17 +108,17 @@ struct CatalogueSearchStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT search_key, service_id FROM service_search_key") {
                 if let i = index[row["service_id"] as String] { searchKeys[row["search_key"] as Int] = Int32(i) }
             }
-            var forward = ForwardIndex(services: services, vocabulary: vocabulary)
+            var rankedColumns = Array(repeating: Array(repeating: "", count: ForwardIndex.columns), count: services.count)
             let columns = try Row.fetchCursor(db, sql: "SELECT rowid, name, keywords, organization, summary FROM service_search")
             while let row = try columns.next() {
                 let key: Int = row[0]
                 guard key >= 0, key < searchKeys.count, searchKeys[key] >= 0 else { continue }
-                forward.set(Int(searchKeys[key]), columns: (1...ForwardIndex.columns).map { row[$0] ?? "" })
+                rankedColumns[Int(searchKeys[key])] = (1...ForwardIndex.columns).map { row[$0] ?? "" }
             }
-            return CatalogueSnapshot(
+            let snapshot = CatalogueSnapshot(
                 revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions,
-                reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys,
-                forward: forward.finished())
+                reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys, taxonomy: taxonomy)
+            return (snapshot, rankedColumns)
         }
     }
 
@@ -135,22 +135,20 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
-    func taxonomy() async throws -> TaxonomyDTO {
-        try await db.writer.read { db in
-            let text = { (row: Row) in LocalText(fi: row["name_fi"], sv: row["name_sv"], en: row["name_en"]) }
-            return TaxonomyDTO(
-                municipalities: try Row.fetchAll(db, sql: "SELECT * FROM municipality ORDER BY position, code").map {
-                    .init(code: $0["code"], name: text($0))
-                },
-                categories: try Row.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
-                    .init(id: $0["id"], name: text($0), parent: $0["parent_id"])
-                },
-                lifeSituations: try LifeSituationRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
-                employmentStatuses: try EmploymentStatusRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
-                organizations: try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id").map {
-                    .init(id: $0["id"], name: text($0), sector: $0["sector"])
-                })
-        }
+    static func taxonomy(_ db: Database) throws -> TaxonomyDTO {
+        let text = { (row: Row) in LocalText(fi: row["name_fi"], sv: row["name_sv"], en: row["name_en"]) }
+        return TaxonomyDTO(
+            municipalities: try Row.fetchAll(db, sql: "SELECT * FROM municipality ORDER BY position, code").map {
+                .init(code: $0["code"], name: text($0))
+            },
+            categories: try Row.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
+                .init(id: $0["id"], name: text($0), parent: $0["parent_id"])
+            },
+            lifeSituations: try LifeSituationRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
+            employmentStatuses: try EmploymentStatusRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
+            organizations: try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id").map {
+                .init(id: $0["id"], name: text($0), sector: $0["sector"])
+            })
     }
 
     /// One service with all the fields the viewer may see, or nil when there is none they may open.

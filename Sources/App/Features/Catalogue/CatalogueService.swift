@@ -31,7 +31,8 @@ struct CatalogueService: Sendable {
             if let loading = state.loading, loading.revision == revision { return (nil, loading.task) }
             let (store, indexer, cache) = (store, indexer, cache)
             let task = Task {
-                let fresh = FacetTable(try await store.snapshot(), indexer: indexer)
+                let (snapshot, rankedColumns) = try await store.snapshot()
+                let fresh = FacetTable(snapshot, rankedColumns: rankedColumns, indexer: indexer)
                 cache.state.withLock { state in
                     if (state.current?.snapshot.revision ?? -1) < fresh.snapshot.revision { state.current = fresh }
                     if state.loading?.revision == revision { state.loading = nil }
@@ -68,7 +69,9 @@ struct CatalogueService: Sendable {
         let serviceCodes: RaggedArray
         /// Per language (fi, sv, en), per service: its place in name order (Finnish and Swedish alphabet),
         /// so sorting compares integers, not strings.
-        let nameRanks: [[Int]]
+        private let ranksByLanguage: [[Int]]
+
+        func nameRanks(_ language: Language) -> [Int] { ranksByLanguage[language == .fi ? 0 : language == .sv ? 1 : 2] }
 
         /// Lower case, with å, ä and ö after z as the Finnish and Swedish alphabets have them.
         static func sortKey(_ name: String) -> String {
@@ -86,9 +89,9 @@ struct CatalogueService: Sendable {
         /// Ranks the rows FTS5 matched.
         let ranking: ForwardIndex
 
-        init(_ snapshot: CatalogueSnapshot, indexer: CatalogueIndexer) {
+        init(_ snapshot: CatalogueSnapshot, rankedColumns: [[String]], indexer: CatalogueIndexer) {
             self.snapshot = snapshot
-            ranking = snapshot.forward.withWholeNames(snapshot.services) { word, language in
+            ranking = ForwardIndex(services: snapshot.services, vocabulary: snapshot.vocabulary, columns: rankedColumns) { word, language in
                 language == .fi ? Array(indexer.finnish(word).baseForms) : [indexer.analyzer.stem(word, in: language)]
             }
             var codes = Array(repeating: [String: Int32](), count: Facet.allCases.count)
@@ -110,7 +113,7 @@ struct CatalogueService: Sendable {
             self.serviceCodes = serviceCodes
             self.codes = codes
             self.values = values
-            nameRanks = [Language.fi, .sv, .en].map { language in
+            ranksByLanguage = [Language.fi, .sv, .en].map { language in
                 let keys = snapshot.services.map { Self.sortKey($0.name.localized(language)) + "\u{0}" + $0.id }
                 var ranks = Array(repeating: 0, count: keys.count)
                 for (rank, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { ranks[i] = rank }
@@ -209,7 +212,7 @@ struct CatalogueService: Sendable {
         }
 
         let language = query.uiLanguage
-        let names = table.nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2]
+        let names = table.nameRanks(language)
         let fitCount = { (i: Int) in query.profile.isEmpty ? 0 : Self.fits(snap.services[i], query.profile).count }
         let sorted: [Int]
         switch query.sort {
@@ -227,21 +230,24 @@ struct CatalogueService: Sendable {
         let page = query.page
         let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
             let s = snap.services[i]
-            return Self.summary(s, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile))
+            return Self.summary(
+                s, language: language, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile)
+            )
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
         return SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next)
     }
 
-    /// A service as a row of a list.
-    static func summary(_ s: ServiceFacts, snippet: [SnippetPart], fits: [String] = []) -> ServiceSummaryDTO {
+    /// A service as a row of a list; without a query its snippet is the summary as it is.
+    static func summary(_ s: ServiceFacts, language: Language, snippet: [SnippetPart]? = nil, fits: [String] = []) -> ServiceSummaryDTO {
         ServiceSummaryDTO(
             id: s.id, name: s.name, summary: s.summary,
             organization: OrganizationRefDTO(id: s.organizationId, name: s.organizationName, sector: s.sector), status: s.status,
             cost: s.cost, modes: s.modes, languages: s.languages, ageMin: s.ageMin, ageMax: s.ageMax,
             municipalityCodes: s.municipalities, categoryIds: s.categories,
             accessibility: AccessibilityDTO(wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish),
-            updatedAt: Date(millis: s.updatedAt), snippet: snippet, fits: fits)
+            updatedAt: Date(millis: s.updatedAt), snippet: snippet ?? [SnippetPart(text: s.summary.localized(language), match: false)],
+            fits: fits)
     }
 
     /// The services of `ids` that the viewer may open, as list rows in the order asked (archived ones
@@ -249,23 +255,29 @@ struct CatalogueService: Sendable {
     func summaries(ids: [String], viewer: CatalogueViewer, language: Language) async throws -> [ServiceSummaryDTO] {
         let snap = try await snapshot()
         return ids.uniqued.compactMap { id in
-            guard let i = snap.index[id] else { return nil }
-            let s = snap.services[i]
-            guard viewer.opens(status: s.status, organizationId: s.organizationId) else { return nil }
-            return Self.summary(s, snippet: [SnippetPart(text: s.summary.localized(language), match: false)])
+            guard let i = snap.index[id], viewer.opens(status: snap.services[i].status, organizationId: snap.services[i].organizationId)
+            else { return nil }
+            return Self.summary(snap.services[i], language: language)
         }
+    }
+
+    /// May the viewer open this service's page (and keep it among favourites)?
+    func opens(_ id: String, viewer: CatalogueViewer) async throws -> Bool {
+        let snap = try await snapshot()
+        guard let i = snap.index[id] else { return false }
+        return viewer.opens(status: snap.services[i].status, organizationId: snap.services[i].organizationId)
     }
 
     /// A municipality's page: the services it offers that the viewer may find, under the category
     /// tree (a service in several categories is under each), in name order. Empty categories are left out.
     func municipality(code: String, viewer: CatalogueViewer, language: Language) async throws -> MunicipalityPageDTO {
-        let taxonomy = try await taxonomy()
+        let table = try await table()
+        let snap = table.snapshot
+        let taxonomy = snap.taxonomy
         guard let municipality = taxonomy.municipalities.first(where: { $0.code == code }) else {
             throw AppError.notFound("municipality.notFound")
         }
-        let table = try await table()
-        let snap = table.snapshot
-        let names = table.nameRanks[language == .fi ? 0 : language == .sv ? 1 : 2]
+        let names = table.nameRanks(language)
         let offered = snap.services.indices.filter { i in
             let s = snap.services[i]
             return s.municipalities.contains(code) && viewer.finds(status: s.status, organizationId: s.organizationId)
@@ -280,9 +292,7 @@ struct CatalogueService: Sendable {
             let own = byCategory[c.id] ?? []
             let all = subtree.reduce(into: Set(own)) { $0.formUnion($1.services) }
             guard !all.isEmpty else { return nil }
-            let services = own.map {
-                Self.summary(snap.services[$0], snippet: [SnippetPart(text: snap.services[$0].summary.localized(language), match: false)])
-            }
+            let services = own.map { Self.summary(snap.services[$0], language: language) }
             return (CategoryNodeDTO(id: c.id, name: c.name, count: all.count, services: services, children: subtree.map(\.node)), all)
         }
         return MunicipalityPageDTO(
@@ -298,7 +308,8 @@ struct CatalogueService: Sendable {
         // Every indexed word carries its base forms, so a known Finnish word is looked up by those alone
         // (its inflected form would only count the same match twice); an unknown word by itself and as
         // a prefix ("digi" → "digiosaajaksi").
-        let stems: Set<String> = [analyzer.stem(word, in: .sv), analyzer.stem(word, in: .en)]
+        let swedish = analyzer.stem(word, in: .sv)
+        let stems: Set<String> = [swedish, analyzer.stem(word, in: .en)]
         var exact = fi.known ? fi.baseForms.union(stems) : stems.union([word])
         let prefixes: Set<String> = fi.known ? fi.stems.filter { $0.count >= 5 } : (word.count >= 3 ? [word] : [])
         let known = exact.contains { Self.contains(snap.vocabulary, $0) } || prefixes.contains { Self.hasPrefix(snap.vocabulary, $0) }
@@ -308,7 +319,6 @@ struct CatalogueService: Sendable {
         let usable = { (term: String) in term.count >= 2 && !term.contains("\"") }
         // A Swedish compound ends with its head, which Snowball does not split off: "vägledning" also
         // finds "karriärvägledning". Finnish compounds are split by Voikko already.
-        let swedish = analyzer.stem(word, in: .sv)
         let heads = fi.known || swedish.count < 6 ? [] : Self.endingWith(swedish, snap).subtracting(exact)
         return WordMatch(exact: exact.filter(usable), prefixes: prefixes.filter(usable), heads: heads.filter(usable))
     }
@@ -348,9 +358,12 @@ struct CatalogueService: Sendable {
         }.joined(separator: " AND ")
     }
 
-    static func contains(_ sorted: [String], _ term: String) -> Bool {
+    static func contains(_ sorted: [String], _ term: String) -> Bool { position(of: term, in: sorted) != nil }
+
+    /// Where `term` stands in a sorted array, or nil.
+    static func position(of term: String, in sorted: [String]) -> Int? {
         let i = lowerBound(sorted, term)
-        return i < sorted.count && sorted[i] == term
+        return i < sorted.count && sorted[i] == term ? i : nil
     }
 
     static func hasPrefix(_ sorted: [String], _ prefix: String) -> Bool {
@@ -457,7 +470,7 @@ struct CatalogueService: Sendable {
         return parts
     }
 
-    func taxonomy() async throws -> TaxonomyDTO { try await store.taxonomy() }
+    func taxonomy() async throws -> TaxonomyDTO { try await snapshot().taxonomy }
 
     // MARK: Service pages
 

@@ -66,7 +66,7 @@ struct FavouritesService: Sendable {
     }
 
     func rename(id: String, _ input: RenameFavouriteListInput, by caller: SessionUser?) async throws -> FavouriteListDTO {
-        _ = try await requireOwnList(id, caller)
+        let (_, _, serviceIds) = try await requireOwnList(id, caller)
         let name = try Self.validName(input.name)
         let now = clock.now.millis
         guard
@@ -77,7 +77,7 @@ struct FavouritesService: Sendable {
                     $0.updatedAt = now
                 })
         else { throw AppError.notFound("favouriteList.notFound") }
-        return Self.dto(list, try await store.list(id: id)?.1 ?? [])
+        return Self.dto(list, serviceIds)
     }
 
     func delete(id: String, by caller: SessionUser?) async throws {
@@ -88,9 +88,7 @@ struct FavouritesService: Sendable {
     /// Adds a service the caller may open; adding it again changes nothing.
     func add(serviceId: String, to listId: String, by caller: SessionUser?) async throws {
         let (user, _, _) = try await requireOwnList(listId, caller)
-        guard !(try await catalogue.summaries(ids: [serviceId], viewer: CatalogueViewer(user), language: .fi)).isEmpty else {
-            throw AppError.notFound("service.notFound")
-        }
+        guard try await catalogue.opens(serviceId, viewer: CatalogueViewer(user)) else { throw AppError.notFound("service.notFound") }
         if try await store.add(serviceId: serviceId, to: listId, now: clock.now.millis, maxServices: Self.maxServicesPerList) == .full {
             throw AppError(.conflict, "favouriteList.full")
         }
