@@ -55,7 +55,7 @@ export function listButton(service, { describedBy } = {}) {
 }
 
 /** The dialog of one service's lists; resolves when it is closed. */
-export function openListPicker(service) {
+function openListPicker(service) {
   const name = localText(service.name);
   return new Promise((resolve) => {
     // a new page (a link, Back, the session ending) closes the dialog

@@ -48,7 +48,7 @@ export function serviceBadges(service) {
 }
 
 /** The snippet [{text, match}] with the matching words in <mark>, built with DOM nodes only. */
-export function snippetText(snippet, fallback) {
+function snippetText(snippet, fallback) {
   const p = h('p', { class: 'result__summary' });
   if (Array.isArray(snippet) && snippet.length) {
     for (const part of snippet) {
