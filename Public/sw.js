@@ -4,7 +4,7 @@
 // - /api/: always the network, never cached (answers hold personal data);
 // - other shell files: from the cache, refreshed in the background.
 // Bump VERSION whenever a shell file changes.
-const VERSION = 'v7';
+const VERSION = 'v8';
 const CACHE = `ohjaustila-shell-${VERSION}`;
 const SHELL = [
   '/index.html',

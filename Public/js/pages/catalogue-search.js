@@ -32,7 +32,7 @@ const SORTS = ['relevance', 'name', 'updated'];
 const PROFILE = ['profileAge', 'profileMunicipality', 'profileLifeSituation', 'profileEmploymentStatus', 'profileLanguage'];
 
 /** The search state of a query string: {q, age, sort, filters: {name: [values]}}. */
-export function readState(params) {
+function readState(params) {
   const state = { q: (params.get('q') || '').trim(), age: '', sort: 'relevance', filters: {}, profile: {} };
   for (const name of PROFILE) {
     const value = params.getAll(name).join(',').trim();
@@ -49,7 +49,7 @@ export function readState(params) {
 }
 
 /** The query string of a state (lists as comma-separated values, empty parts left out). */
-export function stateParams(state) {
+function stateParams(state) {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
   for (const name of LIST_FILTERS) {
@@ -78,7 +78,6 @@ export default {
 
     let state = readState(ctx.query);
     let cursor = null;
-    let lastAnswer = null;
 
     // ---- search box ----
     const box = searchBox({
@@ -363,7 +362,6 @@ export default {
       delete results.dataset.loaded;
       const answer = await requests.first(apiUrl(null));
       if (!answer) return;
-      lastAnswer = answer;
       cursor = answer.nextCursor || null;
       list.replaceChildren(...(answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' })));
       more.hidden = !cursor;
@@ -415,7 +413,7 @@ export default {
       search();
     });
 
-    renderFilters(lastAnswer && lastAnswer.facets);
+    renderFilters(null);
     await loadTaxonomy();
     rememberSearch();
     await search();

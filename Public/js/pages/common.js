@@ -1,7 +1,8 @@
 // Pieces shared by the pages.
 import { h, uid, setLive } from '../dom.js';
-import { t, errorText } from '../i18n.js';
-import { get, ApiError } from '../api.js';
+import { t } from '../i18n.js';
+import { get } from '../api.js';
+import { requestMessage } from '../forms.js';
 
 export const ROLES = ['expert', 'contentProducer', 'serviceProvider', 'approver', 'orgAdmin'];
 
@@ -91,7 +92,7 @@ export function describeUserAgent(ua) {
 export function newestRequests(ctx, { list, problem }) {
   let latest = 0;
   const current = (mine) => mine === latest && ctx.isCurrent();
-  const fail = (error) => setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+  const fail = (error) => setLive(problem, notice('error', requestMessage(error)));
   return {
     async first(url) {
       const mine = ++latest;
