@@ -3,8 +3,9 @@
 // - navigations: network first, the cached index.html when offline;
 // - /api/: always the network, never cached (answers hold personal data);
 // - other shell files: from the cache, refreshed in the background.
-// Bump VERSION whenever a shell file changes.
-const VERSION = 'v8';
+// The server sets VERSION to a hash of the shell's files when it serves this file, so a changed
+// file always comes under a new cache name.
+const VERSION = '__SHELL_VERSION__';
 const CACHE = `ohjaustila-shell-${VERSION}`;
 const SHELL = [
   '/index.html',

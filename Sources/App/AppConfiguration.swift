@@ -24,6 +24,9 @@ public struct AppConfiguration: Sendable {
     public var smtpCAFile: URL?
     public var closedSpaceRetention: TimeInterval
     public var sentMailRetention: TimeInterval
+    public var securityEventRetention: TimeInterval
+    /// When set, `/metrics` (every spelling of the path) needs `Authorization: Bearer <token>`; else loopback only.
+    public var metricsToken: String?
     public var masterKeyFile: URL
     public var migrationsDir: URL
     public var publicDir: URL
@@ -77,6 +80,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case smtpCAFile = "smtp-ca-file"
     case closedSpaceRetention = "closed-space-retention"
     case sentMailRetention = "sent-mail-retention"
+    case securityEventRetention = "security-event-retention"
+    case metricsToken = "metrics-token"
     case masterKeyFile = "master-key-file"
     case migrationsDir = "migrations-dir"
     case publicDir = "public-dir"
@@ -133,6 +138,8 @@ extension AppConfiguration {
             smtpCAFile: try r.file(.smtpCAFile),
             closedSpaceRetention: try r.duration(.closedSpaceRetention, default: 365 * 86400),
             sentMailRetention: try r.duration(.sentMailRetention, default: 30 * 86400),
+            securityEventRetention: try r.duration(.securityEventRetention, default: 365 * 86400),
+            metricsToken: r.string(.metricsToken),
             masterKeyFile: r.string(.masterKeyFile).map { URL(filePath: $0) } ?? dataDir.appending(path: "master.key"),
             migrationsDir: URL(filePath: r.string(.migrationsDir) ?? cwd.appending(path: "Migrations").path, directoryHint: .isDirectory),
             publicDir: URL(filePath: r.string(.publicDir) ?? cwd.appending(path: "Public").path, directoryHint: .isDirectory),

@@ -17,36 +17,51 @@ public struct AppComponents: Sendable {
     public let db: AppDatabase
     let auth: AuthService
     let organizations: OrganizationsService
+    let invitations: InvitationsService
     let catalogue: CatalogueExchange
     let catalogueSearch: CatalogueService
     let favourites: FavouritesService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
+    let sessionEvents: SessionEvents
+    let securityEvents: SecurityEventsService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
         var log = logger ?? Logger(label: "ohjaustila")
         log.logLevel = config.logLevel
-        try FileManager.default.createDirectory(at: config.dataDir, withIntermediateDirectories: true)
+        FilePermissions.restrictNewFiles()
+        for warning in FilePermissions.warnings(dataDir: config.dataDir, masterKey: config.masterKeyFile) {
+            log.warning("\(warning)")
+        }
+        try FilePermissions.createPrivateDirectory(config.dataDir)
         try MasterKey.ensure(at: config.masterKeyFile)
         let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
-        let passwords = try Passwords(hasher: PasswordHasher(memoryKiB: config.passwordMemoryKiB))
+        let passwords = try Passwords(hasher: PasswordHasher(memoryKiB: config.passwordMemoryKiB), limiter: .sizedToCores())
         let wakeup = MailWakeup()
+        let sessionEvents = SessionEvents()
         let indexer = CatalogueIndexer(analyzer: try Analyzer())
         let base = config.origin
         let auth = AuthService(
             store: AuthStore(db: db), passwords: passwords, throttle: LoginThrottle(), clock: config.clock, ids: config.ids,
-            idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup)
+            idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup,
+            sessionEvents: sessionEvents)
+        let invitations = InvitationsService(
+            store: InvitationsStore(db: db), auth: auth, grants: [.organization: OrganizationsService.invitationGrant],
+            clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
         let organizations = OrganizationsService(
-            store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
+            store: OrganizationsStore(db: db), invitations: invitations, clock: config.clock, ids: config.ids)
         let catalogueSearch = CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init())
         return AppComponents(
-            config: config, db: db, auth: auth, organizations: organizations,
+            config: config, db: db, auth: auth, organizations: organizations, invitations: invitations,
             catalogue: CatalogueExchange(store: CatalogueImportStore(db: db, indexer: indexer), clock: config.clock),
             catalogueSearch: catalogueSearch,
             favourites: FavouritesService(store: FavouritesStore(db: db), catalogue: catalogueSearch, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
+            sessionEvents: sessionEvents,
+            securityEvents: SecurityEventsService(
+                store: SecurityEventsStore(db: db), clock: config.clock, ids: config.ids, retention: config.securityEventRetention),
             logger: log)
     }
 
@@ -61,14 +76,18 @@ public struct AppComponents: Sendable {
             MetricsMiddleware()
             ProblemMiddleware()
             WebShellMiddleware()
+            ServiceWorkerMiddleware(publicDir: config.publicDir)
             FileMiddleware(
                 config.publicDir.path, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true,
                 logger: logger)
             SessionMiddleware(auth: auth, cookie: cookie)
             OriginCheckMiddleware(origin: config.origin)
         }
-        SystemController(db: db, metrics: Telemetry.registry, openAPIFile: config.publicDir.appending(path: "openapi.json"))
-            .addRoutes(to: router)
+        SystemController(
+            db: db, metrics: Telemetry.registry, openAPIFile: config.publicDir.appending(path: "openapi.json"),
+            metricsAccess: MetricsAccess(token: config.metricsToken)
+        )
+        .addRoutes(to: router)
         let authController = AuthController(auth: auth, cookie: cookie, trustForwardedFor: config.trustForwardedFor)
         Routes.mount(
             on: router.group("api/v1"),
@@ -76,7 +95,9 @@ public struct AppComponents: Sendable {
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
                 catalogue: CatalogueController(catalogue: catalogueSearch, favourites: favourites),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
-                favourites: FavouritesController(favourites: favourites)))
+                favourites: FavouritesController(favourites: favourites),
+                invitations: InvitationsController(invitations: invitations, signIn: authController),
+                securityEvents: SecurityEventsController(events: securityEvents)))
         return router
     }
 
@@ -95,7 +116,7 @@ public struct AppComponents: Sendable {
             MailRunner(
                 store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
                 logger: logger, retention: config.sentMailRetention),
-            SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
+            SessionSweeper(auth: auth, securityEvents: securityEvents, logger: logger),
             CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
         ]
     }
@@ -142,17 +163,18 @@ enum Telemetry {
     }()
 }
 
-/// Deletes sessions past their lifetime or idle timeout, once a minute.
+/// Ends sessions past their lifetime or idle timeout, and deletes security events past their
+/// retention, once a minute.
 struct SessionSweeper: Service {
-    let store: AuthStore
-    let clock: AppClock
-    let idleTimeout: TimeInterval
+    let auth: AuthService
+    let securityEvents: SecurityEventsService
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                _ = try await store.deleteExpiredSessions(now: clock.now, idleBefore: clock.now - idleTimeout)
+                _ = try await auth.sweepExpiredSessions()
+                _ = try await securityEvents.sweep()
             } catch {
                 logger.error("session sweep failed", metadata: ["error.type": "\(type(of: error))"])
             }

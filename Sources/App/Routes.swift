@@ -8,6 +8,8 @@ enum Routes {
         c.catalogue.addRoutes(to: api)
         c.articles.addRoutes(to: api)
         c.favourites.addRoutes(to: api)
+        c.invitations.addRoutes(to: api)
+        c.securityEvents.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -16,5 +18,7 @@ enum Routes {
         let catalogue: CatalogueController
         let articles: ArticlesController
         let favourites: FavouritesController
+        let invitations: InvitationsController
+        let securityEvents: SecurityEventsController
     }
 }

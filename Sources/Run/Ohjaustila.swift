@@ -35,6 +35,7 @@ struct StorageOptions: ParsableArguments {
 
 /// Resolves the configuration or stops with one line naming the bad setting.
 func resolve(_ flags: [Setting: String], demo: Bool = false) throws -> AppConfiguration {
+    FilePermissions.restrictNewFiles()
     do {
         let config = try AppConfiguration.resolve(flags: flags, demo: demo)
         LoggingSystem.bootstrap { label in
@@ -87,6 +88,10 @@ struct Serve: AsyncParsableCommand {
     var closedSpaceRetention: String?
     @Option(help: "Sent e-mails are forgotten after this long (OHJAUSTILA_SENT_MAIL_RETENTION; default 30d).") var sentMailRetention:
         String?
+    @Option(help: "Security events are deleted after this long (OHJAUSTILA_SECURITY_EVENT_RETENTION; default 365d).")
+    var securityEventRetention: String?
+    @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
+    var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
     @Option(help: "Catalogue file the demo reads (OHJAUSTILA_DEMO_DATA; default ./DemoData/catalogue.json).") var demoData: String?
     @Option(help: "PEM certificate chain: serve https directly (OHJAUSTILA_TLS_CERTIFICATE).") var tlsCertificate: String?
@@ -104,7 +109,7 @@ struct Serve: AsyncParsableCommand {
             (.smtpPort, smtpPort), (.smtpSecurity, smtpSecurity), (.smtpUsername, smtpUsername), (.smtpPassword, smtpPassword),
             (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
             (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
-            (.trustForwardedFor, trustForwardedFor),
+            (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

@@ -86,11 +86,12 @@ struct HTTPTests {
     }
 
     @Test func healthReadinessAndMetrics() async throws {
-        try await TestEnv.run { env in
+        let withToken: @Sendable (inout AppConfiguration) -> Void = { $0.metricsToken = "metrics-token" }
+        try await TestEnv.run(adjust: withToken) { env in
             #expect(try await env.request(.get, "/healthz").status == .ok)
             #expect(try await env.request(.get, "/readyz").status == .ok)
             _ = try await env.request(.get, "/api/v1/organizations")
-            let metrics = try await env.request(.get, "/metrics")
+            let metrics = try await env.request(.get, "/metrics", headers: [.authorization: "Bearer metrics-token"])
             #expect(metrics.status == .ok)
             let text = String(buffer: metrics.body)
             #expect(text.contains("http_server_request_duration_bucket") && text.contains("http_route=\"/api/v1/organizations\""))

@@ -134,6 +134,7 @@ struct TestEnv: Sendable {
 
     /// Sends every due mail now (instead of waiting for the background runner).
     func flushMail() async throws {
+        await components.auth.background.drain()
         let runner = MailRunner(
             store: components.mailStore, transport: FileMailTransport(directory: config.mailDir), from: config.mailFrom,
             clock: config.clock, wakeup: MailWakeup(), logger: components.logger, retention: 86400)

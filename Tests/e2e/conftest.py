@@ -30,7 +30,7 @@ def free_port() -> int:
 class Server:
     """A running `ohjaustila serve --demo` with its own data directory."""
 
-    def __init__(self, extra_args=(), env=None, data_dir=None, scheme="http"):
+    def __init__(self, extra_args=(), env=None, data_dir=None, scheme="http", public_dir=None):
         self.port = free_port()
         host = "localhost" if scheme == "https" else "127.0.0.1"
         self.base_url = f"{scheme}://{host}:{self.port}"
@@ -43,7 +43,7 @@ class Server:
             "--data-dir", str(self.data_dir),
             "--base-url", self.base_url,
             "--migrations-dir", str(ROOT / "Migrations"),
-            "--public-dir", str(ROOT / "Public"),
+            "--public-dir", str(public_dir or ROOT / "Public"),
             "--demo-data", str(ROOT / "DemoData" / "catalogue.json"),
             *extra_args,
         ]

@@ -80,6 +80,7 @@ enum ProblemTitles {
         "organization.exists": "An organisation with this id exists already",
         "server.internal": "Internal error",
         "server.unavailable": "Service unavailable",
+        "server.busy": "The server is busy; try again in a moment",
         "method.notAllowed": "Method not allowed",
     ]
 

@@ -28,7 +28,8 @@ struct SessionCookie: Sendable {
     }
 }
 
-/// Resolves the caller's session once per request and puts it in the context.
+/// Resolves the caller's session once per request and puts it in the context; marks the answers of
+/// authenticated API requests `Cache-Control: no-store`.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let auth: AuthService
@@ -40,6 +41,11 @@ struct SessionMiddleware: RouterMiddleware {
             context.session = try await auth.authenticate(token: token)
             context.sessionFromCookie = fromCookie
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        // What a signed-in caller gets may be personal: no shared or private cache keeps it.
+        if context.session != nil, request.uri.path.hasPrefix("/api/") {
+            response.headers[.cacheControl] = "no-store"
+        }
+        return response
     }
 }

@@ -117,6 +117,60 @@ enum MailTexts {
         }
     }
 
+    /// The one-time code that accepts an invitation without a password.
+    static func oneTimeCode(_ language: Language, code: String, target: String) -> (subject: String, body: String) {
+        switch language {
+        case .fi:
+            return (
+                "Kertakäyttöinen koodi: \(code) – Ohjaustila",
+                """
+                Hei,
+
+                kertakäyttöinen koodisi kutsun vastaanottamiseen (\(target)) on:
+
+                \(code)
+
+                Koodi toimii 10 minuuttia. Älä kerro sitä kenellekään: Ohjaustilan työntekijät eivät koskaan kysy sitä.
+                Jos et pyytänyt koodia, voit jättää tämän viestin huomiotta.
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            return (
+                "Engångskod: \(code) – Ohjaustila",
+                """
+                Hej,
+
+                din engångskod för att ta emot inbjudan (\(target)) är:
+
+                \(code)
+
+                Koden gäller i 10 minuter. Berätta den inte för någon: Ohjaustilas personal frågar aldrig efter den.
+                Om du inte bad om en kod kan du strunta i det här meddelandet.
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            return (
+                "One-time code: \(code) – Ohjaustila",
+                """
+                Hello,
+
+                your one-time code for accepting the invitation (\(target)) is:
+
+                \(code)
+
+                The code works for 10 minutes. Do not tell it to anyone: Ohjaustila staff never ask for it.
+                If you did not ask for a code, you can ignore this message.
+
+                Ohjaustila
+                """
+            )
+        }
+    }
+
     static func roleName(_ role: Role, _ language: Language) -> String {
         let names: [Role: (String, String, String)] = [
             .expert: ("asiantuntija", "sakkunnig", "expert"),

@@ -23,7 +23,7 @@ struct AuthController: Sendable {
     func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let input = try await request.decode(as: LoginInput.self, context: context)
         let signedIn = try await auth.login(
-            input, address: context.clientAddress(request, trustForwardedFor: trustForwardedFor),
+            input, address: address(request, context),
             userAgent: request.headers[.userAgent])
         return try signedInResponse(signedIn, request: request, context: context)
     }
@@ -37,13 +37,18 @@ struct AuthController: Sendable {
     }
 
     func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await auth.logout(try context.requireSession())
+        try await auth.logout(try context.requireSession(), address: address(request, context))
         return cleared()
     }
 
     func logoutEverywhere(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await auth.logoutEverywhere(try context.requireSession())
+        try await auth.logoutEverywhere(try context.requireSession(), address: address(request, context))
         return cleared()
+    }
+
+    /// The caller's address, for rate limits and security events.
+    func address(_ request: Request, _ context: AppRequestContext) -> String {
+        context.clientAddress(request, trustForwardedFor: trustForwardedFor)
     }
 
     private func cleared() -> Response {
@@ -54,12 +59,13 @@ struct AuthController: Sendable {
 
     func requestReset(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Empty> {
         let input = try await request.decode(as: PasswordResetRequestInput.self, context: context)
-        try await auth.requestReset(input, address: context.clientAddress(request, trustForwardedFor: trustForwardedFor))
+        try await auth.requestReset(input, address: address(request, context))
         return EditedResponse(status: .accepted, response: Empty())
     }
 
     func confirmReset(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        try await auth.confirmReset(try await request.decode(as: PasswordResetConfirmInput.self, context: context))
+        try await auth.confirmReset(
+            try await request.decode(as: PasswordResetConfirmInput.self, context: context), address: address(request, context))
         return .noContent
     }
 
@@ -75,7 +81,8 @@ struct AuthController: Sendable {
 
     func changePassword(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.requireSession()
-        try await auth.changePassword(caller, try await request.decode(as: ChangePasswordInput.self, context: context))
+        try await auth.changePassword(
+            caller, try await request.decode(as: ChangePasswordInput.self, context: context), address: address(request, context))
         return .noContent
     }
 
@@ -86,7 +93,7 @@ struct AuthController: Sendable {
 
     func revokeSession(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.requireSession()
-        try await auth.revokeSession(caller, id: try context.parameters.require("sessionId"))
+        try await auth.revokeSession(caller, id: try context.parameters.require("sessionId"), address: address(request, context))
         return .noContent
     }
 }

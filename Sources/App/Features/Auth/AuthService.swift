@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Sign-in, sessions, the caller's own account and password resets. No HTTP, no SQL.
 struct AuthService: Sendable {
@@ -11,10 +12,16 @@ struct AuthService: Sendable {
     let lifetime: TimeInterval
     let baseURL: String
     let mailWakeup: MailWakeup
+    let sessionEvents: SessionEvents
+    /// Work a request started but does not wait for (a reset request's lookup and mail); tests wait for it.
+    let background = BackgroundWork()
 
     static let accountLimits = LoginThrottle.Limits(free: 5)
     static let addressLimits = LoginThrottle.Limits(free: 30)
     static let resetLimits = LoginThrottle.Limits(free: 3, window: 3600)
+    static let resetAddressLimits = LoginThrottle.Limits(free: 20, window: 3600)
+    /// Reset links tried from one address: a real person needs one or two.
+    static let resetConfirmLimits = LoginThrottle.Limits(free: 10, window: 900)
     static let resetValidity: TimeInterval = 3600
     /// A session's last-use time is written at most this often.
     static let touchInterval: TimeInterval = 60
@@ -24,39 +31,53 @@ struct AuthService: Sendable {
         let user: UserDTO
     }
 
+    static func accountKey(_ emailNormalized: String) -> String { "login:" + Secrets.hash(emailNormalized) }
+
     // MARK: Sign-in
 
+    /// The attempt is counted before the password is verified, in one step with the limit check, so
+    /// concurrent wrong passwords cannot all pass the check; Argon2 runs only for admitted attempts.
     func login(_ input: LoginInput, address: String, userAgent: String?) async throws -> SignedIn {
         try Input.check(
             (input.email.isEmpty ? [FieldError("email", "field.required")] : [])
                 + (input.password.isEmpty ? [FieldError("password", "field.required")] : []))
         let email = Input.normalizeEmail(input.email)
-        let accountKey = "login:" + Secrets.hash(email)
+        let accountKey = Self.accountKey(email)
         let addressKey = "login-address:" + address
         let now = clock.now
-        let waits = [
-            throttle.retryAfter(accountKey, limits: Self.accountLimits, now: now),
-            throttle.retryAfter(addressKey, limits: Self.addressLimits, now: now),
-        ].compactMap { $0 }
-        if let wait = waits.max() { throw AppError(.tooManyRequests, "auth.rateLimited", retryAfter: wait) }
-
+        do {
+            try throttle.take([(accountKey, Self.accountLimits), (addressKey, Self.addressLimits)], now: now)
+        } catch {
+            if error.first {
+                let known = try await store.user(emailNormalized: email)
+                try await record(SecurityEvent(.throttled, subject: known?.id, address: address, detail: "signIn"))
+            }
+            throw error.appError
+        }
         let user = try await store.user(emailNormalized: email)
         let ok =
             input.password.utf8.count <= Input.maxPassword * 4
             ? try await passwords.verify(input.password, encoded: user?.passwordHash) : false
         guard ok, let user else {
-            throttle.recordFailure(accountKey, limits: Self.accountLimits, now: now)
-            throttle.recordFailure(addressKey, limits: Self.addressLimits, now: now)
+            try await record(SecurityEvent(.signInFailed, subject: user?.id, address: address))
             throw AppError(.unauthorized, "auth.invalidCredentials")
         }
         throttle.clear(accountKey)
+        throttle.refund(addressKey)
+        var newHash: String?
         if let hash = user.passwordHash, passwords.hasher.needsRehash(hash) {
-            let newHash = try await passwords.hash(input.password)
-            try await store.replaceHash(userId: user.id, hash: newHash)
+            newHash = try await passwords.hash(input.password)
         }
         let (session, token) = newSession(userId: user.id, userAgent: userAgent)
-        try await store.insert(session)
-        return SignedIn(token: token, user: try await profile(user.id))
+        let event = SecurityEvent(.signIn, actor: user.id, session: session.id, address: address)
+        let profile = try await store.signIn(session, rehash: newHash, event: event, eventId: ids.next(), now: now)
+        guard let profile else { throw AppError(.unauthorized, "auth.invalidCredentials") }
+        return SignedIn(token: token, user: Self.dto(profile.0, profile.1))
+    }
+
+    /// Writes security events that stand alone (nothing else changed).
+    func record(_ events: SecurityEvent...) async throws {
+        try await store.record(events.map { ($0, ids.next()) }, now: clock.now)
     }
 
     /// A new session row and its secret token; only the token's hash is stored.
@@ -75,7 +96,8 @@ struct AuthService: Sendable {
         guard let session = try await store.session(tokenHash: Secrets.hash(token)) else { return nil }
         let now = clock.now
         if session.expiresAt <= now.millis || Date(millis: session.lastUsedAt) + idleTimeout <= now {
-            _ = try await store.deleteSession(id: session.id, userId: session.userId)
+            let ended = try await store.deleteSessions(.one(session.id, userId: session.userId), event: nil, now: now)
+            sessionEvents.publish(ended)
             return nil
         }
         if now.timeIntervalSince(Date(millis: session.lastUsedAt)) >= Self.touchInterval {
@@ -89,12 +111,30 @@ struct AuthService: Sendable {
             language: Language(rawValue: user.language) ?? .fi, roles: roles)
     }
 
-    func logout(_ caller: SessionUser) async throws {
-        _ = try await store.deleteSession(id: caller.sessionId, userId: caller.userId)
+    func logout(_ caller: SessionUser, address: String?) async throws {
+        let event = SecurityEvent(.signOut, actor: caller.userId, session: caller.sessionId, address: address)
+        try await endSessions(.one(caller.sessionId, userId: caller.userId), event: event)
     }
 
-    func logoutEverywhere(_ caller: SessionUser) async throws {
-        try await store.deleteSessions(userId: caller.userId)
+    func logoutEverywhere(_ caller: SessionUser, address: String?) async throws {
+        let event = SecurityEvent(.signOutEverywhere, actor: caller.userId, session: caller.sessionId, address: address)
+        try await endSessions(.allOf(caller.userId, except: nil), event: event)
+    }
+
+    /// Deletes sessions with their event in one transaction, then tells the realtime layer.
+    @discardableResult
+    private func endSessions(_ which: AuthStore.Sessions, event: SecurityEvent?) async throws -> [SessionEvents.Ended] {
+        let ended = try await store.deleteSessions(which, event: event.map { ($0, ids.next()) }, now: clock.now)
+        sessionEvents.publish(ended)
+        return ended
+    }
+
+    /// Deletes sessions past their lifetime or idle timeout (the sweeper calls it), and says so.
+    func sweepExpiredSessions() async throws -> Int {
+        let now = clock.now
+        let ended = try await store.deleteSessions(.expired(now: now, idleBefore: now - idleTimeout), event: nil, now: now)
+        sessionEvents.publish(ended)
+        return ended.count
     }
 
     // MARK: Own account
@@ -132,26 +172,32 @@ struct AuthService: Sendable {
         return try await profile(caller.userId)
     }
 
-    /// Changes the password and ends every other session of the user.
-    func changePassword(_ caller: SessionUser, _ input: ChangePasswordInput) async throws {
+    /// Changes the password, ends every other session of the user and voids open reset links.
+    func changePassword(_ caller: SessionUser, _ input: ChangePasswordInput, address: String?) async throws {
         try Input.check(Input.passwordErrors(input.newPassword, field: "newPassword"))
         guard let user = try await store.user(id: caller.userId) else { throw AppError.authRequired }
-        try await checkPassword(input.currentPassword, of: user) {
+        try await checkPassword(input.currentPassword, of: user, address: address) {
             AppError(.forbidden, "auth.wrongPassword", errors: [FieldError("currentPassword", "auth.wrongPassword")])
         }
         let hash = try await passwords.hash(input.newPassword)
-        try await store.setPassword(userId: caller.userId, hash: hash, keepSession: caller.sessionId, now: clock.now)
+        let event = SecurityEvent(.passwordChanged, actor: caller.userId, session: caller.sessionId, address: address)
+        let ended = try await store.setPassword(
+            userId: caller.userId, hash: hash, keepSession: caller.sessionId, event: (event, ids.next()), now: clock.now)
+        sessionEvents.publish(ended)
     }
 
-    /// Verifies the password of a known account, under the same back-off as sign-in.
-    func checkPassword(_ password: String, of user: UserRecord, failure: () -> AppError) async throws {
-        let key = "login:" + Secrets.hash(user.emailNormalized)
-        let now = clock.now
-        if let wait = throttle.retryAfter(key, limits: Self.accountLimits, now: now) {
-            throw AppError(.tooManyRequests, "auth.rateLimited", retryAfter: wait)
+    /// Verifies the password of a known account, under the same back-off as sign-in: the attempt is
+    /// counted before Argon2 runs.
+    func checkPassword(_ password: String, of user: UserRecord, address: String?, failure: () -> AppError) async throws {
+        let key = Self.accountKey(user.emailNormalized)
+        do {
+            try throttle.take([(key, Self.accountLimits)], now: clock.now)
+        } catch {
+            if error.first { try await record(SecurityEvent(.throttled, subject: user.id, address: address, detail: "password")) }
+            throw error.appError
         }
         guard try await passwords.verify(password, encoded: user.passwordHash) else {
-            throttle.recordFailure(key, limits: Self.accountLimits, now: now)
+            try await record(SecurityEvent(.signInFailed, subject: user.id, address: address, detail: "password"))
             throw failure()
         }
         throttle.clear(key)
@@ -168,25 +214,31 @@ struct AuthService: Sendable {
             }, page)
     }
 
-    func revokeSession(_ caller: SessionUser, id: String) async throws {
-        guard try await store.deleteSession(id: id, userId: caller.userId) else { throw AppError.notFound("session.notFound") }
+    func revokeSession(_ caller: SessionUser, id: String, address: String?) async throws {
+        let event = SecurityEvent(.sessionRevoked, actor: caller.userId, session: id, address: address)
+        guard try await !endSessions(.one(id, userId: caller.userId), event: event).isEmpty else {
+            throw AppError.notFound("session.notFound")
+        }
     }
 
     // MARK: Password reset
 
-    /// Always succeeds from the outside; a mail goes out only when the account exists.
+    /// Always succeeds from the outside, and takes the same time whether the account exists or not:
+    /// after the rate limits the lookup, the reset row and its mail are written off the request path.
     func requestReset(_ input: PasswordResetRequestInput, address: String) async throws {
         try Input.check(Input.emailErrors(input.email))
         let email = Input.normalizeEmail(input.email)
         let now = clock.now
-        let keys = ["reset:" + Secrets.hash(email), "reset-address:" + address]
-        let limits = [Self.resetLimits, LoginThrottle.Limits(free: 20, window: 3600)]
-        for (key, limit) in zip(keys, limits) {
-            if let wait = throttle.retryAfter(key, limits: limit, now: now) {
-                throw AppError(.tooManyRequests, "auth.rateLimited", retryAfter: wait)
-            }
+        do {
+            try throttle.take(
+                [("reset:" + Secrets.hash(email), Self.resetLimits), ("reset-address:" + address, Self.resetAddressLimits)], now: now)
+        } catch {
+            throw error.appError
         }
-        for (key, limit) in zip(keys, limits) { throttle.recordFailure(key, limits: limit, now: now) }
+        background.start { [self] in try await sendResetLink(to: email, at: now) }
+    }
+
+    private func sendResetLink(to email: String, at now: Date) async throws {
         guard let user = try await store.user(emailNormalized: email) else { return }
         let token = Secrets.newToken()
         let reset = PasswordResetRecord(
@@ -198,13 +250,51 @@ struct AuthService: Sendable {
         mailWakeup.signal()
     }
 
-    func confirmReset(_ input: PasswordResetConfirmInput) async throws {
+    /// The token is looked up (a cheap read, under a per-address limit) before the new password is
+    /// hashed, so made-up tokens cost no Argon2.
+    func confirmReset(_ input: PasswordResetConfirmInput, address: String) async throws {
         try Input.check(Input.passwordErrors(input.newPassword, field: "newPassword"))
+        do {
+            try throttle.take([("reset-confirm-address:" + address, Self.resetConfirmLimits)], now: clock.now)
+        } catch {
+            if error.first { try await record(SecurityEvent(.throttled, address: address, detail: "passwordReset")) }
+            throw error.appError
+        }
+        let tokenHash = Secrets.hash(input.token)
+        try Self.check(try await store.reset(tokenHash: tokenHash), now: clock.now)
         let hash = try await passwords.hash(input.newPassword)
-        switch try await store.useReset(tokenHash: Secrets.hash(input.token), passwordHash: hash, now: clock.now) {
-        case .done: return
+        let outcome = try await store.useReset(
+            tokenHash: tokenHash, passwordHash: hash, event: (SecurityEvent(.passwordReset, address: address), ids.next()), now: clock.now)
+        switch outcome {
+        case .done(let ended): sessionEvents.publish(ended)
         case .invalid: throw AppError(.badRequest, "token.invalid")
         case .expired: throw AppError(.gone, "token.expired")
         }
+    }
+
+    /// 400 for an unknown or used link, 410 for an expired one.
+    static func check(_ reset: PasswordResetRecord?, now: Date) throws {
+        guard let reset, reset.usedAt == nil else { throw AppError(.badRequest, "token.invalid") }
+        if reset.expiresAt <= now.millis { throw AppError(.gone, "token.expired") }
+    }
+}
+
+/// Tasks a request starts and does not wait for. `drain` waits for those started so far (tests, shutdown).
+final class BackgroundWork: Sendable {
+    private let tasks = Mutex<[UInt64: Task<Void, Never>]>([:])
+    private let counter = Atomic<UInt64>(0)
+
+    func start(_ work: @escaping @Sendable () async throws -> Void) {
+        let id = counter.add(1, ordering: .relaxed).newValue
+        tasks.withLock { table in
+            table[id] = Task { [weak self] in
+                try? await work()
+                _ = self?.tasks.withLock { $0.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    func drain() async {
+        for task in tasks.withLock({ Array($0.values) }) { await task.value }
     }
 }

@@ -58,25 +58,22 @@ struct AuthStore: Sendable {
         }
     }
 
-    /// Sets a new password hash and ends the user's sessions, except `keepSession` when given.
-    func setPassword(userId: String, hash: String, keepSession: String?, now: Date) async throws {
-        try await db.writer.write { db in try Self.setPassword(userId: userId, hash: hash, keepSession: keepSession, now: now, db) }
-    }
-
-    /// Stores a stronger hash of the same password; sessions stay.
-    func replaceHash(userId: String, hash: String) async throws {
+    /// Sets a new password hash, ends the user's sessions (except `keepSession`) and voids their open
+    /// reset links, with the event, in one transaction.
+    func setPassword(
+        userId: String, hash: String, keepSession: String?, event: (SecurityEvent, String), now: Date
+    ) async throws -> [SessionEvents.Ended] {
         try await db.writer.write { db in
-            try db.execute(literal: "UPDATE app_user SET password_hash = \(hash) WHERE id = \(userId)")
+            let ended = try Self.setPassword(userId: userId, hash: hash, keepSession: keepSession, now: now, db)
+            try SecurityEventsStore.record(event.0, id: event.1, at: now, db)
+            return ended
         }
     }
 
-    static func setPassword(userId: String, hash: String, keepSession: String?, now: Date, _ db: Database) throws {
+    static func setPassword(userId: String, hash: String, keepSession: String?, now: Date, _ db: Database) throws -> [SessionEvents.Ended] {
         try db.execute(literal: "UPDATE app_user SET password_hash = \(hash), updated_at = \(now.millis) WHERE id = \(userId)")
-        if let keepSession {
-            try db.execute(literal: "DELETE FROM session WHERE user_id = \(userId) AND id <> \(keepSession)")
-        } else {
-            try db.execute(literal: "DELETE FROM session WHERE user_id = \(userId)")
-        }
+        try db.execute(literal: "UPDATE password_reset SET used_at = \(now.millis) WHERE user_id = \(userId) AND used_at IS NULL")
+        return try deleteSessions(.allOf(userId, except: keepSession), db)
     }
 
     func userCount() async throws -> Int {
@@ -87,8 +84,27 @@ struct AuthStore: Sendable {
 
     static func insert(_ session: SessionRecord, _ db: Database) throws { try session.insert(db) }
 
-    func insert(_ session: SessionRecord) async throws {
-        try await db.writer.write { db in try session.insert(db) }
+    /// Sign-in as one write: a stronger hash of the same password when due, the session and its event.
+    /// Returns the profile read in the same transaction (nil when the account vanished meanwhile).
+    func signIn(
+        _ session: SessionRecord, rehash: String?, event: SecurityEvent, eventId: String, now: Date
+    ) async throws -> (UserRecord, [MembershipRow])? {
+        try await db.writer.write { db in
+            guard let profile = try Self.profile(userId: session.userId, db) else { return nil }
+            if let rehash {
+                try db.execute(literal: "UPDATE app_user SET password_hash = \(rehash) WHERE id = \(session.userId)")
+            }
+            try session.insert(db)
+            try SecurityEventsStore.record(event, id: eventId, at: now, db)
+            return profile
+        }
+    }
+
+    /// Security events that stand alone.
+    func record(_ events: [(SecurityEvent, String)], now: Date) async throws {
+        try await db.writer.write { db in
+            for (event, id) in events { try SecurityEventsStore.record(event, id: id, at: now, db) }
+        }
     }
 
     func session(tokenHash: String) async throws -> SessionRecord? {
@@ -115,23 +131,34 @@ struct AuthStore: Sendable {
         }
     }
 
-    /// Deletes one session of the user; false when there was none.
-    func deleteSession(id: String, userId: String) async throws -> Bool {
+    /// Which sessions to end.
+    enum Sessions {
+        case one(String, userId: String)
+        case allOf(String, except: String?)
+        case expired(now: Date, idleBefore: Date)
+    }
+
+    /// Deletes sessions, with an optional event in the same transaction; returns the ended ones.
+    func deleteSessions(_ which: Sessions, event: (SecurityEvent, String)?, now: Date) async throws -> [SessionEvents.Ended] {
         try await db.writer.write { db in
-            try db.execute(literal: "DELETE FROM session WHERE id = \(id) AND user_id = \(userId)")
-            return db.changesCount > 0
+            let ended = try Self.deleteSessions(which, db)
+            if let (event, id) = event, !ended.isEmpty || event.kind == .signOutEverywhere {
+                try SecurityEventsStore.record(event, id: id, at: now, db)
+            }
+            return ended
         }
     }
 
-    func deleteSessions(userId: String) async throws {
-        try await db.writer.write { db in try db.execute(literal: "DELETE FROM session WHERE user_id = \(userId)") }
-    }
-
-    func deleteExpiredSessions(now: Date, idleBefore: Date) async throws -> Int {
-        try await db.writer.write { db in
-            try db.execute(literal: "DELETE FROM session WHERE expires_at <= \(now.millis) OR last_used_at <= \(idleBefore.millis)")
-            return db.changesCount
-        }
+    static func deleteSessions(_ which: Sessions, _ db: Database) throws -> [SessionEvents.Ended] {
+        let condition: SQL =
+            switch which {
+            case .one(let id, let userId): "id = \(id) AND user_id = \(userId)"
+            case .allOf(let userId, nil): "user_id = \(userId)"
+            case .allOf(let userId, let keep?): "user_id = \(userId) AND id <> \(keep)"
+            case .expired(let now, let idleBefore): "expires_at <= \(now.millis) OR last_used_at <= \(idleBefore.millis)"
+            }
+        let rows = try Row.fetchAll(db, SQLRequest<Row>("DELETE FROM session WHERE \(condition) RETURNING id, user_id"))
+        return rows.map { SessionEvents.Ended(userId: $0["user_id"], sessionId: $0["id"]) }
     }
 
     // MARK: Password resets
@@ -144,23 +171,31 @@ struct AuthStore: Sendable {
         }
     }
 
+    func reset(tokenHash: String) async throws -> PasswordResetRecord? {
+        try await db.writer.read { db in try Self.reset(tokenHash: tokenHash, db) }
+    }
+
+    static func reset(tokenHash: String, _ db: Database) throws -> PasswordResetRecord? {
+        try PasswordResetRecord.fetchOne(
+            db, SQLRequest<PasswordResetRecord>("SELECT * FROM password_reset WHERE token_hash = \(tokenHash)"))
+    }
+
     enum ResetOutcome {
-        case done(userId: String)
+        case done([SessionEvents.Ended])
         case invalid, expired
     }
 
-    /// Uses a reset token: sets the password and ends every session of the user, all in one transaction.
-    func useReset(tokenHash: String, passwordHash: String, now: Date) async throws -> ResetOutcome {
+    /// Uses a reset token: sets the password, voids the user's other links and ends every session of the
+    /// user, with the event, all in one transaction. The token is checked again inside it.
+    func useReset(tokenHash: String, passwordHash: String, event: (SecurityEvent, String), now: Date) async throws -> ResetOutcome {
         try await db.writer.write { db in
-            guard
-                let reset = try PasswordResetRecord.fetchOne(
-                    db, SQLRequest<PasswordResetRecord>("SELECT * FROM password_reset WHERE token_hash = \(tokenHash)")),
-                reset.usedAt == nil
-            else { return .invalid }
+            guard let reset = try Self.reset(tokenHash: tokenHash, db), reset.usedAt == nil else { return .invalid }
             if reset.expiresAt <= now.millis { return .expired }
-            try db.execute(literal: "UPDATE password_reset SET used_at = \(now.millis) WHERE user_id = \(reset.userId) AND used_at IS NULL")
-            try Self.setPassword(userId: reset.userId, hash: passwordHash, keepSession: nil, now: now, db)
-            return .done(userId: reset.userId)
+            let ended = try Self.setPassword(userId: reset.userId, hash: passwordHash, keepSession: nil, now: now, db)
+            var recorded = event.0
+            recorded.actorId = reset.userId
+            try SecurityEventsStore.record(recorded, id: event.1, at: now, db)
+            return .done(ended)
         }
     }
 }

@@ -16,8 +16,6 @@ struct OrganizationsController: Sendable {
         api.get("organizations/:orgId/invitations", use: invitations)
         api.post("organizations/:orgId/invitations", use: invite)
         api.delete("organizations/:orgId/invitations/:invitationId", use: revoke)
-        api.post("invitations/inspect", use: inspect)
-        api.post("invitations/accept", use: accept)
     }
 
     func list(_ request: Request, context: AppRequestContext) async throws -> Page<OrganizationDTO> {
@@ -49,12 +47,14 @@ struct OrganizationsController: Sendable {
         let orgId = try context.parameters.require("orgId")
         _ = try await organizations.requireAdmin(context.session, of: orgId)
         let input = try await request.decode(as: SetRolesInput.self, context: context)
-        return try await organizations.setRoles(input, of: try context.parameters.require("userId"), in: orgId, by: context.session)
+        return try await organizations.setRoles(
+            input, of: try context.parameters.require("userId"), in: orgId, by: context.session, address: signIn.address(request, context))
     }
 
     func removeMember(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         try await organizations.removeMember(
-            try context.parameters.require("userId"), from: try context.parameters.require("orgId"), by: context.session)
+            try context.parameters.require("userId"), from: try context.parameters.require("orgId"), by: context.session,
+            address: signIn.address(request, context))
         return .noContent
     }
 
@@ -67,22 +67,15 @@ struct OrganizationsController: Sendable {
         let orgId = try context.parameters.require("orgId")
         _ = try await organizations.requireAdmin(context.session, of: orgId)
         let input = try await request.decode(as: CreateInvitationInput.self, context: context)
-        return EditedResponse(status: .created, response: try await organizations.invite(input, to: orgId, by: context.session))
+        return EditedResponse(
+            status: .created,
+            response: try await organizations.invite(input, to: orgId, by: context.session, address: signIn.address(request, context)))
     }
 
     func revoke(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         try await organizations.revoke(
-            try context.parameters.require("invitationId"), in: try context.parameters.require("orgId"), by: context.session)
+            try context.parameters.require("invitationId"), in: try context.parameters.require("orgId"), by: context.session,
+            address: signIn.address(request, context))
         return .noContent
-    }
-
-    func inspect(_ request: Request, context: AppRequestContext) async throws -> InvitationPreviewDTO {
-        try await organizations.preview(try await request.decode(as: InvitationTokenInput.self, context: context))
-    }
-
-    func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let input = try await request.decode(as: AcceptInvitationInput.self, context: context)
-        let signedIn = try await organizations.accept(input, userAgent: request.headers[.userAgent])
-        return try signIn.signedInResponse(signedIn, request: request, context: context)
     }
 }

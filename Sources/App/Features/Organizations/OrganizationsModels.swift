@@ -40,44 +40,10 @@ struct SetRolesInput: Decodable, Sendable {
     let roles: [Role]
 }
 
-enum InvitationStatus: String, Codable, Sendable {
-    case pending, accepted, expired, revoked
-}
-
-struct InvitationDTO: ResponseCodable, Sendable, Equatable {
-    let id: String
-    let email: String
-    let roles: [Role]
-    let status: InvitationStatus
-    let createdAt: Date
-    let expiresAt: Date
-    @Nullable var acceptedAt: Date?
-
-}
-
 struct CreateInvitationInput: Decodable, Sendable {
     let email: String
     let roles: [Role]
     let language: Language?
-}
-
-struct InvitationTokenInput: Decodable, Sendable {
-    let token: String
-}
-
-struct AcceptInvitationInput: Decodable, Sendable {
-    let token: String
-    let displayName: String?
-    let password: String
-    let language: Language?
-}
-
-struct InvitationPreviewDTO: ResponseCodable, Sendable {
-    let email: String
-    let organizationName: LocalText
-    let roles: [Role]
-    let expiresAt: Date
-    let accountExists: Bool
 }
 
 /// What a new or changed organisation must satisfy.

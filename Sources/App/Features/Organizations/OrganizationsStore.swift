@@ -115,7 +115,9 @@ struct OrganizationsStore: Sendable {
     }
 
     /// Replaces a member's roles (none = removes the member). Refuses to leave the organisation without an admin.
-    func setRoles(_ roles: [Role], organizationId: String, userId: String, now: Date) async throws -> MemberChange {
+    func setRoles(
+        _ roles: [Role], organizationId: String, userId: String, event: (SecurityEvent, String), now: Date
+    ) async throws -> MemberChange {
         try await db.writer.write { db in
             let current = try Self.roles(organizationId: organizationId, userId: userId, db)
             if current.isEmpty { return .notMember }
@@ -128,6 +130,7 @@ struct OrganizationsStore: Sendable {
                 if admins <= 1 { return .lastAdmin }
             }
             try db.execute(literal: "DELETE FROM membership WHERE organization_id = \(organizationId) AND user_id = \(userId)")
+            try SecurityEventsStore.record(event.0, id: event.1, at: now, db)
             if roles.isEmpty { return .done(nil) }
             try Self.addRoles(roles, organizationId: organizationId, userId: userId, now: now, db)
             let since: SQLRequest<Row> = "SELECT email, display_name FROM app_user WHERE id = \(userId)"
@@ -139,78 +142,9 @@ struct OrganizationsStore: Sendable {
         }
     }
 
-    // MARK: Invitations
-
-    func invitations(kind: String, targetId: String, page: PageRequest) async throws -> [InvitationRecord] {
-        try await db.writer.read { db in
-            try InvitationRecord.fetchAll(
-                db,
-                SQLRequest<InvitationRecord>(
-                    """
-                    SELECT * FROM invitation WHERE kind = \(kind) AND target_id = \(targetId)
-                    ORDER BY created_at DESC, id LIMIT \(page.limit + 1) OFFSET \(page.offset)
-                    """))
-        }
-    }
-
-    func create(_ invitation: InvitationRecord, mail: OutgoingMail) async throws {
-        try await db.writer.write { db in
-            try invitation.insert(db)
-            try MailStore.enqueue(mail, db)
-        }
-    }
-
-    /// Revokes a pending invitation; false when there is no such pending invitation.
-    func revoke(id: String, kind: String, targetId: String, now: Date) async throws -> Bool {
-        try await db.writer.write { db in
-            try db.execute(
-                literal: """
-                    UPDATE invitation SET revoked_at = \(now.millis)
-                    WHERE id = \(id) AND kind = \(kind) AND target_id = \(targetId) AND accepted_at IS NULL AND revoked_at IS NULL
-                    """)
-            return db.changesCount > 0
-        }
-    }
-
-    func invitation(tokenHash: String) async throws -> InvitationRecord? {
-        try await db.writer.read { db in
-            try InvitationRecord.fetchOne(db, SQLRequest<InvitationRecord>("SELECT * FROM invitation WHERE token_hash = \(tokenHash)"))
-        }
-    }
-
-    enum Acceptance { case accepted, gone }
-
-    /// Accepts an invitation in one transaction: creates the account (or sets its first password),
-    /// grants the roles, marks the invitation used and opens a session.
-    func accept(
-        invitationId: String, newUser: UserRecord?, existingUserId: String?, setPasswordHash: String?,
-        session: SessionRecord, now: Date
-    ) async throws -> Acceptance {
-        try await db.writer.write { db in
-            guard let inv = try InvitationRecord.fetchOne(db, key: invitationId), inv.acceptedAt == nil, inv.revokedAt == nil,
-                inv.expiresAt > now.millis
-            else { return .gone }
-            let userId: String
-            if let newUser {
-                try AuthStore.insert(newUser, db)
-                userId = newUser.id
-            } else if let existingUserId {
-                userId = existingUserId
-                if let setPasswordHash {
-                    try db.execute(
-                        literal: "UPDATE app_user SET password_hash = \(setPasswordHash), updated_at = \(now.millis) WHERE id = \(userId)")
-                }
-            } else {
-                return .gone
-            }
-            if inv.kind == "organization" {
-                try Self.addRoles(inv.roleList, organizationId: inv.targetId, userId: userId, now: now, db)
-            }
-            try db.execute(
-                literal: "UPDATE invitation SET accepted_at = \(now.millis), accepted_by = \(userId) WHERE id = \(invitationId)")
-            try AuthStore.insert(session, db)
-            return .accepted
-        }
+    /// The organisation's name, for the invitation page.
+    static func name(id: String, _ db: Database) throws -> LocalText? {
+        try OrganizationRecord.fetchOne(db, key: id).map { LocalText(fi: $0.nameFi, sv: $0.nameSv, en: $0.nameEn) }
     }
 }
 
@@ -224,30 +158,4 @@ struct OrganizationRecord: AppRecord, Equatable {
     var kind: String
     var createdAt: Int64
     var updatedAt: Int64
-}
-
-struct InvitationRecord: AppRecord {
-    static let databaseTableName = "invitation"
-    var id: String
-    var tokenHash: String
-    var kind: String
-    var targetId: String
-    var email: String
-    var emailNormalized: String
-    var roles: String
-    var language: String
-    var invitedBy: String?
-    var createdAt: Int64
-    var expiresAt: Int64
-    var acceptedAt: Int64?
-    var acceptedBy: String?
-    var revokedAt: Int64?
-
-    var roleList: [Role] { roles.split(separator: ",").compactMap { Role(rawValue: String($0)) }.sorted() }
-
-    func status(now: Date) -> InvitationStatus {
-        if acceptedAt != nil { return .accepted }
-        if revokedAt != nil { return .revoked }
-        return expiresAt <= now.millis ? .expired : .pending
-    }
 }

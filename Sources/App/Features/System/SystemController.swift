@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Prometheus
 
@@ -7,6 +8,7 @@ struct SystemController: Sendable {
     let db: AppDatabase
     let metrics: PrometheusCollectorRegistry
     let openAPIFile: URL
+    let metricsAccess: MetricsAccess
 
     struct Status: ResponseCodable { let status: String }
 
@@ -22,7 +24,10 @@ struct SystemController: Sendable {
         return Status(status: "ok")
     }
 
+    /// Every spelling of the path that reaches this handler (`/metrics/`, `//metrics` …) is checked here,
+    /// not by a proxy rule in front of it.
     func prometheus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try metricsAccess.check(request, peer: context.remoteAddress?.ipAddress)
         var buffer: [UInt8] = []
         metrics.emit(into: &buffer)
         return Response(
@@ -33,5 +38,32 @@ struct SystemController: Sendable {
     func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let data = try? Data(contentsOf: openAPIFile) else { throw AppError.notFound() }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Who may read `/metrics`: with a token, whoever sends it as `Authorization: Bearer`; without one,
+/// only a loopback peer whose request was not forwarded by a proxy (a proxy on the same host would
+/// otherwise make every outside request look local).
+struct MetricsAccess: Sendable {
+    let token: String?
+
+    func check(_ request: Request, peer: String?) throws {
+        if let token {
+            let given = request.headers[.authorization].flatMap { header -> String? in
+                header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+            }
+            guard let given, Secrets.constantTimeEqual(given, token) else {
+                throw AppError.authRequired
+            }
+            return
+        }
+        let forwarded = [HTTPField.Name.xForwardedFor, .forwarded, .xRealIP].contains { request.headers[$0] != nil }
+        guard !forwarded, let peer, Self.isLoopback(peer) else { throw AppError.forbidden }
+    }
+
+    /// 127.0.0.0/8, ::1 and IPv4-mapped loopback.
+    static func isLoopback(_ address: String) -> Bool {
+        let a = address.lowercased()
+        return a.hasPrefix("127.") || a == "::1" || a.hasPrefix("::ffff:127.") || a == "0:0:0:0:0:0:0:1"
     }
 }
