@@ -7,7 +7,7 @@ CREATE TABLE security_event (
     kind            TEXT NOT NULL CHECK (kind IN (
                         'signIn', 'signInFailed', 'throttled', 'signOut', 'signOutEverywhere', 'sessionRevoked',
                         'passwordChanged', 'passwordReset', 'invitationSent', 'invitationAccepted', 'invitationRevoked',
-                        'roleChanged', 'memberRemoved', 'oneTimeCodeSent', 'oneTimeCodeFailed')),
+                        'roleChanged', 'memberRemoved', 'userRemoved', 'oneTimeCodeSent', 'oneTimeCodeFailed')),
     occurred_at     INTEGER NOT NULL,
     actor_id        TEXT,
     subject_id      TEXT,

@@ -309,6 +309,38 @@ struct SessionEndedTests {
             env.time.advance(by: env.config.sessionIdleTimeout + 1)
             got = try await ends(env) { _ = try await env.request(.get, "/api/v1/me", token: token) }
             #expect(got == Set(lazy.map { .init(userId: aino, sessionId: $0) }))
+            // Removal of the user by a platform admin.
+            _ = try await env.login("aino@example.fi", password: "a third long password")
+            _ = try await env.login("aino@example.fi", password: "a third long password")
+            let last = try await sessionIds(env, aino)
+            try await env.user("root@example.fi", platformAdmin: true)
+            let root = try await env.login("root@example.fi")
+            got = try await ends(env) { _ = try await env.request(.delete, "/api/v1/admin/users/\(aino)", token: root) }
+            #expect(got == Set(last.map { .init(userId: aino, sessionId: $0) }) && last.count == 2)
+            #expect(try await env.components.auth.store.user(id: aino) == nil)
+        }
+    }
+}
+
+@Suite("Removing an account")
+struct RemoveUserTests {
+    @Test func onlyPlatformAdminsRemoveOthersAndNeverAnOrganisationsLastAdmin() async throws {
+        try await TestEnv.run { env in
+            let boss = try await env.user("boss@example.fi", org: TestEnv.orgA, role: .orgAdmin)
+            let aino = try await env.user("aino@example.fi", org: TestEnv.orgA, role: .expert)
+            let root = try await env.user("root@example.fi", platformAdmin: true)
+            let bossToken = try await env.login("boss@example.fi")
+            let rootToken = try await env.login("root@example.fi")
+            #expect(try await env.request(.delete, "/api/v1/admin/users/\(aino)").status == .unauthorized)
+            #expect(try await env.request(.delete, "/api/v1/admin/users/\(aino)", token: bossToken).status == .forbidden)
+            let own = try await env.request(.delete, "/api/v1/admin/users/\(root)", token: rootToken)
+            #expect(own.status == .conflict && own.code == "user.removeSelf")
+            let last = try await env.request(.delete, "/api/v1/admin/users/\(boss)", token: rootToken)
+            #expect(last.status == .conflict && last.code == "member.lastAdmin")
+            #expect(try await env.request(.delete, "/api/v1/admin/users/\(aino)", token: rootToken).status == .noContent)
+            #expect(try await env.request(.delete, "/api/v1/admin/users/\(aino)", token: rootToken).status == .notFound)
+            let events = try await env.request(.get, "/api/v1/admin/security-events?kind=userRemoved", token: rootToken).items()
+            #expect(events.count == 1 && events.first?["subjectId"] as? String == aino && events.first?["actorId"] as? String == root)
         }
     }
 }

@@ -80,6 +80,9 @@ enum ProblemTitles {
         "organization.exists": "An organisation with this id exists already",
         "server.internal": "Internal error",
         "server.unavailable": "Service unavailable",
+        "user.removeSelf": "You cannot remove your own account here",
+        "code.invalid": "The code is wrong",
+        "code.expired": "The code has expired or was tried too many times; ask for a new one",
         "server.busy": "The server is busy; try again in a moment",
         "method.notAllowed": "Method not allowed",
     ]

@@ -18,6 +18,7 @@ struct AuthController: Sendable {
         api.post("me/password", use: changePassword)
         api.get("me/sessions", use: sessions)
         api.delete("me/sessions/:sessionId", use: revokeSession)
+        api.delete("admin/users/:userId", use: removeUser)
     }
 
     func login(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -94,6 +95,11 @@ struct AuthController: Sendable {
     func revokeSession(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.requireSession()
         try await auth.revokeSession(caller, id: try context.parameters.require("sessionId"), address: address(request, context))
+        return .noContent
+    }
+
+    func removeUser(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        try await auth.removeUser(try context.parameters.require("userId"), by: context.session, address: address(request, context))
         return .noContent
     }
 }

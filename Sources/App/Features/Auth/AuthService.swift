@@ -137,6 +137,20 @@ struct AuthService: Sendable {
         return ended.count
     }
 
+    /// A platform admin removes an account; its sessions end at once. Nobody removes themselves
+    /// here, and an organisation's last admin stays until another admin is named.
+    func removeUser(_ userId: String, by caller: SessionUser?, address: String?) async throws {
+        guard let caller else { throw AppError.authRequired }
+        guard caller.isPlatformAdmin else { throw AppError.forbidden }
+        if userId == caller.userId { throw AppError(.conflict, "user.removeSelf") }
+        let event = SecurityEvent(.userRemoved, actor: caller.userId, subject: userId, address: address)
+        switch try await store.removeUser(userId, event: (event, ids.next()), now: clock.now) {
+        case .removed(let ended): sessionEvents.publish(ended)
+        case .notFound: throw AppError.notFound("user.notFound")
+        case .lastAdmin: throw AppError(.conflict, "member.lastAdmin")
+        }
+    }
+
     // MARK: Own account
 
     func profile(_ userId: String) async throws -> UserDTO {

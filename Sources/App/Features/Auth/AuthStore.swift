@@ -76,6 +76,33 @@ struct AuthStore: Sendable {
         return try deleteSessions(.allOf(userId, except: keepSession), db)
     }
 
+    enum Removal {
+        case removed([SessionEvents.Ended])
+        case notFound, lastAdmin
+    }
+
+    /// Deletes an account with everything that hangs on it (sessions, memberships, lists), unless it
+    /// is the last admin of an organisation; the event goes in the same transaction.
+    func removeUser(_ userId: String, event: (SecurityEvent, String), now: Date) async throws -> Removal {
+        try await db.writer.write { db in
+            guard try UserRecord.fetchOne(db, key: userId) != nil else { return .notFound }
+            let soleAdmin = try Int.fetchOne(
+                db,
+                SQLRequest<Int>(
+                    """
+                    SELECT COUNT(*) FROM membership m
+                    WHERE m.user_id = \(userId) AND m.role = 'orgAdmin'
+                      AND NOT EXISTS (SELECT 1 FROM membership o WHERE o.organization_id = m.organization_id
+                                      AND o.role = 'orgAdmin' AND o.user_id <> \(userId))
+                    """))
+            if (soleAdmin ?? 0) > 0 { return .lastAdmin }
+            let ended = try Self.deleteSessions(.allOf(userId, except: nil), db)
+            try db.execute(literal: "DELETE FROM app_user WHERE id = \(userId)")
+            try SecurityEventsStore.record(event.0, id: event.1, at: now, db)
+            return .removed(ended)
+        }
+    }
+
     func userCount() async throws -> Int {
         try await db.writer.read { db in try UserRecord.fetchCount(db) }
     }

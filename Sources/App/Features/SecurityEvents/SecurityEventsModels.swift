@@ -6,7 +6,7 @@ enum SecurityEventKind: String, Codable, Sendable, CaseIterable {
     case signIn, signInFailed, throttled, signOut, signOutEverywhere, sessionRevoked
     case passwordChanged, passwordReset
     case invitationSent, invitationAccepted, invitationRevoked
-    case roleChanged, memberRemoved
+    case roleChanged, memberRemoved, userRemoved
     case oneTimeCodeSent, oneTimeCodeFailed
 }
 
