@@ -107,15 +107,15 @@ function clean(parent) {
 }
 
 /**
- * The server's article HTML as DOM nodes (a DocumentFragment): parsed in an inert <template>, then
- * only the allowed elements, attributes and addresses kept.
+ * The server's article HTML as DOM nodes (a DocumentFragment): parsed in an inert <template> (no
+ * script runs, nothing loads; the page's CSP still blocks, and reports, an inline style in it),
+ * then only the allowed elements, attributes and addresses kept.
  */
 export function articleBody(html) {
   const template = document.createElement('template');
   template.innerHTML = html || '';
-  const content = template.content;
-  clean(content);
-  return content;
+  clean(template.content);
+  return template.content;
 }
 
 export default {
