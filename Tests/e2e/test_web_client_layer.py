@@ -316,6 +316,21 @@ def test_a_dialog_left_open_does_not_survive_navigation(ui, server):
     ui.wait_page("/")
     ui.wait(lambda: not ui.all("dialog"), 5, "the dialog is still in the page")
     assert ui.d.execute_script("return document.activeElement === document.querySelector('main h1')")
+
+    # a question ("delete the list?") left open: leaving the page answers it "no"
+    expert = api_session(server, "expert")
+    made = expert.post(f"{server.base_url}/api/v1/favourite-lists", json={"name": "Jätetty auki", "clientId": "teardown-1"})
+    made.raise_for_status()
+    router_go(ui, "/catalogue/favourites")
+    ui.wait(lambda: ui.all(f"main .fav-list[data-list-id='{made.json()['id']}']"))
+    ui.css(f"main .fav-list[data-list-id='{made.json()['id']}'] .btn--danger-outline").click()
+    ui.wait(lambda: ui.all("dialog[open]"))
+    ui.d.back()
+    ui.wait_page("/")
+    ui.wait(lambda: not ui.all("dialog"), 5, "the question is still in the page")
+    time.sleep(0.3)
+    lists = expert.get(f"{server.base_url}/api/v1/favourite-lists").json()["items"]
+    assert made.json()["id"] in [x["id"] for x in lists]
     assert not ui.console_errors()
 
 
@@ -457,6 +472,18 @@ def test_label_value_lists_stack_at_360px_and_links_look_like_links(ui, server):
     back = ui.css("main .back-link a")
     assert "underline" in back.value_of_css_property("text-decoration-line")
     assert ui.d.execute_script("return document.documentElement.scrollWidth") <= 360
+
+
+def test_empty_live_regions_stay_in_the_accessibility_tree(ui, server):
+    """A live region that is display:none when empty is not announced when it is filled."""
+    for path in ("/login", "/catalogue"):
+        ui.open(path)
+        hidden = ui.d.execute_script("""
+            return [...document.querySelectorAll('[role=status], [role=alert], [aria-live]')]
+              .filter((el) => !el.closest('[hidden]') && getComputedStyle(el).display === 'none')
+              .map((el) => el.outerHTML.slice(0, 120));
+        """)
+        assert not hidden, (path, hidden)
 
 
 # ---- B: the service worker's shell -----------------------------------------------------------
