@@ -59,6 +59,23 @@ export function localRemove(key) {
   }
 }
 
+// IndexedDB databases the client opens (name them through userDatabase()): deleted by
+// clearUserData() also where indexedDB.databases() is missing.
+const DATABASES = new Set();
+
+/** The name of an IndexedDB database that holds the user's data (open it with this name). */
+export function userDatabase(name) {
+  DATABASES.add(name);
+  return name;
+}
+
+function deleteDatabase(name) {
+  return new Promise((resolve) => {
+    const request = window.indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
 /** Forget everything this browser holds for the user, except the language choice. */
 export async function clearUserData() {
   try {
@@ -73,13 +90,12 @@ export async function clearUserData() {
     /* not available */
   }
   try {
-    if (window.indexedDB && typeof window.indexedDB.databases === 'function') {
-      const databases = await window.indexedDB.databases();
-      await Promise.all(databases.filter((db) => db.name).map((db) => new Promise((resolve) => {
-        const request = window.indexedDB.deleteDatabase(db.name);
-        request.onsuccess = request.onerror = request.onblocked = () => resolve();
-      })));
+    if (!window.indexedDB) return;
+    const names = new Set(DATABASES);
+    if (typeof window.indexedDB.databases === 'function') {
+      for (const db of await window.indexedDB.databases()) if (db.name) names.add(db.name);
     }
+    await Promise.all([...names].map(deleteDatabase));
   } catch {
     /* not available */
   }

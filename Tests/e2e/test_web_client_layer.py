@@ -425,6 +425,59 @@ def test_show_more_moves_focus_to_the_first_new_row_when_the_button_goes(ui, ser
     assert focused == {"tag": "BUTTON", "index": 20}, focused
 
 
+def test_paged_list_loads_older_rows_above_and_keeps_the_focus_near(ui, server):
+    """The same paged list serves "load older" (a conversation): older rows go above the first
+    one, the focus goes to the newest of them, and no button is left to hold it."""
+    ui.open("/login")
+    result = ui.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const pages = {
+          '': { items: [{ id: 'm5' }, { id: 'm6' }], nextCursor: 'c1' },
+          c1: { items: [{ id: 'm3' }, { id: 'm4' }], nextCursor: 'c2' },
+          c2: { items: [{ id: 'm1' }, { id: 'm2' }], nextCursor: null },
+        };
+        const real = window.fetch;
+        window.fetch = (input, init) => {
+          const url = new URL(String(input), location.origin);
+          if (url.pathname !== '/api/v1/test-older') return real(input, init);
+          const body = JSON.stringify(pages[url.searchParams.get('cursor') || '']);
+          return Promise.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'application/json' } }));
+        };
+        import('/js/ui/paged-list.js').then(async ({ pagedList }) => {
+          const heading = document.createElement('h2');
+          const more = document.createElement('button');
+          const list = document.createElement('ul');
+          document.querySelector('main').append(heading, more, list);
+          const row = (m) => {
+            const li = document.createElement('li');
+            li.dataset.id = m.id;
+            const a = document.createElement('a');
+            a.href = '#' + m.id;
+            a.textContent = m.id;
+            li.append(a);
+            return li;
+          };
+          const older = pagedList({ list, more, heading, older: true, row,
+            url: (cursor) => '/api/v1/test-older' + (cursor ? '?cursor=' + cursor : '') });
+          await older.load();
+          const ids = () => [...list.children].map((li) => li.dataset.id);
+          const steps = [ids()];
+          more.focus();
+          await older.loadMore();
+          steps.push([ids(), document.activeElement.textContent, more.hidden]);
+          more.focus();
+          await older.loadMore();
+          steps.push([ids(), document.activeElement.textContent, more.hidden]);
+          done(steps);
+        }, (e) => done(String(e)));
+    """)
+    assert result == [
+        ["m5", "m6"],
+        [["m3", "m4", "m5", "m6"], "m4", False],
+        [["m1", "m2", "m3", "m4", "m5", "m6"], "m2", True],
+    ], result
+
+
 # ---- B: plural forms -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("language,one,many,zero,suggestion", [
