@@ -3,15 +3,17 @@
 // - navigations: network first, the cached index.html when offline;
 // - /api/: always the network, never cached (answers hold personal data);
 // - other shell files: from the cache, refreshed in the background.
-// The server sets VERSION to a hash of the shell's files when it serves this file, so a changed
-// file always comes under a new cache name.
+// VERSION is not kept by hand: when the server serves this file it replaces the placeholder with
+// a hash of every file under Public/ but sw.js and openapi.json, so a changed shell file always
+// comes with a new cache name (a browser then installs this worker again and drops the old cache).
+// SHELL must list every file the client loads (a test compares it with Public/).
 const VERSION = '__SHELL_VERSION__';
 const CACHE = `ohjaustila-shell-${VERSION}`;
 const SHELL = [
   '/index.html',
   '/css/app.css',
-  '/js/app.js',
   '/js/api.js',
+  '/js/app.js',
   '/js/dialog.js',
   '/js/dom.js',
   '/js/format.js',
@@ -19,6 +21,8 @@ const SHELL = [
   '/js/i18n.js',
   '/js/router.js',
   '/js/session.js',
+  '/js/storage.js',
+  '/js/store.js',
   '/js/catalogue/combobox.js',
   '/js/catalogue/favourite-lists.js',
   '/js/catalogue/favourites.js',
@@ -27,11 +31,10 @@ const SHELL = [
   '/js/pages/account.js',
   '/js/pages/catalogue-article.js',
   '/js/pages/catalogue-articles.js',
-  '/js/pages/catalogue-categories.js',
   '/js/pages/catalogue-category.js',
   '/js/pages/catalogue-favourite-list.js',
   '/js/pages/catalogue-favourites.js',
-  '/js/pages/catalogue-municipalities.js',
+  '/js/pages/catalogue-index.js',
   '/js/pages/catalogue-municipality.js',
   '/js/pages/catalogue-search.js',
   '/js/pages/catalogue-service.js',
@@ -44,14 +47,19 @@ const SHELL = [
   '/js/pages/not-found.js',
   '/js/pages/organization-users.js',
   '/js/pages/reset-password.js',
+  '/js/ui/errors.js',
+  '/js/ui/live.js',
+  '/js/ui/page.js',
+  '/js/ui/paged-list.js',
+  '/js/ui/rows.js',
   '/i18n/fi.json',
   '/i18n/sv.json',
   '/i18n/en.json',
   '/manifest.webmanifest',
   '/favicon.ico',
-  '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
+  '/icons/icon.svg',
 ];
 
 self.addEventListener('install', (event) => {

@@ -1,4 +1,8 @@
 // fetch wrapper for /api/v1: sends and reads JSON, turns problem+json answers into ApiError.
+// Store events: 'connection' ('online' | 'offline') after each request, 'unauthorized' (error)
+// when a request that needed a session got 401 auth.required (the session has ended).
+// A request given an AbortSignal (a page's ctx.signal) is cancelled when the page changes.
+import { emit } from './store.js';
 
 const STATUS_CODES = {
   400: 'request.invalidJSON',
@@ -30,13 +34,6 @@ export class ApiError extends Error {
   }
 }
 
-let unauthorizedHandler = null;
-
-/** Called when a request fails with 401 auth.required (the session has ended). */
-export function onUnauthorized(fn) {
-  unauthorizedHandler = fn;
-}
-
 function parseRetryAfter(value) {
   if (!value) return null;
   const seconds = Number.parseInt(value, 10);
@@ -57,10 +54,10 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
     response = await fetch(path, init);
   } catch (error) {
     if (error && error.name === 'AbortError') throw error;
-    document.dispatchEvent(new CustomEvent('api:offline'));
+    emit('connection', 'offline');
     throw new ApiError(0, navigator.onLine === false ? 'network.offline' : 'network.failed');
   }
-  document.dispatchEvent(new CustomEvent(response.status === 503 && response.headers.get('X-Offline') ? 'api:offline' : 'api:online'));
+  emit('connection', response.status === 503 && response.headers.get('X-Offline') ? 'offline' : 'online');
   const type = response.headers.get('Content-Type') || '';
   let data = null;
   if (response.status !== 204 && /json/.test(type)) {
@@ -70,6 +67,7 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
       data = null;
     }
   }
+  if (signal && signal.aborted) throw new DOMException('The page changed', 'AbortError');
   if (response.ok) return data;
 
   const code = (data && typeof data.code === 'string' && data.code) || STATUS_CODES[response.status] || 'unknown';
@@ -78,9 +76,7 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
     title: data && data.title,
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
   });
-  if (response.status === 401 && code === 'auth.required' && expectAuth && unauthorizedHandler) {
-    unauthorizedHandler(error);
-  }
+  if (response.status === 401 && code === 'auth.required' && expectAuth) emit('unauthorized', error);
   throw error;
 }
 
@@ -91,13 +87,13 @@ export const put = (path, body, options) => api(path, { ...options, method: 'PUT
 export const del = (path, options) => api(path, { ...options, method: 'DELETE' });
 
 /** Every item of a Page<T> route, following nextCursor (at most `max` items). */
-export async function getAll(path, { max = 1000, limit = 100 } = {}) {
+export async function getAll(path, { max = 1000, limit = 100, signal } = {}) {
   const items = [];
   let cursor = null;
   do {
     const sep = path.includes('?') ? '&' : '?';
     const url = `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const page = await get(url);
+    const page = await get(url, { signal });
     items.push(...(page.items || []));
     cursor = page.nextCursor;
   } while (cursor && items.length < max);

@@ -1,7 +1,7 @@
 // Ohjaustila web client: boots the shell, the language, the session and the router.
-import { t, initialLanguage, setLanguage, getLanguage, onLanguageChange, LANGUAGES } from './i18n.js';
-import { post, onUnauthorized } from './api.js';
-import { loadUser, getUser, setUser, onUserChange } from './session.js';
+import { t, initialLanguage, setLanguage, getLanguage, LANGUAGES } from './i18n.js';
+import { on } from './store.js';
+import { loadUser, getUser, setUser, signOut, endSession } from './session.js';
 import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
 
 route('/', () => import('./pages/home.js'));
@@ -16,9 +16,9 @@ route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
 route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));
 route('/catalogue/shared/:token', () => import('./pages/catalogue-shared-list.js'));
 route('/catalogue/services/:serviceId', () => import('./pages/catalogue-service.js'));
-route('/catalogue/categories', () => import('./pages/catalogue-categories.js'));
+route('/catalogue/categories', () => import('./pages/catalogue-index.js').then((m) => ({ default: m.categories })));
 route('/catalogue/categories/:categoryId', () => import('./pages/catalogue-category.js'));
-route('/catalogue/municipalities', () => import('./pages/catalogue-municipalities.js'));
+route('/catalogue/municipalities', () => import('./pages/catalogue-index.js').then((m) => ({ default: m.municipalities })));
 route('/catalogue/municipalities/:code', () => import('./pages/catalogue-municipality.js'));
 route('/catalogue/articles', () => import('./pages/catalogue-articles.js'));
 route('/catalogue/articles/:articleId', () => import('./pages/catalogue-article.js'));
@@ -58,13 +58,8 @@ function markCurrentNav() {
   }
 }
 
-async function signOut() {
-  try {
-    await post('/api/v1/auth/logout', {}, { expectAuth: false });
-  } catch {
-    /* the session may already have ended: signed out either way */
-  }
-  setUser(null);
+async function signOutHere() {
+  await signOut();
   setFlash('success', 'login.signedOut');
   navigate('/login');
 }
@@ -75,7 +70,7 @@ function wireShell() {
       if (button.dataset.lang !== getLanguage()) setLanguage(button.dataset.lang);
     });
   }
-  document.getElementById('sign-out').addEventListener('click', signOut);
+  document.getElementById('sign-out').addEventListener('click', signOutHere);
   // The skip link moves focus itself so that the URL (which may hold a #token) is kept.
   document.getElementById('skip-link').addEventListener('click', (event) => {
     event.preventDefault();
@@ -83,15 +78,16 @@ function wireShell() {
     main.focus();
     main.scrollIntoView();
   });
-  onLanguageChange(() => {
+  on('language', () => {
     updateChrome();
     rerender();
   });
-  onUserChange(updateChrome);
-  document.addEventListener('page:rendered', markCurrentNav);
-  onUnauthorized(() => {
+  on('user', updateChrome);
+  on('page', markCurrentNav);
+  // a request found the session ended (signed out elsewhere, expired, revoked)
+  on('unauthorized', async () => {
     if (!getUser()) return;
-    setUser(null);
+    await endSession();
     setFlash('info', 'login.sessionEnded');
     const here = window.location.pathname + window.location.search;
     navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
@@ -105,10 +101,10 @@ function watchConnection() {
   };
   window.addEventListener('online', update);
   window.addEventListener('offline', update);
-  document.addEventListener('api:offline', () => {
-    banner.hidden = false;
+  on('connection', (state) => {
+    if (state === 'offline') banner.hidden = false;
+    else update();
   });
-  document.addEventListener('api:online', update);
   update();
 }
 

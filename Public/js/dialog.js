@@ -1,16 +1,28 @@
 // Modal dialogs on the native <dialog> element: focus goes in on open and back to the opener
-// on close; Escape closes.
+// on close; Escape closes. A dialog belongs to the page that opened it: when that page is left
+// (its ctx.signal aborts; by default the signal of the page being shown) the dialog closes, as
+// if cancelled.
 import { h, uid } from './dom.js';
 import { t } from './i18n.js';
 import { formError, showApiError, busy } from './forms.js';
+import { pageSignal } from './router.js';
 
-function create(parent, title, describedText) {
+function create(parent, title, describedText, signal = pageSignal()) {
   const titleId = uid('dialog-title');
   const textId = describedText ? uid('dialog-text') : null;
   const dialog = h('dialog', { 'aria-labelledby': titleId, 'aria-describedby': textId });
   dialog.appendChild(h('h2', { id: titleId }, title));
   if (describedText) dialog.appendChild(h('p', { id: textId }, describedText));
   (parent || document.body).appendChild(dialog);
+  const leave = () => {
+    if (dialog.open) dialog.close();
+    else dialog.remove();
+  };
+  if (signal.aborted) queueMicrotask(leave);
+  else {
+    signal.addEventListener('abort', leave, { once: true });
+    dialog.addEventListener('close', () => signal.removeEventListener('abort', leave), { once: true });
+  }
   return dialog;
 }
 
@@ -20,10 +32,10 @@ function finish(dialog, opener) {
 }
 
 /** Ask a yes/no question; resolves true when confirmed. */
-export function confirmDialog({ parent, title, text, confirmLabel, danger = false }) {
+export function confirmDialog({ parent, title, text, confirmLabel, danger = false, signal }) {
   const opener = document.activeElement;
   return new Promise((resolve) => {
-    const dialog = create(parent, title, text);
+    const dialog = create(parent, title, text, signal);
     let result = false;
     const ok = h('button', { type: 'button', class: `btn ${danger ? 'btn--danger' : 'btn--primary'}` }, confirmLabel);
     const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, t('action.cancel'));
@@ -46,9 +58,9 @@ export function confirmDialog({ parent, title, text, confirmLabel, danger = fals
  * A dialog for content of your own: returns the <dialog> with its title (and text) in it; add the
  * content, then call showModal(). Focus goes back to the opener when it closes, then onClose runs.
  */
-export function contentDialog({ parent, title, text, onClose }) {
+export function contentDialog({ parent, title, text, onClose, signal }) {
   const opener = document.activeElement;
-  const dialog = create(parent, title, text);
+  const dialog = create(parent, title, text, signal);
   dialog.addEventListener('close', () => {
     finish(dialog, opener);
     if (onClose) onClose();
@@ -61,10 +73,10 @@ export function contentDialog({ parent, title, text, onClose }) {
  * when it throws an ApiError the error is shown inside the dialog and it stays open.
  * Resolves with onSubmit's result, or null when cancelled.
  */
-export function formDialog({ parent, title, text, fields, submitLabel, validate, onSubmit, errorOptions }) {
+export function formDialog({ parent, title, text, fields, submitLabel, validate, onSubmit, errorOptions, signal }) {
   const opener = document.activeElement;
   return new Promise((resolve) => {
-    const dialog = create(parent, title, text);
+    const dialog = create(parent, title, text, signal);
     let result = null;
     const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, t('action.cancel'));
     const form = h(

@@ -3,6 +3,7 @@
 import { h, uid, addToken, removeToken, setLive, clear } from './dom.js';
 import { t, has, errorText, LANGUAGES, LANGUAGE_NAMES } from './i18n.js';
 import { ApiError } from './api.js';
+import { requestMessage, isAbort } from './ui/errors.js';
 
 /** A text-like input or a select with its label, optional hint and an (empty) error slot. */
 export function field({ name, label, type = 'text', hint, value = '', autocomplete, options, attrs = {} }) {
@@ -118,15 +119,6 @@ export function fieldMessage(name, code) {
   return t('field.invalidValue');
 }
 
-/** The message of a whole-request error; "try again in N seconds" when the server said N. */
-export function requestMessage(error) {
-  if (!(error instanceof ApiError)) return errorText('unknown');
-  if (error.code === 'auth.rateLimited' && error.retryAfter !== null && error.retryAfter !== undefined) {
-    return t('error.auth.rateLimited.wait', { seconds: Math.max(1, error.retryAfter) });
-  }
-  return errorText(error.code);
-}
-
 function fieldContainer(form, name) {
   return form.querySelector(`[data-field="${CSS.escape(name)}"]`);
 }
@@ -195,6 +187,7 @@ export function showFieldErrors(form, problems, { summary = true } = {}) {
  * replaces the text (of the box and of such a field).
  */
 export function showApiError(form, error, { aliases = {}, codeFields = {}, message } = {}) {
+  if (isAbort(error)) return; // the page changed: nothing to say
   clearErrors(form);
   const box = form.querySelector('.form-error');
   const leftovers = [];

@@ -1,25 +1,19 @@
 // UI texts. All strings live in /i18n/{fi,sv,en}.json (flat keys). Finnish is the default and
 // the fallback for a key missing from another language.
 
+// A change of language is the store event 'language' (lang, changed).
+import { emit } from './store.js';
+import { LANGUAGE_KEY, localGet, localSet } from './storage.js';
+
 export const LANGUAGES = ['fi', 'sv', 'en'];
 export const LANGUAGE_NAMES = { fi: 'Suomi', sv: 'Svenska', en: 'English' };
-const STORAGE_KEY = 'ohjaustila.language';
 const LOCALES = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
 
 const dictionaries = new Map();
 let current = 'fi';
-const listeners = new Set();
-
-function stored() {
-  try {
-    return window.localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null;
-  }
-}
 
 export function initialLanguage() {
-  const s = stored();
+  const s = localGet(LANGUAGE_KEY);
   return LANGUAGES.includes(s) ? s : 'fi';
 }
 
@@ -47,19 +41,8 @@ export async function setLanguage(lang, { persist = true, silent = false } = {})
   const changed = lang !== current;
   current = lang;
   document.documentElement.lang = lang;
-  if (persist) {
-    try {
-      window.localStorage.setItem(STORAGE_KEY, lang);
-    } catch {
-      /* private mode: the choice lasts for this page only */
-    }
-  }
-  if (!silent) for (const fn of listeners) fn(lang, changed);
-}
-
-export function onLanguageChange(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+  if (persist) localSet(LANGUAGE_KEY, lang); // private mode: the choice lasts for this page only
+  if (!silent) emit('language', lang, changed);
 }
 
 export function has(key) {
@@ -77,6 +60,19 @@ export function t(key, params) {
     text = text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
   }
   return text;
+}
+
+/**
+ * A count in words: plural('catalogue.results', 3) → the text of 'catalogue.results.other' with
+ * {count} = 3. The form comes from Intl.PluralRules of the UI language ('one' or 'other' in fi, sv
+ * and en); a '.zero' text, when there is one, is used for 0 ("Ei tuloksia").
+ */
+export function plural(key, count, params = {}) {
+  const n = Number(count) || 0;
+  const all = { count: n, ...params };
+  if (n === 0 && has(`${key}.zero`)) return t(`${key}.zero`, all);
+  const form = new Intl.PluralRules(locale()).select(n);
+  return t(has(`${key}.${form}`) ? `${key}.${form}` : `${key}.other`, all);
 }
 
 /** A LocalText {fi, sv?, en?} in the current language, falling back to Finnish. */

@@ -1,10 +1,16 @@
 // A tiny history-API router: real paths, links intercepted, focus moved to the page's <h1>
 // after each navigation, the new page announced in a polite live region.
+// Each render gets ctx.signal, an AbortSignal that aborts when another page (or the same page
+// again) is rendered: it cancels the page's requests, removes listeners added with it and
+// closes its dialogs. The store event 'page' ({path}) follows each render.
 import { h, clear, announceIn } from './dom.js';
 import { t } from './i18n.js';
+import { emit } from './store.js';
+import { pageMessage } from './ui/page.js';
 
 const routes = [];
 let renderToken = 0;
+let pageController = new AbortController();
 let firstRender = true;
 let renderedKey = null;
 let pendingFlash = null;
@@ -57,12 +63,22 @@ export function setFlash(kind, key, params) {
   pendingFlash = { kind, key, params };
 }
 
-/** Only same-origin paths are accepted as a place to return to ("/account", not "//evil"). */
+/**
+ * A place to return to after signing in (?next=): resolved the way the browser would resolve it,
+ * and accepted only when it stays on our origin; then its path, query and fragment ("/account").
+ * Tabs, newlines and backslashes ("/\t/evil.example", "/\\evil.example") are read as the URL parser
+ * reads them, so they cannot smuggle in another host; "javascript:" has no origin of ours.
+ */
 export function safeNext(value) {
   if (!value || typeof value !== 'string') return null;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
-  if (value.startsWith('/login')) return null;
-  return value;
+  let url;
+  try {
+    url = new URL(value, window.location.origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== window.location.origin || url.pathname.startsWith('/login')) return null;
+  return url.pathname + url.search + url.hash;
 }
 
 /**
@@ -78,10 +94,11 @@ export function setQuery(params, { replace = false } = {}) {
   renderedKey = target + window.location.hash;
 }
 
+/** Show another page of ours; an address of another origin is refused (the router never leaves). */
 export function navigate(to, { replace = false } = {}) {
   const url = new URL(to, window.location.origin);
   if (url.origin !== window.location.origin) {
-    window.location.assign(url.href);
+    console.warn('navigate: not our origin', url.origin);
     return;
   }
   const target = url.pathname + url.search + url.hash;
@@ -121,12 +138,20 @@ export function rerender() {
   return render({ preserve: collectValues(main), focus: false, focusIndex });
 }
 
+/** The AbortSignal of the page being shown (aborted when it is left). */
+export function pageSignal() {
+  return pageController.signal;
+}
+
 function setTitle(text) {
   document.title = text ? `${text} – ${t('app.name')}` : t('app.name');
 }
 
 async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   const token = ++renderToken;
+  pageController.abort();
+  pageController = new AbortController();
+  const { signal } = pageController;
   queryHandler = null;
   const url = new URL(window.location.href);
   renderedKey = url.pathname + url.search + url.hash;
@@ -142,10 +167,11 @@ async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
     query: url.searchParams,
     hash: new URLSearchParams(url.hash.slice(1)),
     user: getUser(),
+    signal,
     navigate,
     setFlash,
     rerender,
-    isCurrent: () => token === renderToken,
+    isCurrent: () => !signal.aborted,
     setQuery,
     /** fn(searchParams) is called on Back/Forward to another query string of this same path. */
     onQueryChange(fn) {
@@ -161,9 +187,9 @@ async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   try {
     page = (await load()).default;
   } catch (error) {
+    if (token !== renderToken) return; // left meanwhile (its requests were cancelled)
     console.error(error);
-    if (token !== renderToken) return;
-    showFailure(main, token);
+    showFailure(main, token, ctx);
     return;
   }
   if (token !== renderToken) return;
@@ -179,9 +205,9 @@ async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   try {
     await page.render(container, ctx);
   } catch (error) {
+    if (token !== renderToken) return; // left meanwhile (its requests were cancelled)
     console.error(error);
-    if (token !== renderToken) return;
-    showFailure(main, token);
+    showFailure(main, token, ctx);
     return;
   }
   if (token !== renderToken) return;
@@ -214,21 +240,18 @@ async function render({ preserve = null, focus = true, focusIndex = -1 } = {}) {
   }
   firstRender = false;
   document.documentElement.dataset.page = url.pathname;
-  document.dispatchEvent(new CustomEvent('page:rendered', { detail: { path: url.pathname } }));
+  emit('page', { path: url.pathname });
 }
 
-function showFailure(main, token) {
+function showFailure(main, token, ctx) {
   clear(main);
-  setTitle(t('error.pageFailed.title'));
-  main.appendChild(
-    h(
-      'div',
-      { class: 'page' },
-      h('h1', { tabindex: '-1' }, t('error.pageFailed.title')),
-      h('p', {}, t('error.pageFailed.text')),
-      h('p', {}, h('button', { type: 'button', class: 'btn btn--primary', onClick: () => window.location.reload() }, t('action.reload'))),
-    ),
-  );
+  const page = main.appendChild(h('div', { class: 'page' }));
+  pageMessage(page, ctx, {
+    state: 'error',
+    title: t('error.pageFailed.title'),
+    text: t('error.pageFailed.text'),
+    links: [{ text: t('action.reload'), onClick: () => window.location.reload() }],
+  });
   if (token === renderToken) firstRender = false;
 }
 

@@ -1,25 +1,50 @@
-// Who is signed in. `undefined` = not asked yet, `null` = nobody.
-import { get, ApiError } from './api.js';
+// Who is signed in. `undefined` = not asked yet, `null` = nobody. A change is the store event
+// 'user' (user). When a session ends (sign-out, or the server answers 401), endSession() also
+// forgets what this browser holds for the user (storage.js).
+import { get, post, ApiError } from './api.js';
+import { createStore } from './store.js';
+import { clearUserData, sessionGet, sessionSet } from './storage.js';
 
-let user;
-const listeners = new Set();
+const user = createStore('user', undefined);
+// Set while someone is signed in in this tab: a reload that finds the session ended (/me says
+// 401) still knows that there is a user's data to forget.
+const SIGNED_IN_KEY = 'ohjaustila.signedIn';
 
 export function getUser() {
-  return user || null;
+  return user.get() || null;
 }
 
 export function setUser(value) {
-  user = value || null;
-  for (const fn of listeners) fn(user);
+  if (value) sessionSet(SIGNED_IN_KEY, '1');
+  user.set(value || null);
 }
 
-export function onUserChange(fn) {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
+/** Nobody is signed in any more: the user and every trace of them in this browser are gone. */
+export async function endSession() {
+  setUser(null);
+  await clearUserData();
+}
+
+/**
+ * Sign out on the server (this session, or every session of the account: that one may fail and
+ * throws), then end the session here.
+ */
+export async function signOut({ everywhere = false } = {}) {
+  if (everywhere) {
+    await post('/api/v1/auth/logout-everywhere', {});
+  } else {
+    try {
+      await post('/api/v1/auth/logout', {}, { expectAuth: false });
+    } catch {
+      /* the session may already have ended: signed out either way */
+    }
+  }
+  await endSession();
 }
 
 export async function loadUser({ refresh = false } = {}) {
-  if (user !== undefined && !refresh) return user;
+  if (user.get() !== undefined && !refresh) return user.get();
+  const before = getUser() || sessionGet(SIGNED_IN_KEY);
   try {
     const data = await get('/api/v1/me', { expectAuth: false });
     setUser(data && data.user);
@@ -27,11 +52,12 @@ export async function loadUser({ refresh = false } = {}) {
     if (error instanceof ApiError && error.status === 401) setUser(null);
     else throw error;
   }
-  return user;
+  if (before && !getUser()) await clearUserData(); // the session ended elsewhere
+  return user.get();
 }
 
 /** Organisations whose users the signed-in user may manage (orgAdmin role). */
-export function adminOrganizationIds(u = user) {
+export function adminOrganizationIds(u = getUser()) {
   if (!u) return [];
   return (u.memberships || []).filter((m) => (m.roles || []).includes('orgAdmin')).map((m) => m.organizationId);
 }

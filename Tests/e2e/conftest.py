@@ -16,6 +16,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(os.environ.get("OHJAUSTILA_BINARY", ROOT / ".build" / "debug" / "ohjaustila"))
+# The migrations the binary expects (a binary built from another tree may need that tree's).
+MIGRATIONS = pathlib.Path(os.environ.get("OHJAUSTILA_MIGRATIONS", ROOT / "Migrations"))
 DEMO_LINE = re.compile(
     r"^\s+(platformAdmin|orgAdmin|expert|contentProducer|serviceProvider|approver|client)\s+(\S+@\S+)\s+(\S+)\s*$"
 )
@@ -42,7 +44,7 @@ class Server:
             "--port", str(self.port),
             "--data-dir", str(self.data_dir),
             "--base-url", self.base_url,
-            "--migrations-dir", str(ROOT / "Migrations"),
+            "--migrations-dir", str(MIGRATIONS),
             "--public-dir", str(public_dir or ROOT / "Public"),
             "--demo-data", str(ROOT / "DemoData" / "catalogue.json"),
             *extra_args,

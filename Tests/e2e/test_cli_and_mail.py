@@ -17,9 +17,9 @@ import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import BINARY, ROOT, Server, free_port
+from conftest import BINARY, MIGRATIONS as MIGRATIONS_DIR, ROOT, Server, free_port
 
-MIGRATIONS = str(ROOT / "Migrations")
+MIGRATIONS = str(MIGRATIONS_DIR)
 
 
 def run_cli(*args, stdin=None, env=None):

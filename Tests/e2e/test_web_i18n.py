@@ -44,8 +44,26 @@ def test_every_text_key_used_in_the_code_exists():
         source = path.read_text(encoding="utf-8")
         used |= set(re.findall(r"\bt\(\s*'([\w.]+)'", source))
         used |= set(re.findall(r"setFlash\(\s*'\w+',\s*'([\w.]+)'", source))
+        # plural('catalogue.results', n) needs at least the 'other' form
+        used |= {f"{key}.other" for key in re.findall(r"\bplural\(\s*'([\w.]+)'", source)}
     missing = sorted(k for k in used if k not in fi)
     assert not missing, missing
+
+
+def test_counts_have_the_plural_forms_of_every_language():
+    """A count text ('….one' / '….other') has both forms, and each says {count} (no "1 suggestions")."""
+    for lang, texts in load().items():
+        for key in [k for k in texts if k.endswith(".other")]:
+            stem = key[: -len(".other")]
+            assert f"{stem}.one" in texts, f"{lang}: {stem}.one is missing"
+            assert "{count}" in texts[f"{stem}.one"] and "{count}" in texts[key], f"{lang}: {stem}"
+
+
+def test_the_service_worker_version_is_the_servers_placeholder():
+    """The cache version is not bumped by hand: the server puts a hash of the shell in its place."""
+    sw = (PUBLIC / "sw.js").read_text(encoding="utf-8")
+    assert "const VERSION = '__SHELL_VERSION__';" in sw.splitlines()
+    assert "`ohjaustila-shell-${VERSION}`" in sw
 
 
 def test_the_service_worker_caches_every_shell_file():

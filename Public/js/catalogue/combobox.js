@@ -1,7 +1,7 @@
 // The catalogue search box: an ARIA 1.2 combobox with a listbox of suggestions
 // (/api/v1/catalogue/suggest). Arrow keys move in the list, Enter picks, Escape closes.
 import { h, uid, setLive } from '../dom.js';
-import { t, getLanguage } from '../i18n.js';
+import { t, plural, getLanguage } from '../i18n.js';
 import { get, enc } from '../api.js';
 
 /**
@@ -92,7 +92,7 @@ export function searchBox({ name = 'q', label, hint, value = '', onPick }) {
     list.hidden = !open;
     input.setAttribute('aria-expanded', String(open));
     input.removeAttribute('aria-activedescendant');
-    setLive(status, open ? t('catalogue.suggestions.count', { count: found.length }) : '');
+    setLive(status, open ? plural('catalogue.suggestions', found.length) : '');
   }
 
   async function fetchSuggestions(query) {

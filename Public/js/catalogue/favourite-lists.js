@@ -2,10 +2,12 @@
 // list (a change is saved at once and announced) and a field for a new list. The button is not
 // a toggle: its label never changes; the lists that hold the service are named next to it.
 import { h, uid, setLive } from '../dom.js';
-import { t, localText } from '../i18n.js';
+import { t, plural, localText } from '../i18n.js';
 import { formatDate } from '../format.js';
 import { contentDialog } from '../dialog.js';
-import { field, formError, showFieldErrors, showApiError, clearErrors, busy, requestMessage, value } from '../forms.js';
+import { field, formError, showFieldErrors, showApiError, clearErrors, busy, value } from '../forms.js';
+import { requestMessage } from '../ui/errors.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
 import { loadLists, listsWith, ensureFirstList, createList, setOnList } from './favourites.js';
 
 export function listHref(id) {
@@ -18,8 +20,7 @@ export function sharedHref(token) {
 
 /** "3 palvelua" / "1 palvelu" / "Ei palveluja". */
 export function listServiceCount(count) {
-  if (count === 0) return t('catalogue.lists.services.none');
-  return count === 1 ? t('catalogue.lists.services.one') : t('catalogue.lists.services.count', { count });
+  return plural('catalogue.lists.services', count);
 }
 
 /** "Päivitetty 24.11.2025", the date in a <time>. */
@@ -58,22 +59,16 @@ export function listButton(service, { describedBy } = {}) {
 function openListPicker(service) {
   const name = localText(service.name);
   return new Promise((resolve) => {
-    // a new page (a link, Back, the session ending) closes the dialog
-    const leave = () => {
-      if (dialog.open) dialog.close();
-    };
+    // a new page (a link, Back, the session ending) closes the dialog (dialog.js)
     const dialog = contentDialog({
       title: t('catalogue.lists.save'),
       text: t('catalogue.lists.dialog.text', { name }),
-      onClose: () => {
-        document.removeEventListener('page:rendered', leave);
-        resolve();
-      },
+      onClose: resolve,
     });
-    document.addEventListener('page:rendered', leave);
     dialog.classList.add('list-picker');
-    const status = h('div', { class: 'live-region list-picker__status', role: 'status', 'aria-live': 'polite' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
+    const status = statusRegion();
+    status.classList.add('list-picker__status');
+    const problem = alertRegion();
     const loading = h('p', { class: 'muted' }, t('catalogue.lists.loading'));
     const choices = h('ul', { class: 'choices' });
     const legendId = uid('lists-legend');

@@ -2,11 +2,13 @@
 // - visitors and clients (no organisation role): in this browser for the browser session only
 //   (sessionStorage), so that a shared or public computer keeps nothing once it is closed;
 // - staff (any organisation role, or platform admins): on the server, in named lists.
-// Every change sends a 'favourites:change' event on the document, so that the controls shown
-// for the same service on the page can follow it.
+// Every change is the store event 'favourites' ({store, listId, serviceId, on}), so that the
+// controls shown for the same service on the page can follow it.
 import { get, post, patch, put, del, getAll, enc, ApiError } from '../api.js';
-import { getUser, onUserChange } from '../session.js';
+import { getUser } from '../session.js';
 import { getLanguage } from '../i18n.js';
+import { on, emit } from '../store.js';
+import { sessionGet, sessionSet, localGet, localRemove } from '../storage.js';
 
 const KEY = 'ohjaustila.catalogue.favourites';
 const LISTS_FRESH_MS = 15000;
@@ -17,7 +19,7 @@ export function usesLists(user = getUser()) {
 }
 
 function changed(detail) {
-  document.dispatchEvent(new CustomEvent('favourites:change', { detail }));
+  emit('favourites', detail);
 }
 
 // ---- the browser session (visitors and clients) -------------------------------------------
@@ -27,34 +29,30 @@ function valid(list) {
 }
 
 /** Favourites kept in localStorage by an earlier version move to the session, and are forgotten there. */
-function moveOldFavourites() {
+function parse(text) {
   try {
-    const old = window.localStorage.getItem(KEY);
-    if (old === null) return;
-    window.localStorage.removeItem(KEY);
-    const now = valid(JSON.parse(window.sessionStorage.getItem(KEY) || '[]'));
-    const ids = new Set(now.map((x) => x.id));
-    window.sessionStorage.setItem(KEY, JSON.stringify([...now, ...valid(JSON.parse(old)).filter((x) => !ids.has(x.id))]));
-  } catch {
-    /* storage not available */
-  }
-}
-
-function read() {
-  moveOldFavourites();
-  try {
-    return valid(JSON.parse(window.sessionStorage.getItem(KEY) || '[]'));
+    return valid(JSON.parse(text || '[]'));
   } catch {
     return [];
   }
 }
 
+function moveOldFavourites() {
+  const old = localGet(KEY);
+  if (old === null) return;
+  localRemove(KEY);
+  const now = parse(sessionGet(KEY));
+  const ids = new Set(now.map((x) => x.id));
+  sessionSet(KEY, JSON.stringify([...now, ...parse(old).filter((x) => !ids.has(x.id))]));
+}
+
+function read() {
+  moveOldFavourites();
+  return parse(sessionGet(KEY));
+}
+
 function write(list) {
-  try {
-    window.sessionStorage.setItem(KEY, JSON.stringify(list));
-  } catch {
-    /* storage not available: the favourite lasts for this page only */
-  }
+  sessionSet(KEY, JSON.stringify(list)); // storage not available: the favourite lasts for this page only
   changed({ store: 'session' });
 }
 
@@ -86,13 +84,13 @@ export async function toggleFavourite(service) {
  * Services as list rows (the search answer's items), asked 100 at a time:
  * a Map id → ServiceSummary. Services that are gone are not in the map.
  */
-export async function servicesByIds(ids) {
+export async function servicesByIds(ids, { signal } = {}) {
   const found = new Map();
   const unique = [...new Set(ids)];
   const chunks = [];
   for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
   const answers = await Promise.all(chunks.map((chunk) =>
-    get(`/api/v1/catalogue/services?ids=${chunk.map(enc).join(',')}&lang=${getLanguage()}`)));
+    get(`/api/v1/catalogue/services?ids=${chunk.map(enc).join(',')}&lang=${getLanguage()}`, { signal })));
   for (const answer of answers) for (const item of answer.items || []) found.set(item.id, item);
   return found;
 }
@@ -101,7 +99,7 @@ export async function servicesByIds(ids) {
 
 let cache = null; // {userId, at, lists}
 let loading = null;
-onUserChange(() => {
+on('user', () => {
   cache = null;
   loading = null;
 });

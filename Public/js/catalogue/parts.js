@@ -1,6 +1,8 @@
 // Pieces shared by the catalogue pages: badges, the favourite toggle, a result card.
 import { h, uid, setLive } from '../dom.js';
-import { t, localText, getLanguage } from '../i18n.js';
+import { on } from '../store.js';
+import { sessionGet, sessionSet } from '../storage.js';
+import { t, plural, localText, getLanguage } from '../i18n.js';
 import { enc } from '../api.js';
 import { isFavourite, toggleFavourite, usesLists } from './favourites.js';
 import { listButton } from './favourite-lists.js';
@@ -10,21 +12,13 @@ const LAST_SEARCH_KEY = 'ohjaustila.catalogue.lastSearch';
 
 /** Remember the address of the search being shown (for the "back to the search" links). */
 export function rememberSearch(address) {
-  try {
-    window.sessionStorage.setItem(LAST_SEARCH_KEY, address);
-  } catch {
-    /* not kept */
-  }
+  sessionSet(LAST_SEARCH_KEY, address);
 }
 
 /** The last search of this tab, or the empty search. */
 export function lastSearch() {
-  try {
-    const value = window.sessionStorage.getItem(LAST_SEARCH_KEY);
-    return value && (value === '/catalogue' || value.startsWith('/catalogue?')) ? value : '/catalogue';
-  } catch {
-    return '/catalogue';
-  }
+  const value = sessionGet(LAST_SEARCH_KEY);
+  return value && (value === '/catalogue' || value.startsWith('/catalogue?')) ? value : '/catalogue';
 }
 
 export function serviceHref(id) {
@@ -90,7 +84,7 @@ export function favouriteButton(service, { status, describedBy } = {}) {
 }
 
 // Every favourite control of a service follows a change made elsewhere on the page.
-document.addEventListener('favourites:change', () => {
+on('favourites', () => {
   for (const control of document.querySelectorAll('[data-favourite-for]')) if (control.refresh) control.refresh();
 });
 
@@ -128,7 +122,7 @@ export function articleHref(id) {
 
 /** "58 palvelua" / "1 palvelu". */
 export function serviceCount(count) {
-  return count === 1 ? t('catalogue.services.one') : t('catalogue.services.count', { count });
+  return plural('catalogue.services', count);
 }
 
 /**

@@ -1,13 +1,18 @@
 import { h, setLive, uid } from '../dom.js';
-import { t, getLanguage, setLanguage, errorText } from '../i18n.js';
-import { get, patch, post, del, enc, ApiError } from '../api.js';
-import { setUser } from '../session.js';
+import { t, getLanguage, setLanguage } from '../i18n.js';
+import { patch, post, del, enc } from '../api.js';
+import { setUser, signOut } from '../session.js';
 import { formatDateTime, formatRecent } from '../format.js';
 import {
   field, languageField, formError, passwordToggle, showFieldErrors, showApiError,
   checkRequired, checkNewPassword, value, busy, clearErrors,
 } from '../forms.js';
-import { heading, section, statusRegion, alertRegion, submitButton, notice, describeUserAgent } from './common.js';
+import { section, submitButton, notice, describeUserAgent } from './common.js';
+import { heading } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { showRequestError } from '../ui/errors.js';
+import { pagedList } from '../ui/paged-list.js';
+import { removeRow } from '../ui/rows.js';
 
 function profileForm(ctx, user) {
   const status = statusRegion();
@@ -87,18 +92,6 @@ function sessionsSection(ctx) {
   const alert = alertRegion();
   const list = h('ul', { class: 'item-list', 'aria-busy': 'true' });
   const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-  let cursor = null;
-
-  async function signOutCurrent() {
-    try {
-      await post('/api/v1/auth/logout', {}, { expectAuth: false });
-    } catch {
-      /* ended already */
-    }
-    setUser(null);
-    ctx.setFlash('success', 'login.signedOut');
-    ctx.navigate('/login');
-  }
 
   function item(s) {
     const headingId = uid('session');
@@ -123,51 +116,31 @@ function sessionsSection(ctx) {
     );
     button.addEventListener('click', async () => {
       if (s.current) {
-        await signOutCurrent();
+        await signOut();
+        ctx.setFlash('success', 'login.signedOut');
+        ctx.navigate('/login');
         return;
       }
       try {
         await del(`/api/v1/me/sessions/${enc(s.id)}`);
-        const next = li.nextElementSibling || li.previousElementSibling;
-        li.remove();
+        removeRow(li, { selector: 'button', fallback: node.querySelector('h2') });
         setLive(status, notice('success', t('account.sessions.signedOut')));
-        (next ? next.querySelector('button') : list.closest('section').querySelector('h2')).focus();
       } catch (error) {
-        setLive(alert, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+        showRequestError(alert, error);
       }
     });
     li.appendChild(h('div', { class: 'actions' }, button));
     return li;
   }
 
-  async function load(reset) {
-    if (reset) {
-      cursor = null;
-      list.replaceChildren();
-    }
-    list.setAttribute('aria-busy', 'true');
-    try {
-      const page = await get(`/api/v1/me/sessions?limit=20${cursor ? `&cursor=${enc(cursor)}` : ''}`);
-      for (const s of page.items || []) list.appendChild(item(s));
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      setLive(alert, notice('error', t('error.loadFailed')));
-    } finally {
-      list.removeAttribute('aria-busy');
-    }
-  }
-  more.addEventListener('click', () => load(false));
-
   const everywhere = h('button', { type: 'button', class: 'btn btn--danger' }, t('account.sessions.signOutEverywhere'));
   everywhere.addEventListener('click', async () => {
     try {
-      await post('/api/v1/auth/logout-everywhere', {});
-      setUser(null);
+      await signOut({ everywhere: true });
       ctx.setFlash('success', 'login.signedOutEverywhere');
       ctx.navigate('/login');
     } catch (error) {
-      setLive(alert, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
+      showRequestError(alert, error);
     }
   });
 
@@ -183,7 +156,16 @@ function sessionsSection(ctx) {
     h('div', { class: 'actions' }, everywhere),
   );
   node.id = 'sessions';
-  return { node, load };
+  const pages = pagedList({
+    signal: ctx.signal,
+    list,
+    more,
+    problem: alert,
+    heading: node.querySelector('h2'),
+    url: (cursor) => `/api/v1/me/sessions?limit=20${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    row: item,
+  });
+  return { node, load: pages.load };
 }
 
 export default {
@@ -194,8 +176,8 @@ export default {
     root.appendChild(h('p', { class: 'lead' }, t('account.intro', { email: user.email })));
     const sessions = sessionsSection(ctx);
     root.appendChild(section(t('account.profile.title'), ...profileForm(ctx, user)));
-    root.appendChild(section(t('account.password.title'), h('p', {}, t('account.password.intro')), ...passwordForm(ctx, user, () => sessions.load(true))));
+    root.appendChild(section(t('account.password.title'), h('p', {}, t('account.password.intro')), ...passwordForm(ctx, user, () => sessions.load())));
     root.appendChild(sessions.node);
-    await sessions.load(true);
+    await sessions.load();
   },
 };

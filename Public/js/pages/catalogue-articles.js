@@ -2,9 +2,11 @@
 // filter is kept in the address (?municipality=091): a reload or a shared link shows the same
 // list, and Back / Forward go through the choices. Internal articles (experts only) are marked.
 import { h, uid, setLive } from '../dom.js';
-import { t, localText, getLanguage } from '../i18n.js';
+import { t, plural, localText, getLanguage } from '../i18n.js';
 import { formatDate } from '../format.js';
-import { heading, newestRequests } from './common.js';
+import { heading } from '../ui/page.js';
+import { alertRegion } from '../ui/live.js';
+import { pagedList } from '../ui/paged-list.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { breadcrumbs, catalogueCrumb, articleHref, municipalityNames, internalBadge, textLanguage } from '../catalogue/parts.js';
 
@@ -34,7 +36,6 @@ export default {
     root.appendChild(h('p', { class: 'lead' }, t('catalogue.articles.intro')));
 
     let municipality = readMunicipality(ctx.query);
-    let cursor = null;
 
     await loadTaxonomy();
     if (!ctx.isCurrent()) return;
@@ -68,48 +69,36 @@ export default {
 
     // ---- the list ----
     const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
+    const problem = alertRegion();
     const list = h('ul', { class: 'article-list', 'aria-label': title });
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
     const results = h('div', { class: 'article-results' }, count, problem, list, h('div', { class: 'actions' }, more));
     root.appendChild(results);
 
-    const apiUrl = (after) => {
-      const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
-      if (municipality) params.set('municipality', municipality);
-      if (after) params.set('cursor', after);
-      return `/api/v1/catalogue/articles?${params}`;
-    };
-    const showCount = () => {
-      const n = list.children.length;
-      setLive(count, n === 0 ? t('catalogue.articles.none') : n === 1 ? t('catalogue.articles.one') : t('catalogue.articles.count', { count: n }));
-    };
-
-    const requests = newestRequests(ctx, { list, problem });
-
-    async function load() {
-      delete results.dataset.loaded;
-      const answer = await requests.first(apiUrl(null));
-      if (!answer) return;
-      list.replaceChildren(...(answer.items || []).map(articleItem));
-      list.hidden = list.children.length === 0;
-      cursor = answer.nextCursor || null;
-      more.hidden = !cursor;
-      showCount();
-      results.dataset.loaded = municipality; // which list is shown (tests wait for it)
-    }
-
-    more.addEventListener('click', async () => {
-      if (!cursor || more.getAttribute('aria-disabled') === 'true') return;
-      const answer = await requests.more(apiUrl(cursor), more);
-      if (!answer) return;
-      const items = (answer.items || []).map(articleItem);
-      list.append(...items);
-      cursor = answer.nextCursor || null;
-      more.hidden = !cursor;
-      showCount();
-      if (items[0]) items[0].querySelector('a').focus();
+    const pages = pagedList({
+      signal: ctx.signal,
+      list,
+      more,
+      problem,
+      heading: () => root.querySelector('h1'),
+      url: (after) => {
+        const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+        if (municipality) params.set('municipality', municipality);
+        if (after) params.set('cursor', after);
+        return `/api/v1/catalogue/articles?${params}`;
+      },
+      row: articleItem,
+      onPage(answer, { first }) {
+        list.hidden = list.children.length === 0;
+        setLive(count, plural('catalogue.articles.shown', list.children.length));
+        if (first) results.dataset.loaded = municipality; // which list is shown (tests wait for it)
+      },
     });
+
+    function load() {
+      delete results.dataset.loaded;
+      return pages.load();
+    }
 
     // Back / Forward between municipalities: the select follows the address.
     ctx.onQueryChange((params) => {

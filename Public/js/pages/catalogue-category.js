@@ -1,9 +1,12 @@
 // One topic of the catalogue (/catalogue/categories/:categoryId): where it is in the tree, its
 // sub-topics with their counts, and its services in name order, 50 at a time.
 import { h, setLive } from '../dom.js';
-import { t, localText, getLanguage, errorText } from '../i18n.js';
-import { get, enc, ApiError } from '../api.js';
-import { heading, notice, section } from './common.js';
+import { t, plural, localText, getLanguage } from '../i18n.js';
+import { enc } from '../api.js';
+import { section } from './common.js';
+import { heading, notFoundMessage } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { pagedList } from '../ui/paged-list.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { resultItem, breadcrumbs, catalogueCrumb, categoryHref, countedLink } from '../catalogue/parts.js';
 
@@ -20,9 +23,7 @@ export default {
     const category = categories.find((c) => c.id === id);
     const listTitle = t('catalogue.browse.categories');
     if (!category) {
-      heading(root, ctx, t('catalogue.category.notFound.title'));
-      root.appendChild(h('p', {}, t('catalogue.category.notFound.text')));
-      root.appendChild(h('p', {}, h('a', { href: '/catalogue/categories' }, listTitle)));
+      notFoundMessage(root, ctx, 'catalogue.category.notFound', { href: '/catalogue/categories', text: listTitle });
       return;
     }
 
@@ -45,9 +46,9 @@ export default {
     const subList = h('ul', { class: 'browse-list' });
     if (children.length) root.appendChild(section(t('catalogue.category.subcategories'), subList));
 
-    const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    const favouriteStatus = statusRegion({ hidden: true });
     const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
+    const problem = alertRegion();
     const list = h('ul', { class: 'result-list' });
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
     const services = section(t('catalogue.category.services'), count, problem, favouriteStatus, list, h('div', { class: 'actions' }, more));
@@ -55,56 +56,33 @@ export default {
     list.setAttribute('aria-labelledby', services.getAttribute('aria-labelledby'));
     root.appendChild(services);
 
-    let cursor = null;
-    const apiUrl = (after) => {
-      const params = new URLSearchParams({ category: category.id, sort: 'name', limit: String(PAGE_SIZE), lang: getLanguage() });
-      if (after) params.set('cursor', after);
-      return `/api/v1/catalogue/search?${params}`;
-    };
-    const row = (item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' });
-
-    let answer;
-    list.setAttribute('aria-busy', 'true');
-    try {
-      answer = await get(apiUrl(null));
-    } catch (error) {
-      if (!ctx.isCurrent()) return;
-      list.removeAttribute('aria-busy');
-      setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-      return;
-    }
-    if (!ctx.isCurrent()) return;
-    list.removeAttribute('aria-busy');
-    const total = answer.total || 0;
-    count.textContent = total === 1 ? t('catalogue.category.count.one') : t('catalogue.category.count', { count: total });
-    // the facet counts every topic under the other filters only: the same numbers as the topic list
-    const counts = new Map(((answer.facets && answer.facets.category) || []).map((f) => [f.id, f.count]));
-    subList.replaceChildren(...children.map((c) =>
-      h('li', { dataset: { categoryId: c.id } }, countedLink(categoryHref(c.id), localText(c.name), counts.get(c.id) || 0))));
-    list.replaceChildren(...(answer.items || []).map(row));
-    list.hidden = total === 0;
-    cursor = answer.nextCursor || null;
-    more.hidden = !cursor;
-    if (total === 0) count.textContent = t('catalogue.category.none');
-    services.dataset.loaded = 'true'; // tests wait for it
-
-    more.addEventListener('click', async () => {
-      if (!cursor || more.getAttribute('aria-disabled') === 'true') return;
-      more.setAttribute('aria-disabled', 'true');
-      try {
-        const next = await get(apiUrl(cursor));
-        if (!ctx.isCurrent()) return;
-        const items = (next.items || []).map(row);
-        list.append(...items);
-        cursor = next.nextCursor || null;
-        more.hidden = !cursor;
-        setLive(count, t('catalogue.results.shown', { shown: list.children.length, count: next.total || list.children.length }));
-        if (items[0]) items[0].querySelector('a').focus();
-      } catch (error) {
-        setLive(problem, notice('error', errorText(error instanceof ApiError ? error.code : 'unknown')));
-      } finally {
-        more.removeAttribute('aria-disabled');
-      }
+    const pages = pagedList({
+      signal: ctx.signal,
+      list,
+      more,
+      problem,
+      heading: services.querySelector('h2'),
+      url: (after) => {
+        const params = new URLSearchParams({ category: category.id, sort: 'name', limit: String(PAGE_SIZE), lang: getLanguage() });
+        if (after) params.set('cursor', after);
+        return `/api/v1/catalogue/search?${params}`;
+      },
+      row: (item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }),
+      onPage(answer, { first }) {
+        const total = answer.total || 0;
+        if (!first) {
+          setLive(count, t('catalogue.results.shown', { shown: list.children.length, count: total || list.children.length }));
+          return;
+        }
+        count.textContent = plural('catalogue.category.count', total);
+        // the facet counts every topic under the other filters only: the same numbers as the topic list
+        const counts = new Map(((answer.facets && answer.facets.category) || []).map((f) => [f.id, f.count]));
+        subList.replaceChildren(...children.map((c) =>
+          h('li', { dataset: { categoryId: c.id } }, countedLink(categoryHref(c.id), localText(c.name), counts.get(c.id) || 0))));
+        list.hidden = total === 0;
+        services.dataset.loaded = 'true'; // tests wait for it
+      },
     });
+    await pages.load();
   },
 };

@@ -3,9 +3,12 @@
 import { h, uid, setLive } from '../dom.js';
 import { t, getLanguage } from '../i18n.js';
 import { get, put, del, enc, ApiError } from '../api.js';
-import { heading, notice, noAccess, statusRegion, alertRegion } from './common.js';
+import { heading, noAccess, notFoundMessage, printButton } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { showRequestError } from '../ui/errors.js';
+import { removeRow } from '../ui/rows.js';
+import { on } from '../store.js';
 import { confirmDialog } from '../dialog.js';
-import { requestMessage } from '../forms.js';
 import { setOnList } from '../catalogue/favourites.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { resultItem } from '../catalogue/parts.js';
@@ -38,7 +41,7 @@ function sharePanel(list, ctx, status) {
         input.focus();
         input.select();
       } catch (error) {
-        setLive(problem, notice('error', requestMessage(error)));
+        showRequestError(problem, error);
       } finally {
         create.removeAttribute('aria-disabled');
       }
@@ -75,7 +78,7 @@ function sharePanel(list, ctx, status) {
       try {
         await del(`/api/v1/favourite-lists/${enc(list.id)}/share`);
       } catch (error) {
-        setLive(problem, notice('error', requestMessage(error)));
+        showRequestError(problem, error);
         return;
       }
       list.shareToken = null;
@@ -105,13 +108,14 @@ export default {
     const listId = ctx.params.listId;
     let list;
     try {
-      [list] = await Promise.all([get(`/api/v1/favourite-lists/${enc(listId)}?lang=${getLanguage()}`), loadTaxonomy()]);
+      [list] = await Promise.all([
+        get(`/api/v1/favourite-lists/${enc(listId)}?lang=${getLanguage()}`, { signal: ctx.signal }),
+        loadTaxonomy(),
+      ]);
     } catch (error) {
       if (!ctx.isCurrent()) return;
       if (error instanceof ApiError && error.status === 404) {
-        heading(root, ctx, t('catalogue.list.notFound.title'));
-        root.appendChild(h('p', {}, t('catalogue.list.notFound.text')));
-        root.appendChild(h('p', {}, h('a', { href: '/catalogue/favourites' }, t('catalogue.list.back'))));
+        notFoundMessage(root, ctx, 'catalogue.list.notFound', { href: '/catalogue/favourites', text: t('catalogue.list.back') });
         return;
       }
       if (error instanceof ApiError && error.status === 403) {
@@ -128,7 +132,7 @@ export default {
     root.appendChild(h('p', { class: 'fav-list__meta list-meta' }, count, h('span', {}, updatedText(list.updatedAt))));
     const status = statusRegion();
     const problem = alertRegion();
-    const print = h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print'));
+    const print = printButton();
     root.appendChild(h('div', { class: 'actions list-actions' }, print));
     root.appendChild(status);
     root.appendChild(problem);
@@ -149,30 +153,23 @@ export default {
       print.hidden = n === 0;
     }
 
-    function removeRow(li) {
-      const next = li.nextElementSibling || li.previousElementSibling;
-      li.remove();
+    function removeService(li) {
+      removeRow(li, { selector: '.result__name a', fallback: services.querySelector('h2') });
       update();
-      if (next) next.querySelector('.result__name a').focus();
-      else services.querySelector('h2').focus();
     }
 
     // A service taken off this list in the "Tallenna listalle" dialog leaves the page when the
     // dialog is closed (the focus then goes to the next service).
     const offList = new Map();
-    const onChange = (event) => {
-      if (!ctx.isCurrent()) {
-        document.removeEventListener('favourites:change', onChange);
-        return;
-      }
-      const { listId: changedList, serviceId, on } = event.detail || {};
+    on('favourites', (detail) => {
+      const { listId: changedList, serviceId, on: onList } = detail || {};
       if (changedList !== list.id || !serviceId) return;
-      offList.set(serviceId, on === false);
+      offList.set(serviceId, onList === false);
       const dialog = document.querySelector('dialog[open]');
       const apply = () => {
         for (const [id, off] of offList) {
           const li = off && items.querySelector(`li[data-service-id="${CSS.escape(id)}"]`);
-          if (li) removeRow(li);
+          if (li) removeService(li);
         }
         offList.clear();
       };
@@ -181,8 +178,7 @@ export default {
         dialog.dataset.watched = 'true';
         dialog.addEventListener('close', () => window.setTimeout(apply, 0));
       }
-    };
-    document.addEventListener('favourites:change', onChange);
+    }, { signal: ctx.signal });
 
     function row(service) {
       const li = resultItem(service, { status, headingLevel: 'h3' });
@@ -196,11 +192,11 @@ export default {
           await setOnList(list.id, service.id, false); // its change event takes the row away
         } catch (error) {
           remove.removeAttribute('aria-disabled');
-          setLive(problem, notice('error', requestMessage(error)));
+          showRequestError(problem, error);
           return;
         }
         if (!ctx.isCurrent()) return;
-        if (li.isConnected) removeRow(li);
+        if (li.isConnected) removeService(li);
         setLive(problem, '');
         setLive(status, t('catalogue.lists.removed', { name, list: list.name }));
       });

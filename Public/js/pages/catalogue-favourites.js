@@ -8,9 +8,13 @@ import { h, uid, setLive } from '../dom.js';
 import { t, localText, getLanguage } from '../i18n.js';
 import { get, del } from '../api.js';
 import { formatRecent } from '../format.js';
-import { heading, notice, statusRegion, alertRegion } from './common.js';
+import { heading, printButton } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { showRequestError } from '../ui/errors.js';
+import { removeRow } from '../ui/rows.js';
+import { on } from '../store.js';
 import { confirmDialog, formDialog } from '../dialog.js';
-import { field, formError, showFieldErrors, showApiError, clearErrors, busy, requestMessage, value } from '../forms.js';
+import { field, formError, showFieldErrors, showApiError, clearErrors, busy, value } from '../forms.js';
 import {
   usesLists, listFavourites, removeFavourite, servicesByIds, loadLists, createList, renameList, deleteList,
 } from '../catalogue/favourites.js';
@@ -27,10 +31,10 @@ async function renderBrowserFavourites(root, ctx) {
   const problem = alertRegion();
   const list = h('ul', { class: 'result-list', 'aria-label': t('catalogue.favourites.title') });
   const empty = h('p', { class: 'muted', hidden: true }, t('catalogue.favourites.empty'));
-  const print = h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print'));
+  const print = printButton();
   root.appendChild(status);
   root.appendChild(problem);
-  root.appendChild(h('div', { class: 'actions' }, print, h('a', { href: lastSearch(), class: 'btn btn--ghost' }, t('catalogue.backToSearch'))));
+  root.appendChild(h('div', { class: 'actions' }, print, h('a', { href: lastSearch(), class: 'text-link' }, t('catalogue.backToSearch'))));
   root.appendChild(list);
   root.appendChild(empty);
 
@@ -39,10 +43,10 @@ async function renderBrowserFavourites(root, ctx) {
   let failed = false;
   if (favourites.length) {
     try {
-      [found] = await Promise.all([servicesByIds(favourites.map((f) => f.id)), loadTaxonomy()]);
+      [found] = await Promise.all([servicesByIds(favourites.map((f) => f.id), { signal: ctx.signal }), loadTaxonomy()]);
     } catch (error) {
       failed = true;
-      setLive(problem, notice('error', requestMessage(error)));
+      showRequestError(problem, error);
     }
   }
   if (!ctx.isCurrent()) return;
@@ -62,13 +66,9 @@ async function renderBrowserFavourites(root, ctx) {
       h('div', { class: 'result__actions' }, remove));
     remove.addEventListener('click', async () => {
       await removeFavourite(favourite.id);
-      const next = li.nextElementSibling || li.previousElementSibling;
-      li.remove();
+      removeRow(li, { selector: 'a, button', fallback: root.querySelector('h1') });
       setLive(status, t('catalogue.favourite.removed', { name }));
       update();
-      const target = next && next.querySelector('a, button');
-      if (target) target.focus();
-      else root.querySelector('h1').focus();
     });
     list.appendChild(li);
   }
@@ -159,15 +159,12 @@ function listsSection(root, ctx, status) {
       try {
         await deleteList(list.id);
       } catch (error) {
-        setLive(problem, notice('error', requestMessage(error)));
+        showRequestError(problem, error);
         return;
       }
-      const next = li.nextElementSibling || li.previousElementSibling;
-      li.remove();
+      removeRow(li, { selector: 'a', fallback: section.querySelector('h2') });
       update();
       setLive(status, t('catalogue.lists.deleted', { list: list.name }));
-      if (next) next.querySelector('a').focus();
-      else section.querySelector('h2').focus();
     });
     return li;
   }
@@ -199,7 +196,7 @@ function listsSection(root, ctx, status) {
       items.dataset.loaded = 'true'; // tests wait for it
     },
     fail(error) {
-      setLive(problem, notice('error', requestMessage(error)));
+      showRequestError(problem, error);
     },
   };
 }
@@ -226,7 +223,7 @@ function recentSection(ctx, status) {
     try {
       await del('/api/v1/me/recently-viewed');
     } catch (error) {
-      setLive(problem, notice('error', requestMessage(error)));
+      showRequestError(problem, error);
       return;
     }
     if (!ctx.isCurrent()) return;
@@ -251,7 +248,7 @@ function recentSection(ctx, status) {
       list.dataset.loaded = 'true'; // tests wait for it
     },
     fail(error) {
-      setLive(problem, notice('error', requestMessage(error)));
+      showRequestError(problem, error);
     },
   };
 }
@@ -262,11 +259,11 @@ async function renderLists(root, ctx) {
   const status = statusRegion();
   root.appendChild(status);
   root.appendChild(h('div', { class: 'actions fav-page-actions' },
-    h('a', { href: '#recent', class: 'btn btn--ghost', onClick: (event) => {
+    h('a', { href: '#recent', class: 'text-link', onClick: (event) => {
       event.preventDefault();
       focusRecent();
     } }, t('catalogue.recent.title')),
-    h('a', { href: lastSearch(), class: 'btn btn--ghost' }, t('catalogue.backToSearch'))));
+    h('a', { href: lastSearch(), class: 'text-link' }, t('catalogue.backToSearch'))));
 
   const lists = listsSection(root, ctx, status);
   const recent = recentSection(ctx, status);
@@ -281,7 +278,7 @@ async function renderLists(root, ctx) {
 
   const [listAnswer, recentAnswer] = await Promise.allSettled([
     loadLists({ fresh: true }),
-    get(`/api/v1/me/recently-viewed?lang=${getLanguage()}`),
+    get(`/api/v1/me/recently-viewed?lang=${getLanguage()}`, { signal: ctx.signal }),
     loadTaxonomy(),
   ]);
   if (!ctx.isCurrent()) return;
@@ -292,11 +289,11 @@ async function renderLists(root, ctx) {
 
   // /catalogue/favourites#recent: to the recently viewed services once the page is shown
   if (window.location.hash === '#recent') {
-    document.addEventListener('page:rendered', () => {
+    on('page', () => {
       const active = document.activeElement;
       const unmoved = !active || active === document.body || active.id === 'main' || active.tagName === 'H1';
-      if (ctx.isCurrent() && unmoved) focusRecent();
-    }, { once: true });
+      if (unmoved) focusRecent();
+    }, { once: true, signal: ctx.signal });
   }
 }
 

@@ -3,9 +3,9 @@
 // A service under a sub-topic is already under its parent, so the parent itself lists only the
 // services that are in none of its sub-topics: every service is shown once in each branch.
 import { h, uid } from '../dom.js';
-import { t, localText, getLanguage } from '../i18n.js';
+import { t, plural, localText, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
-import { heading } from './common.js';
+import { heading, notFoundMessage } from '../ui/page.js';
 import { breadcrumbs, catalogueCrumb, municipalityHref, serviceHref, serviceCount } from '../catalogue/parts.js';
 
 /** Every service id of a node's sub-topics (at any depth). */
@@ -46,13 +46,10 @@ export default {
     const listTitle = t('catalogue.browse.municipalities');
     let page;
     try {
-      page = await get(`/api/v1/catalogue/municipalities/${enc(code)}?lang=${getLanguage()}`);
+      page = await get(`/api/v1/catalogue/municipalities/${enc(code)}?lang=${getLanguage()}`, { signal: ctx.signal });
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        if (!ctx.isCurrent()) return;
-        heading(root, ctx, t('catalogue.municipality.notFound.title'));
-        root.appendChild(h('p', {}, t('catalogue.municipality.notFound.text')));
-        root.appendChild(h('p', {}, h('a', { href: '/catalogue/municipalities' }, listTitle)));
+        notFoundMessage(root, ctx, 'catalogue.municipality.notFound', { href: '/catalogue/municipalities', text: listTitle });
         return;
       }
       throw error;
@@ -67,8 +64,7 @@ export default {
     ]));
     heading(root, ctx, name);
     const total = page.total || 0;
-    root.appendChild(h('p', { class: 'lead' },
-      total === 1 ? t('catalogue.municipality.total.one') : t('catalogue.municipality.total', { count: total })));
+    root.appendChild(h('p', { class: 'lead' }, plural('catalogue.municipality.total', total)));
     root.appendChild(h('div', { class: 'actions browse-actions' },
       h('a', { href: `/catalogue?municipality=${enc(page.code)}`, class: 'btn btn--secondary' }, t('catalogue.municipality.search')),
       h('a', { href: `/catalogue/articles?municipality=${enc(page.code)}`, class: 'btn btn--secondary' }, t('catalogue.municipality.articles'))));

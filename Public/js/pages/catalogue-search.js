@@ -2,8 +2,10 @@
 // and the order — is in the query string: changing it pushes a new history entry, a reload
 // or a shared link restores it, and Back / Forward go through the states.
 import { h, uid, setLive } from '../dom.js';
-import { t, getLanguage } from '../i18n.js';
-import { heading, newestRequests } from './common.js';
+import { t, plural, getLanguage } from '../i18n.js';
+import { heading } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { pagedList } from '../ui/paged-list.js';
 import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
 import { resultItem, serviceHref, rememberSearch as keepSearch } from '../catalogue/parts.js';
@@ -77,7 +79,6 @@ export default {
     }
 
     let state = readState(ctx.query);
-    let cursor = null;
 
     // ---- search box ----
     const box = searchBox({
@@ -147,11 +148,9 @@ export default {
     const list = h('ul', { class: 'result-list', 'aria-labelledby': resultsHeadingId });
     const printSummary = h('div', { class: 'print-only' });
     const profileNote = h('p', { class: 'notice notice--info', hidden: true }, t('catalogue.profile.note'));
-    const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
-    const requests = newestRequests(ctx, { list, problem });
+    const favouriteStatus = statusRegion({ hidden: true });
+    const problem = alertRegion();
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-    more.addEventListener('click', () => loadMore());
     const results = h(
       'section',
       { class: 'catalogue-results', 'aria-labelledby': resultsHeadingId },
@@ -164,7 +163,7 @@ export default {
       problem,
       favouriteStatus,
       list,
-      h('div', { class: 'actions' }, more, h('a', { href: '/catalogue/favourites', class: 'btn btn--ghost' }, t('catalogue.favourites.link'))),
+      h('div', { class: 'actions' }, more, h('a', { href: '/catalogue/favourites', class: 'text-link' }, t('catalogue.favourites.link'))),
     );
     showResults.addEventListener('click', () => {
       setOpen(false);
@@ -300,7 +299,7 @@ export default {
         if (again) again.focus();
       }
       const n = activeFilterCount(state);
-      toggleLabel.textContent = n ? t('catalogue.filters.toggleCount', { count: n }) : t('catalogue.filters.toggle');
+      toggleLabel.textContent = n ? plural('catalogue.filters.toggleCount', n) : t('catalogue.filters.toggle');
       clearButton.hidden = n === 0;
     }
 
@@ -358,17 +357,30 @@ export default {
       return `/api/v1/catalogue/search?${params}`;
     }
 
-    async function search() {
+    const pages = pagedList({
+      signal: ctx.signal,
+      list,
+      more,
+      problem,
+      heading: () => results.querySelector('h2'),
+      url: apiUrl,
+      row: (item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }),
+      onPage(answer, { first }) {
+        if (first) showSearch(answer);
+        else setLive(count, t('catalogue.results.shown', { shown: list.children.length, count: answer.total || list.children.length }));
+      },
+    });
+
+    function search() {
       delete results.dataset.loaded;
-      const answer = await requests.first(apiUrl(null));
-      if (!answer) return;
-      cursor = answer.nextCursor || null;
-      list.replaceChildren(...(answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' })));
-      more.hidden = !cursor;
+      return pages.load();
+    }
+
+    function showSearch(answer) {
       renderFilters(answer.facets);
       document.title = `${state.q ? `${state.q} – ` : ''}${t('catalogue.title')} – ${t('app.name')}`;
       const total = answer.total || 0;
-      setLive(count, total === 0 ? t('catalogue.results.none') : t(total === 1 ? 'catalogue.results.one' : 'catalogue.results.count', { count: total }));
+      setLive(count, plural('catalogue.results', total));
       results.classList.toggle('is-empty', total === 0);
       describeForPrint();
       profileNote.hidden = Object.keys(state.profile).length === 0;
@@ -388,19 +400,6 @@ export default {
       if (chosen.length) lines.push(t('catalogue.print.filters', { filters: chosen.join('; ') }));
       lines.push(t('catalogue.print.address', { address: window.location.href }));
       printSummary.replaceChildren(...lines.map((line) => h('p', {}, line)));
-    }
-
-    async function loadMore() {
-      if (!cursor) return;
-      const answer = await requests.more(apiUrl(cursor), more);
-      if (!answer) return;
-      const items = (answer.items || []).map((item) => resultItem(item, { status: favouriteStatus, headingLevel: 'h3' }));
-      list.append(...items);
-      cursor = answer.nextCursor || null;
-      more.hidden = !cursor;
-      const shown = list.children.length;
-      setLive(count, t('catalogue.results.shown', { shown, count: answer.total || shown }));
-      if (items[0]) items[0].querySelector('a').focus();
     }
 
     // Back / Forward between searches: the controls follow the address.

@@ -4,7 +4,9 @@ import { h, uid } from '../dom.js';
 import { t, localText } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
-import { heading, notice, section } from './common.js';
+import { notice, section } from './common.js';
+import { heading, notFoundMessage, printButton } from '../ui/page.js';
+import { statusRegion } from '../ui/live.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref } from '../catalogue/parts.js';
 
@@ -50,12 +52,10 @@ export default {
     const id = ctx.params.serviceId;
     let service;
     try {
-      [service] = await Promise.all([get(`/api/v1/catalogue/services/${enc(id)}`), loadTaxonomy()]);
+      [service] = await Promise.all([get(`/api/v1/catalogue/services/${enc(id)}`, { signal: ctx.signal }), loadTaxonomy()]);
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
-        heading(root, ctx, t('catalogue.service.notFound.title'));
-        root.appendChild(h('p', {}, t('catalogue.service.notFound.text')));
-        root.appendChild(h('p', {}, h('a', { href: '/catalogue' }, t('catalogue.backToSearch'))));
+        notFoundMessage(root, ctx, 'catalogue.service.notFound', { href: '/catalogue', text: t('catalogue.backToSearch') });
         return;
       }
       throw error;
@@ -74,9 +74,8 @@ export default {
     }
     root.appendChild(serviceBadges({ cost: service.cost, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [] }));
 
-    const favouriteStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
-    const print = h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print'));
-    root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), print));
+    const favouriteStatus = statusRegion({ hidden: true });
+    root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), printButton()));
     root.appendChild(favouriteStatus);
 
     const summary = text(service.summary);

@@ -3,7 +3,7 @@
 import { h, uid } from '../dom.js';
 import { t, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
-import { heading } from './common.js';
+import { heading, notFoundMessage, printButton } from '../ui/page.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { resultItem } from '../catalogue/parts.js';
 import { listServiceCount, updatedText } from '../catalogue/favourite-lists.js';
@@ -13,14 +13,14 @@ export default {
     root.classList.add('catalogue', 'catalogue-shared-list');
     let list;
     try {
-      [list] = await Promise.all([get(`/api/v1/shared-lists/${enc(ctx.params.token)}?lang=${getLanguage()}`), loadTaxonomy()]);
+      [list] = await Promise.all([
+        get(`/api/v1/shared-lists/${enc(ctx.params.token)}?lang=${getLanguage()}`, { signal: ctx.signal }),
+        loadTaxonomy(),
+      ]);
     } catch (error) {
       if (!ctx.isCurrent()) return;
       if (error instanceof ApiError && error.status === 404) {
-        root.dataset.state = 'not-found';
-        heading(root, ctx, t('catalogue.shared.notFound.title'));
-        root.appendChild(h('p', {}, t('catalogue.shared.notFound.text')));
-        root.appendChild(h('p', {}, h('a', { href: '/catalogue' }, t('catalogue.shared.search'))));
+        notFoundMessage(root, ctx, 'catalogue.shared.notFound', { href: '/catalogue', text: t('catalogue.shared.search') });
         return;
       }
       throw error;
@@ -34,8 +34,8 @@ export default {
       h('span', {}, updatedText(list.updatedAt))));
     root.appendChild(h('p', { class: 'lead' }, t('catalogue.shared.intro')));
     root.appendChild(h('div', { class: 'actions list-actions' },
-      services.length ? h('button', { type: 'button', class: 'btn btn--secondary', onClick: () => window.print() }, t('catalogue.print')) : null,
-      h('a', { href: '/catalogue', class: 'btn btn--ghost' }, t('catalogue.shared.search'))));
+      services.length ? printButton() : null,
+      h('a', { href: '/catalogue', class: 'text-link' }, t('catalogue.shared.search'))));
 
     const headingId = uid('services-heading');
     root.appendChild(h('section', { class: 'section list-services', 'aria-labelledby': headingId },

@@ -2,7 +2,9 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { post } from '../api.js';
 import { field, formError, showFieldErrors, showApiError, checkEmail, value, busy } from '../forms.js';
-import { heading, submitButton, statusRegion, notice } from './common.js';
+import { submitButton, notice } from './common.js';
+import { heading } from '../ui/page.js';
+import { statusRegion } from '../ui/live.js';
 
 export default {
   async render(root, ctx) {

@@ -2,7 +2,8 @@ import { h } from '../dom.js';
 import { t, localText } from '../i18n.js';
 import { getAll, enc } from '../api.js';
 import { adminOrganizationIds } from '../session.js';
-import { heading, roleList, section, notice } from './common.js';
+import { roleList, section, notice } from './common.js';
+import { heading } from '../ui/page.js';
 
 export default {
   auth: true,
@@ -20,9 +21,10 @@ export default {
     let manageable = [];
     if (user.isPlatformAdmin) {
       try {
-        const orgs = await getAll('/api/v1/organizations');
+        const orgs = await getAll('/api/v1/organizations', { signal: ctx.signal });
         manageable = orgs.map((o) => ({ id: o.id, name: localText(o.name) }));
       } catch {
+        if (!ctx.isCurrent()) return;
         root.appendChild(notice('error', t('error.loadFailed')));
       }
     } else {

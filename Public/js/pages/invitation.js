@@ -1,5 +1,5 @@
 import { h } from '../dom.js';
-import { t, localText, getLanguage, setLanguage, errorText } from '../i18n.js';
+import { t, localText, getLanguage, setLanguage } from '../i18n.js';
 import { post, ApiError } from '../api.js';
 import { setUser } from '../session.js';
 import { formatDateTime } from '../format.js';
@@ -7,7 +7,10 @@ import {
   field, languageField, formError, passwordToggle, showFieldErrors, showApiError,
   checkNewPassword, checkRequired, value, busy,
 } from '../forms.js';
-import { heading, submitButton, notice, roleList, alertRegion } from './common.js';
+import { submitButton, notice, roleList } from './common.js';
+import { heading } from '../ui/page.js';
+import { alertRegion } from '../ui/live.js';
+import { requestMessage } from '../ui/errors.js';
 
 function badLink(code) {
   const key = code === 'token.expired' ? 'invitation.expired' : 'invitation.invalid';
@@ -29,12 +32,13 @@ export default {
 
     let invitation;
     try {
-      invitation = await post('/api/v1/invitations/inspect', { token }, { expectAuth: false });
+      invitation = await post('/api/v1/invitations/inspect', { token }, { expectAuth: false, signal: ctx.signal });
     } catch (error) {
+      if (!ctx.isCurrent()) return;
       if (error instanceof ApiError && (error.code === 'token.invalid' || error.code === 'token.expired' || error.status === 404)) {
         problems.appendChild(badLink(error.code));
       } else {
-        problems.appendChild(notice('error', t('error.loadFailed'), errorText(error instanceof ApiError ? error.code : 'unknown')));
+        problems.appendChild(notice('error', t('error.loadFailed'), requestMessage(error)));
       }
       return;
     }

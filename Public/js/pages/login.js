@@ -4,7 +4,8 @@ import { post } from '../api.js';
 import { setUser } from '../session.js';
 import { safeNext } from '../router.js';
 import { field, formError, passwordToggle, showFieldErrors, showApiError, checkEmail, checkRequired, value, busy } from '../forms.js';
-import { heading, submitButton } from './common.js';
+import { submitButton } from './common.js';
+import { heading } from '../ui/page.js';
 
 export default {
   async render(root, ctx) {

@@ -1,11 +1,8 @@
-import { h } from '../dom.js';
 import { t } from '../i18n.js';
-import { heading } from './common.js';
+import { notFoundMessage } from '../ui/page.js';
 
 export default {
   async render(root, ctx) {
-    heading(root, ctx, t('notFound.title'));
-    root.appendChild(h('p', {}, t('notFound.text')));
-    root.appendChild(h('p', {}, h('a', { href: '/' }, t('action.toHome'))));
+    notFoundMessage(root, ctx, 'notFound', { href: '/', text: t('action.toHome') });
   },
 };

@@ -1,5 +1,5 @@
 import { h, setLive, uid } from '../dom.js';
-import { t, localText, getLanguage, errorText } from '../i18n.js';
+import { t, localText, getLanguage } from '../i18n.js';
 import { get, post, put, del, enc, ApiError } from '../api.js';
 import { loadUser } from '../session.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -8,7 +8,12 @@ import {
   field, languageField, checkboxGroup, checkedValues, formError, showFieldErrors, showApiError,
   checkEmail, value, busy, clearErrors,
 } from '../forms.js';
-import { heading, section, statusRegion, alertRegion, submitButton, notice, noAccess, roleList, roleOptions } from './common.js';
+import { section, submitButton, notice, roleList, roleOptions } from './common.js';
+import { heading, noAccess } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { requestMessage } from '../ui/errors.js';
+import { pagedList } from '../ui/paged-list.js';
+import { removeRow } from '../ui/rows.js';
 
 const STATUS_BADGE = { pending: 'warn', accepted: 'success', expired: 'muted', revoked: 'muted' };
 
@@ -17,33 +22,35 @@ function td(label, ...content) {
 }
 
 /** A table whose rows come from a Page<T> route, with a "Show more" button. */
-function pagedTable({ caption, columns, url, row, empty }) {
+function pagedTable(ctx, { caption, columns, url, row, empty, problem, heading, onError }) {
   const tbody = h('tbody');
+  const captionNode = h('caption', { class: 'visually-hidden' }, caption);
   const table = h(
     'table',
     { class: 'table table--cards' },
-    h('caption', { class: 'visually-hidden' }, caption),
+    captionNode,
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
     tbody,
   );
   const emptyText = h('p', { class: 'muted', hidden: true }, empty);
   const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-  let cursor = null;
-  async function load(reset = true) {
-    const sep = url.includes('?') ? '&' : '?';
-    const page = await get(`${url}${sep}limit=50${!reset && cursor ? `&cursor=${enc(cursor)}` : ''}`);
-    if (reset) tbody.replaceChildren();
-    for (const item of page.items || []) tbody.appendChild(row(item));
-    cursor = page.nextCursor;
-    more.hidden = !cursor;
-    const none = tbody.children.length === 0;
-    table.hidden = none;
-    emptyText.hidden = !none;
-    return page;
-  }
-  more.addEventListener('click', () => load(false));
   const node = h('div', { class: 'table-wrap' }, table, emptyText, h('div', { class: 'actions' }, more));
-  return { node, load, tbody };
+  const pages = pagedList({
+    signal: ctx.signal,
+    list: tbody,
+    more,
+    problem,
+    heading,
+    onError,
+    url: (cursor) => `${url}${url.includes('?') ? '&' : '?'}limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    row,
+    onPage: () => {
+      const none = tbody.children.length === 0;
+      table.hidden = none;
+      emptyText.hidden = !none;
+    },
+  });
+  return { node, load: pages.load, tbody };
 }
 
 export default {
@@ -55,8 +62,9 @@ export default {
 
     let org;
     try {
-      org = await get(base);
+      org = await get(base, { signal: ctx.signal });
     } catch (error) {
+      if (!ctx.isCurrent()) return;
       if (error instanceof ApiError && error.isAccessProblem) {
         noAccess(root, ctx);
         return;
@@ -78,12 +86,19 @@ export default {
     }
 
     // ---- members ----
-    const members = pagedTable({
+    let denied = false;
+    const members = pagedTable(ctx, {
       caption: t('orgUsers.members.title'),
       columns: [t('label.name'), t('label.email'), t('orgUsers.roles'), t('orgUsers.members.since'), t('orgUsers.actions')],
       url: `${base}/members`,
       empty: t('orgUsers.members.empty'),
       row: memberRow,
+      problem: alert,
+      heading: () => membersSection.querySelector('h2'),
+      onError: (error) => {
+        denied = error instanceof ApiError && error.isAccessProblem;
+        return denied;
+      },
     });
 
     function memberRow(m) {
@@ -134,18 +149,17 @@ export default {
       if (!ok) return;
       try {
         await del(`${base}/members/${enc(m.userId)}`);
-        const next = tr.nextElementSibling || tr.previousElementSibling;
-        tr.remove();
+        removeRow(tr, { selector: 'button', fallback: membersSection.querySelector('h2') });
         say('success', t('orgUsers.members.removed', { name: m.displayName }));
-        if (next) next.querySelector('button').focus();
-        else root.querySelector('h1').focus();
       } catch (error) {
-        say('error', errorText(error instanceof ApiError ? error.code : 'unknown'));
+        say('error', requestMessage(error));
       }
     }
 
     // ---- invitations ----
-    const invitations = pagedTable({
+    const invitations = pagedTable(ctx, {
+      problem: alert,
+      heading: () => invitationsSection.querySelector('h2'),
       caption: t('orgUsers.invitations.title'),
       columns: [t('label.email'), t('orgUsers.roles'), t('orgUsers.invitations.status'), t('orgUsers.invitations.sent'), t('orgUsers.invitations.validUntil'), t('orgUsers.actions')],
       url: `${base}/invitations`,
@@ -193,7 +207,7 @@ export default {
         say('success', t('orgUsers.invitations.revoked', { email: inv.email }));
         root.querySelector('#invitations-heading').focus();
       } catch (error) {
-        say('error', errorText(error instanceof ApiError ? error.code : 'unknown'));
+        say('error', requestMessage(error));
       }
     }
 
@@ -223,7 +237,7 @@ export default {
         inviteForm.elements.namedItem('email').value = '';
         for (const box of inviteForm.querySelectorAll('input[type="checkbox"]')) box.checked = false;
         setLive(inviteStatus, notice('success', t('orgUsers.invite.sent', { email })));
-        await invitations.load(true).catch(() => {});
+        await invitations.load();
       } catch (error) {
         showApiError(inviteForm, error);
       } finally {
@@ -238,14 +252,11 @@ export default {
     invitationsSection.setAttribute('aria-labelledby', 'invitations-heading');
     invitationsSection.querySelector('h2').setAttribute('tabindex', '-1');
 
-    try {
-      await members.load(true);
-    } catch (error) {
-      if (error instanceof ApiError && error.isAccessProblem) {
-        noAccess(root, ctx);
-        return;
-      }
-      throw error;
+    await members.load();
+    if (!ctx.isCurrent()) return;
+    if (denied) {
+      noAccess(root, ctx);
+      return;
     }
     inviteSection.id = 'invite';
     const jump = h('a', { href: '#invite', class: 'btn btn--secondary' }, t('orgUsers.invite.title'));
@@ -259,10 +270,6 @@ export default {
     root.appendChild(membersSection);
     root.appendChild(inviteSection);
     root.appendChild(invitationsSection);
-    try {
-      await invitations.load(true);
-    } catch {
-      invitations.node.prepend(notice('error', t('error.loadFailed')));
-    }
+    await invitations.load();
   },
 };

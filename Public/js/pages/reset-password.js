@@ -3,7 +3,9 @@ import { t } from '../i18n.js';
 import { post, ApiError } from '../api.js';
 import { setUser, loadUser } from '../session.js';
 import { field, formError, passwordToggle, showFieldErrors, showApiError, checkNewPassword, value, busy } from '../forms.js';
-import { heading, submitButton, notice, alertRegion } from './common.js';
+import { submitButton, notice } from './common.js';
+import { heading } from '../ui/page.js';
+import { alertRegion } from '../ui/live.js';
 
 function badLink(root, code) {
   const key = code === 'token.expired' ? 'reset.expired' : 'reset.invalid';

@@ -1,0 +1,101 @@
+// A list whose rows come page by page from a Page<T> route ({items, nextCursor}): the first page
+// (again for each new search or filter), then "Show more" (newer rows after the last one) or,
+// with `older: true`, "Load older" (rows before the first one, as a conversation needs).
+//
+// - A new first page cancels whatever is still loading (its answer is dropped even if the
+//   server sends it): a "show more" answer of an earlier search never lands in the new list, and
+//   the list is never left aria-busy.
+// - After "show more", the focus goes to the first new row (for older rows: the last new row,
+//   next to where the reader was); with no new row and no button left, to `heading`.
+// - Everything stops when the page changes (ctx.signal).
+import { get } from '../api.js';
+import { setLive } from '../dom.js';
+import { showRequestError, isAbort } from './errors.js';
+import { focusElement } from './rows.js';
+
+const CONTROL = 'a[href], button, input, select, textarea';
+
+/**
+ * pagedList({signal, list, more, problem, heading, url(cursor), row(item), onPage(answer, {first, rows}),
+ *            onError(error) → true when the page handled it itself})
+ * → {load(), loadMore(), cursor()}. `list` holds the rows (a <ul> or a <tbody>); `more` is the
+ * button (hidden while there is nothing more); `heading` is an element or a function that gives it. load() and loadMore() resolve to the answer, or
+ * null when the request failed (shown in `problem`), was cancelled or was overtaken.
+ */
+export function pagedList({ signal, list, more, problem, heading = null, url, row, onPage = () => {}, onError = () => false, older = false }) {
+  let cursor = null;
+  let generation = 0;
+  let controller = null;
+  let loadingMore = false;
+
+  function start() {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    if (signal) {
+      if (signal.aborted) controller.abort();
+      else signal.addEventListener('abort', () => controller.abort(), { once: true });
+    }
+    return controller.signal;
+  }
+
+  async function fetchPage(address, requestSignal) {
+    try {
+      return await get(address, { signal: requestSignal });
+    } catch (error) {
+      if (!isAbort(error) && !requestSignal.aborted && !onError(error)) showRequestError(problem, error);
+      return null;
+    }
+  }
+
+  async function load() {
+    const mine = ++generation;
+    const requestSignal = start();
+    loadingMore = false;
+    more.removeAttribute('aria-disabled');
+    list.setAttribute('aria-busy', 'true');
+    if (problem) setLive(problem, '');
+    const answer = await fetchPage(url(null), requestSignal);
+    if (mine !== generation) return null; // a newer load owns the list (and its busy state)
+    list.removeAttribute('aria-busy');
+    if (!answer || requestSignal.aborted) return null;
+    const rows = (answer.items || []).map(row);
+    list.replaceChildren(...rows);
+    cursor = answer.nextCursor || null;
+    more.hidden = !cursor;
+    onPage(answer, { first: true, rows });
+    return answer;
+  }
+
+  async function loadMore() {
+    if (!cursor || loadingMore || list.getAttribute('aria-busy') === 'true') return null;
+    const mine = generation;
+    const requestSignal = start();
+    loadingMore = true;
+    more.setAttribute('aria-disabled', 'true');
+    const hadFocus = document.activeElement === more;
+    const answer = await fetchPage(url(cursor), requestSignal);
+    if (mine !== generation) return null; // a new first page started meanwhile: this answer is stale
+    loadingMore = false;
+    more.removeAttribute('aria-disabled');
+    if (!answer || requestSignal.aborted) return null;
+    const rows = (answer.items || []).map(row);
+    if (older) list.prepend(...rows);
+    else list.append(...rows);
+    cursor = answer.nextCursor || null;
+    more.hidden = !cursor;
+    onPage(answer, { first: false, rows });
+    const lost = hadFocus || document.activeElement === more || document.activeElement === document.body;
+    if (lost || more.hidden) {
+      const target = older ? rows[rows.length - 1] : rows[0];
+      if (target) focusElement(target.querySelector(CONTROL) || target);
+      else if (more.hidden) focusElement(typeof heading === 'function' ? heading() : heading);
+    }
+    return answer;
+  }
+
+  more.addEventListener('click', () => {
+    if (more.getAttribute('aria-disabled') !== 'true') loadMore();
+  }, { signal });
+
+  return { load, loadMore, cursor: () => cursor };
+}
