@@ -19,22 +19,22 @@ const CONTROL = 'a[href], button, input, select, textarea';
  * pagedList({signal, list, more, problem, heading, url(cursor), row(item), onPage(answer, {first, rows}),
  *            onError(error) → true when the page handled it itself})
  * → {load(), loadMore(), cursor()}. `list` holds the rows (a <ul> or a <tbody>); `more` is the
- * button (hidden while there is nothing more); `heading` is an element or a function that gives it. load() and loadMore() resolve to the answer, or
- * null when the request failed (shown in `problem`), was cancelled or was overtaken.
+ * button (hidden while there is nothing more); `heading` is an element or a function that gives
+ * it. load() and loadMore() resolve to the answer, or null when the request failed (shown in
+ * `problem`), was cancelled or was overtaken.
  */
 export function pagedList({ signal, list, more, problem, heading = null, url, row, onPage = () => {}, onError = () => false, older = false }) {
   let cursor = null;
   let generation = 0;
   let controller = null;
   let loadingMore = false;
+  if (signal) signal.addEventListener('abort', () => controller && controller.abort(), { once: true });
 
+  /** A new request: the one still running (if any) is cancelled. */
   function start() {
     if (controller) controller.abort();
     controller = new AbortController();
-    if (signal) {
-      if (signal.aborted) controller.abort();
-      else signal.addEventListener('abort', () => controller.abort(), { once: true });
-    }
+    if (signal && signal.aborted) controller.abort();
     return controller.signal;
   }
 
@@ -42,7 +42,7 @@ export function pagedList({ signal, list, more, problem, heading = null, url, ro
     try {
       return await get(address, { signal: requestSignal });
     } catch (error) {
-      if (!isAbort(error) && !requestSignal.aborted && !onError(error)) showRequestError(problem, error);
+      if (!isAbort(error) && !requestSignal.aborted && !onError(error) && problem) showRequestError(problem, error);
       return null;
     }
   }
