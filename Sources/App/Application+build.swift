@@ -54,7 +54,7 @@ public struct AppComponents: Sendable {
         let catalogueSearch = CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init())
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations, invitations: invitations,
-            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db, indexer: indexer), clock: config.clock),
+            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
             catalogueSearch: catalogueSearch,
             favourites: FavouritesService(store: FavouritesStore(db: db), catalogue: catalogueSearch, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),

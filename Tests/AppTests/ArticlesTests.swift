@@ -45,6 +45,17 @@ struct ArticlesTests {
 
                 ![kuva](data:text/html;base64,PHNjcmlwdD4=)
                 """
+            // The address forms of issue 8: a parenthesis in the address, reference links, entity-encoded schemes.
+            let second = try #require(articles[1]["id"] as? String)
+            articles[1]["body"] = """
+                [sijainti](javascript:location='//e'//(/) [viite][r] [toinen][R2] [koodattu](jav&#x61;script:alert(5))
+
+                ![kuvaviite][r] [hyvä][ok]
+
+                [r]: javascript:alert(6)
+                [R2]: JAVASCRIPT:alert(7)
+                [ok]: https://example.fi/viite
+                """
             json["articles"] = articles
             let file = env.config.dataDir.appending(path: "bad-article.json")
             try JSONSerialization.data(withJSONObject: json).write(to: file)
@@ -56,6 +67,12 @@ struct ArticlesTests {
             #expect(html.contains("&lt;script&gt;"))
             #expect(html.contains("<a href=\"https://example.fi/ohje\">hyvä</a>") && html.contains("href=\"tel:+358401234567\""))
             #expect(html.contains("paha"))
+
+            let other = try #require(
+                try await env.request(.get, "/api/v1/catalogue/articles/\(second)").json()["html"] as? String)
+            let addresses = other.matches(of: /(?:href|src)="([^"]*)"/).map { String($0.output.1) }
+            #expect(addresses == ["https://example.fi/viite"], "\(other)")
+            #expect(other.contains("viite") && other.contains("toinen") && other.contains("koodattu") && other.contains("kuvaviite"))
         }
     }
 }

@@ -27,38 +27,12 @@ struct ArticlesService: Sendable {
 }
 
 /// Markdown to HTML that is safe to insert into a page: HTML written into the Markdown is escaped
-/// before Ink sees it, and a link or image whose address is not http(s), mailto, tel or on this site
-/// is replaced by its text.
+/// before Ink sees it, and what Ink renders goes through `HTMLSanitizer`'s allow-list (elements,
+/// attributes, and link and image addresses: http(s), mailto, tel or on this site).
 enum SafeMarkdown {
     static func html(_ markdown: String) -> String {
         let escaped = markdown.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
-        var parser = MarkdownParser()
-        parser.addModifier(
-            Modifier(target: .links) { html, markdown in
-                allowed(target(of: markdown)) ? html : String(text(of: markdown))
-            })
-        parser.addModifier(
-            Modifier(target: .images) { html, markdown in
-                allowed(target(of: markdown)) ? html : String(text(of: markdown))
-            })
-        return parser.html(from: escaped)
-    }
-
-    /// The address of `[text](address)` or `![alt](address)`.
-    static func target(of markdown: Substring) -> String {
-        guard let open = markdown.lastIndex(of: "("), let close = markdown.lastIndex(of: ")"), open < close else { return "" }
-        return markdown[markdown.index(after: open)..<close].trimmingCharacters(in: .whitespaces)
-    }
-
-    static func text(of markdown: Substring) -> Substring {
-        guard let open = markdown.firstIndex(of: "["), let close = markdown.firstIndex(of: "]"), open < close else { return "" }
-        return markdown[markdown.index(after: open)..<close]
-    }
-
-    static func allowed(_ address: String) -> Bool {
-        let lower = address.lowercased()
-        if lower.hasPrefix("/") && !lower.hasPrefix("//") { return true }
-        return ["https://", "http://", "mailto:", "tel:"].contains { lower.hasPrefix($0) } && !lower.contains("\"")
+        return HTMLSanitizer.sanitize(MarkdownParser().html(from: escaped))
     }
 }

@@ -1,10 +1,26 @@
 import Foundation
 import GRDB
 
-/// The SQL of catalogue import and export: the whole file is written in one transaction.
+/// The SQL of catalogue import and export.
+///
+/// An import never holds the database's write lock for long:
+/// - `current` reads the catalogue as it is (one read transaction); the caller compares and analyses
+///   outside any transaction;
+/// - `stage` writes the services that change to temporary tables of this connection, which lock
+///   nothing in the database file;
+/// - `stageDocuments` writes their index documents into the word index under new row keys, a few
+///   hundred per short transaction; no search key points at them yet, so search does not find them
+///   (`CatalogueSnapshot.searchKeys` maps only keys in `service_search_key`);
+/// - `switchIn` writes the whole file in one short transaction: the rest of the file, the staged
+///   services and links with a few set-based statements, and the search keys moved to the new documents;
+/// - `removeDocuments` then deletes the documents the switch replaced, again in short transactions.
+/// Readers see the old catalogue or the new one, never part of it; a failed import leaves nothing
+/// that search can see (its staged documents are removed).
 struct CatalogueImportStore: Sendable {
     let db: AppDatabase
-    let indexer: CatalogueIndexer
+
+    /// Services written per staging transaction.
+    static let stagingChunk = 500
 
     struct Counts: Sendable, Equatable, CustomStringConvertible {
         var created = 0, updated = 0, unchanged = 0
@@ -18,16 +34,158 @@ struct CatalogueImportStore: Sendable {
         var taxonomy = Counts()
     }
 
+    /// The catalogue changed between `current` and `switchIn` (another import): compare again.
+    struct CatalogueMoved: Error {}
+
     func organizationIds() async throws -> Set<String> {
         try await db.writer.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM organization")) }
     }
 
-    /// Writes a validated file: everything or nothing. Existing rows are updated in place (same ids);
-    /// a row equal to what is stored is left alone.
-    func write(_ file: CatalogueFile, now: Date) async throws -> Summary {
+    /// The catalogue as an import compares with it, read at one revision.
+    struct Current: Sendable {
+        var revision: Int64
+        var services: [String: (row: ServiceRecord, links: ServiceLinks)]
+        /// Organisations with their municipality codes in their order.
+        var organizations: [String: (row: OrganizationRecord, codes: [String])]
+    }
+
+    func current() async throws -> Current {
+        try await db.writer.read { db in
+            var links: [String: ServiceLinks] = [:]
+            for (table, column, path) in ServiceLinks.tables {
+                let rows = try Row.fetchCursor(
+                    db, SQLRequest<Row>("SELECT service_id, \(sql: column) AS value FROM \(sql: table) ORDER BY service_id, position"))
+                while let row = try rows.next() {
+                    links[row["service_id"], default: .empty][keyPath: path].append(row["value"])
+                }
+            }
+            var services: [String: (row: ServiceRecord, links: ServiceLinks)] = [:]
+            let rows = try ServiceRecord.fetchCursor(db, sql: "SELECT * FROM service")
+            while let row = try rows.next() { services[row.id] = (row, links[row.id] ?? .empty) }
+            var codes: [String: [String]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT organization_id, municipality_code FROM organization_municipality ORDER BY position, municipality_code")
+            {
+                codes[row["organization_id"], default: []].append(row["municipality_code"])
+            }
+            var organizations: [String: (row: OrganizationRecord, codes: [String])] = [:]
+            for row in try OrganizationRecord.fetchAll(db) { organizations[row.id] = (row, codes[row.id] ?? []) }
+            return Current(revision: try Self.revision(db), services: services, organizations: organizations)
+        }
+    }
+
+    static func revision(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+    }
+
+    /// Writes the services that change (row and links) to this connection's temporary tables, in
+    /// short transactions that lock nothing but those tables.
+    func stage(services: [(row: ServiceRecord, links: ServiceLinks)]) async throws {
+        try await inTemporaryTransaction { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE IF EXISTS temp.staged_service;
+                    DROP TABLE IF EXISTS temp.staged_service_link;
+                    DROP TABLE IF EXISTS temp.staged_search_key;
+                    CREATE TEMP TABLE staged_service AS SELECT * FROM service WHERE 1 = 0;
+                    CREATE TEMP TABLE staged_search_key (service_id TEXT PRIMARY KEY, search_key INTEGER NOT NULL);
+                    CREATE TEMP TABLE staged_service_link (
+                        service_id TEXT NOT NULL, link_table TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL);
+                    """)
+        }
+        for start in stride(from: 0, to: services.count, by: Self.stagingChunk) {
+            let chunk = services[start..<min(services.count, start + Self.stagingChunk)]
+            try await inTemporaryTransaction { db in
+                for (row, links) in chunk {
+                    let values = try row.databaseDictionary.sorted { $0.key < $1.key }
+                    try db.execute(
+                        literal: """
+                            INSERT INTO temp.staged_service (\(sql: values.map(\.key).joined(separator: ", "))) VALUES \(values.map(\.value))
+                            """)
+                    for (table, _, path) in ServiceLinks.tables {
+                        for (position, value) in links[keyPath: path].enumerated() {
+                            try db.execute(
+                                literal: """
+                                    INSERT INTO temp.staged_service_link (service_id, link_table, value, position)
+                                    VALUES (\(row.id), \(table), \(value), \(position))
+                                    """)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Index documents written ahead of a switch: the service and the new row key of its document.
+    typealias StagedDocument = (serviceId: String, key: Int64)
+
+    /// Writes index documents under new row keys (above every key in use), in one short transaction,
+    /// and notes the keys in a temporary table for the switch.
+    func stageDocuments(_ documents: [(id: String, document: CatalogueIndexer.Document)]) async throws -> [StagedDocument] {
         try await db.writer.write { db in
+            let top =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)
+                        """) ?? 0
+            return try documents.enumerated().map { n, item in
+                let (id, d) = item
+                let key = top + 1 + Int64(n)
+                try db.execute(
+                    literal: """
+                        INSERT INTO service_search (rowid, name, keywords, organization, summary, description)
+                        VALUES (\(key), \(d.name), \(d.keywords), \(d.organization), \(d.summary), \(d.description))
+                        """)
+                try db.execute(
+                    literal: """
+                        INSERT INTO temp.staged_search_key (service_id, search_key) VALUES (\(id), \(key))
+                        ON CONFLICT (service_id) DO UPDATE SET search_key = excluded.search_key
+                        """)
+                return (id, key)
+            }
+        }
+    }
+
+    /// Deletes index documents no search key points at any more (replaced by a switch, or staged by
+    /// an import that failed), a few hundred per short transaction.
+    func removeDocuments(_ keys: [Int64]) async throws {
+        for start in stride(from: 0, to: keys.count, by: Self.stagingChunk) {
+            let chunk = Array(keys[start..<min(keys.count, start + Self.stagingChunk)])
+            try await db.writer.write { db in
+                try db.execute(
+                    literal: """
+                        DELETE FROM service_search WHERE rowid IN \(chunk)
+                        AND rowid NOT IN (SELECT search_key FROM service_search_key)
+                        """)
+            }
+            // A pause longer than SQLite's longest busy-wait step (100 ms), so a writer waiting for the
+            // lock gets it between two of these transactions.
+            try await Task.sleep(for: .milliseconds(120))
+        }
+    }
+
+    /// A transaction that writes only temporary tables: DEFERRED, so it takes no lock on the
+    /// database file (GRDB's `write` begins IMMEDIATE, which would).
+    func inTemporaryTransaction(_ body: @escaping @Sendable (Database) throws -> Void) async throws {
+        try await db.writer.writeWithoutTransaction { db in
+            try db.inTransaction(.deferred) {
+                try body(db)
+                return .commit
+            }
+        }
+    }
+
+    /// Writes a validated file and the staged services in one transaction: everything or nothing.
+    /// Existing rows are updated in place (same ids); a row equal to what is stored is left alone.
+    /// Throws `CatalogueMoved` when the catalogue is no longer at `revision`.
+    /// Returns the summary and the row keys of the index documents the staged ones replaced.
+    func switchIn(
+        _ file: CatalogueFile, services: Counts, expecting revision: Int64, now: Date
+    ) async throws -> (Summary, replaced: [Int64]) {
+        let result = try await db.writer.write { db in
+            guard try Self.revision(db) == revision else { throw CatalogueMoved() }
             var summary = Summary()
-            var renamed: Set<String> = []
             var organizationsChanged = false
             for (position, m) in file.municipalities.enumerated() {
                 summary.taxonomy.add(
@@ -61,21 +219,63 @@ struct CatalogueImportStore: Sendable {
                     var changed = row
                     changed.updatedAt = now.millis
                     try OrganizationsStore.save(changed, codes: o.municipalityCodes, upsert: true, db)
-                    if existing != nil { renamed.insert(o.id) }
                     organizationsChanged = true
                 }
             }
-            for s in file.services {
-                let outcome = try Self.upsert(s, now: now, db)
-                summary.services.add(outcome)
-                if outcome != .unchanged { try CatalogueSearchIndexStore.reindex(s.id, indexer: indexer, db) }
-            }
-            for organization in renamed { try CatalogueSearchIndexStore.reindex(organization: organization, indexer: indexer, db) }
+            try Self.copyStaged(db)
+            let replaced = try Self.moveSearchKeys(db)
+            summary.services = services
             for a in file.articles { summary.articles.add(try Self.upsert(a, db)) }
             if organizationsChanged || [summary.services, summary.articles, summary.taxonomy].contains(where: \.changed) {
                 try db.execute(sql: "UPDATE catalogue_state SET revision = revision + 1 WHERE id = 1")
             }
-            return summary
+            return (summary, replaced)
+        }
+        try? await inTemporaryTransaction { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE IF EXISTS temp.staged_service; DROP TABLE IF EXISTS temp.staged_service_link;
+                    DROP TABLE IF EXISTS temp.staged_search_key;
+                    """)
+        }
+        return result
+    }
+
+    /// Points each service of a staged document at its new row key; returns the keys they had.
+    static func moveSearchKeys(_ db: Database) throws -> [Int64] {
+        let replaced = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT k.search_key FROM service_search_key k JOIN temp.staged_search_key s ON s.service_id = k.service_id
+                WHERE s.search_key <> k.search_key
+                """)
+        try db.execute(
+            sql: """
+                INSERT INTO service_search_key (search_key, service_id) SELECT search_key, service_id FROM temp.staged_search_key WHERE 1 = 1
+                ON CONFLICT (service_id) DO UPDATE SET search_key = excluded.search_key
+                """)
+        return replaced
+    }
+
+    /// The staged services and their links into the live tables, set-based.
+    /// A service is updated in place (`ON CONFLICT … DO UPDATE`, never replaced), so what refers to it
+    /// (favourites, its search key) stays.
+    static func copyStaged(_ db: Database) throws {
+        let columns = try db.columns(in: "service").map(\.name)
+        let list = columns.joined(separator: ", ")
+        let updates = columns.filter { $0 != "id" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try db.execute(
+            literal: """
+                INSERT INTO service (\(sql: list)) SELECT \(sql: list) FROM temp.staged_service WHERE 1 = 1
+                ON CONFLICT (id) DO UPDATE SET \(sql: updates)
+                """)
+        for (table, column, _) in ServiceLinks.tables {
+            try db.execute(literal: "DELETE FROM \(sql: table) WHERE service_id IN (SELECT id FROM temp.staged_service)")
+            try db.execute(
+                literal: """
+                    INSERT INTO \(sql: table) (service_id, \(sql: column), position)
+                    SELECT service_id, value, position FROM temp.staged_service_link WHERE link_table = \(table)
+                    """)
         }
     }
 
@@ -89,20 +289,6 @@ struct CatalogueImportStore: Sendable {
         if existing == row { return .unchanged }
         try row.update(db)
         return .updated
-    }
-
-    static func upsert(_ s: CatalogueFile.Service, now: Date, _ db: Database) throws -> Outcome {
-        let existing = try ServiceRecord.fetchOne(db, key: s.id)
-        let row = try ServiceRecord(s, createdAt: existing?.createdAt ?? now.millis)
-        let links = ServiceLinks(s)
-        if let existing {
-            if existing == row, try ServiceLinks.fetch(s.id, db) == links { return .unchanged }
-            try row.update(db)
-        } else {
-            try row.insert(db)
-        }
-        try links.replace(s.id, db)
-        return existing == nil ? .created : .updated
     }
 
     static func upsert(_ a: CatalogueFile.Article, _ db: Database) throws -> Outcome {

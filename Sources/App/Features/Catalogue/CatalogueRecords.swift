@@ -226,15 +226,4 @@ struct ServiceLinks: Equatable, Sendable {
         }
         return links
     }
-
-    func replace(_ serviceId: String, _ db: Database) throws {
-        for (table, column, path) in Self.tables {
-            try db.execute(literal: "DELETE FROM \(sql: table) WHERE service_id = \(serviceId)")
-            for (position, value) in self[keyPath: path].enumerated() {
-                try db.execute(
-                    literal: "INSERT INTO \(sql: table) (service_id, \(sql: column), position) VALUES (\(serviceId), \(value), \(position))"
-                )
-            }
-        }
-    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Synchronization
 import TextAnalysis
 
@@ -60,35 +59,5 @@ final class CatalogueIndexer: Sendable {
             table[key] = terms
         }
         return terms
-    }
-}
-
-/// The SQL of the word index.
-enum CatalogueSearchIndexStore {
-    /// Writes (or rewrites) the index row of one service, inside the caller's transaction.
-    static func reindex(_ serviceId: String, indexer: CatalogueIndexer, _ db: Database) throws {
-        try db.execute(literal: "INSERT INTO service_search_key (service_id) VALUES (\(serviceId)) ON CONFLICT (service_id) DO NOTHING")
-        guard
-            let key = try Int64.fetchOne(db, SQLRequest<Int64>("SELECT search_key FROM service_search_key WHERE service_id = \(serviceId)"))
-        else { return }
-        try db.execute(literal: "DELETE FROM service_search WHERE rowid = \(key)")
-        guard let service = try ServiceRecord.fetchOne(db, key: serviceId) else { return }
-        let organization = try OrganizationRecord.fetchOne(db, key: service.organizationId)
-        let keywords = (try? ServiceRecord.decode([String].self, service.keywords)) ?? []
-        let doc = indexer.document(
-            service, keywords: keywords,
-            organization: LocalText(fi: organization?.nameFi ?? "", sv: organization?.nameSv, en: organization?.nameEn))
-        try db.execute(
-            literal: """
-                INSERT INTO service_search (rowid, name, keywords, organization, summary, description)
-                VALUES (\(key), \(doc.name), \(doc.keywords), \(doc.organization), \(doc.summary), \(doc.description))
-                """)
-    }
-
-    /// Reindexes every service of an organisation (its name is indexed with them).
-    static func reindex(organization: String, indexer: CatalogueIndexer, _ db: Database) throws {
-        for id in try String.fetchAll(db, SQLRequest<String>("SELECT id FROM service WHERE organization_id = \(organization)")) {
-            try reindex(id, indexer: indexer, db)
-        }
     }
 }
