@@ -32,6 +32,10 @@ public struct AppConfiguration: Sendable {
     public var tlsKey: URL?
     public var trustForwardedFor: Bool
     public var demo: Bool
+    /// How long a claimed job is leased; after a crash it runs again when its lease ends.
+    public var jobLease: TimeInterval
+    /// How long done and dead jobs are kept (mail: `sentMailRetention`).
+    public var jobRetention: TimeInterval
     /// Tests replace these.
     public var clock: AppClock = .system
     public var ids = IDGenerator()
@@ -84,6 +88,8 @@ public enum Setting: String, CaseIterable, Sendable {
     case tlsCertificate = "tls-certificate"
     case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
+    case jobLease = "job-lease"
+    case jobRetention = "job-retention"
 
     public var environmentName: String { "OHJAUSTILA_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 }
@@ -140,7 +146,9 @@ extension AppConfiguration {
             tlsCertificate: certificate,
             tlsKey: key,
             trustForwardedFor: try r.bool(.trustForwardedFor, default: false),
-            demo: demo
+            demo: demo,
+            jobLease: try r.duration(.jobLease, default: 120),
+            jobRetention: try r.duration(.jobRetention, default: 7 * 86400)
         )
     }
 }

@@ -91,10 +91,11 @@ public struct AppComponents: Sendable {
                     host: config.smtpHost, port: config.smtpPort, security: config.smtpSecurity, username: config.smtpUsername,
                     password: config.smtpPassword, caFile: config.smtpCAFile, heloName: config.baseURL.host ?? "localhost")
             }
+        let mail = MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention)
         return [
-            MailRunner(
-                store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
-                logger: logger, retention: config.sentMailRetention),
+            JobRunner(
+                store: JobStore(db: db), handlers: [mail], clock: config.clock, wakeup: mailWakeup, logger: logger, lease: config.jobLease,
+                retention: config.jobRetention),
             SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
             CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
         ]

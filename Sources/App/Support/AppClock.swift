@@ -74,9 +74,10 @@ public final class ManualTime: Sendable {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Waits (briefly, in real time) until at least `count` tasks sleep on this clock: a test calls it
-    /// before `advance`, so that the loop it drives has finished its step and sleeps.
-    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(10)) async throws {
+    /// Waits (in real time) until at least `count` tasks sleep on this clock: a test calls it before
+    /// `advance`, so that the loop it drives has finished its step and sleeps. The timeout is generous
+    /// because a busy test run can starve a task of threads for many seconds.
+    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(60)) async throws {
         let start = ContinuousClock.now
         while sleeperCount < count {
             if ContinuousClock.now - start > timeout { throw NoSleeper(expected: count) }
