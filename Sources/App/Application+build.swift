@@ -97,7 +97,7 @@ public struct AppComponents: Sendable {
                 store: JobStore(db: db), handlers: [mail], clock: config.clock, wakeup: mailWakeup, logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
             SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
-            CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
+            CatalogueRefresher(catalogue: catalogueSearch, clock: config.clock, logger: logger),
         ]
     }
 }
@@ -144,20 +144,15 @@ enum Telemetry {
 }
 
 /// Deletes sessions past their lifetime or idle timeout, once a minute.
-struct SessionSweeper: Service {
+struct SessionSweeper: PeriodicService {
     let store: AuthStore
     let clock: AppClock
     let idleTimeout: TimeInterval
     let logger: Logger
+    var name: String { "session sweep" }
+    var interval: TimeInterval = 60
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                _ = try await store.deleteExpiredSessions(now: clock.now, idleBefore: clock.now - idleTimeout)
-            } catch {
-                logger.error("session sweep failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
-        }
+    func runOnce() async throws {
+        _ = try await store.deleteExpiredSessions(now: clock.now, idleBefore: clock.now - idleTimeout)
     }
 }

@@ -261,6 +261,23 @@ struct JobsTests {
         }
     }
 
+    @Test func aPeriodicServiceRunsAtStartAndThenEveryIntervalOfTheClock() async throws {
+        let (clock, time) = AppClock.manual()
+        let counter = Counter(clock: clock)
+        let task = Task { try await counter.run() }
+        try await eventually("first run") { counter.count == 1 }
+        try await time.waitForSleepers()
+        time.advance(by: 59)
+        try await time.waitForSleepers()
+        #expect(counter.count == 1)
+        time.advance(by: 1)
+        try await eventually("second run") { counter.count == 2 }
+        try await time.waitForSleepers()
+        task.cancel()
+        try await eventually("stopped") { time.sleeperCount == 0 }
+        try await task.value
+    }
+
     @Test func aManualClockWakesSleepersWhenMovedPastTheirTimeAndOnCancellation() async throws {
         let (clock, time) = AppClock.manual()
         let woke = Woken()
@@ -285,4 +302,18 @@ struct JobsTests {
 
 final class Woken: Sendable {
     let list = Mutex<[Int]>([])
+}
+
+/// A periodic service that counts its runs.
+final class Counter: PeriodicService {
+    let clock: AppClock
+    let runs = Mutex(0)
+
+    init(clock: AppClock) { self.clock = clock }
+    var logger: Logger { Logger(label: "counter") }
+    var name: String { "counter" }
+    var interval: TimeInterval { 60 }
+    var count: Int { runs.withLock { $0 } }
+
+    func runOnce() async throws { runs.withLock { $0 += 1 } }
 }

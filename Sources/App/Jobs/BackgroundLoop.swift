@@ -42,3 +42,24 @@ struct BackgroundLoop: Sendable {
         }
     }
 }
+
+/// Work that runs every `interval` of the app clock beside the server: the session sweep and the
+/// catalogue reload. These are not durable jobs: each is idempotent and cheap, and the catalogue
+/// reload refreshes this process's own memory, so a shared row would gain nothing.
+protocol PeriodicService: Service {
+    /// Names the work in the log line of a failure.
+    var name: String { get }
+    var interval: TimeInterval { get }
+    var clock: AppClock { get }
+    var logger: Logger { get }
+    func runOnce() async throws
+}
+
+extension PeriodicService {
+    func run() async throws {
+        await BackgroundLoop(name: name, clock: clock, logger: logger, retryAfterError: interval).run {
+            try await runOnce()
+            return clock.now + interval
+        }
+    }
+}
