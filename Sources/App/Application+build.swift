@@ -85,7 +85,9 @@ public struct AppComponents: Sendable {
         guard config.runsBackgroundServices else { return [] }
         let transport: any MailTransport =
             switch config.mailTransport {
-            case .file: FileMailTransport(directory: config.mailDir)
+            case .file:
+                FileMailTransport(
+                    directory: config.mailDir, testDelay: config.testFileMailDelayMs > 0 ? .milliseconds(config.testFileMailDelayMs) : nil)
             case .smtp:
                 SMTPMailTransport(
                     host: config.smtpHost, port: config.smtpPort, security: config.smtpSecurity, username: config.smtpUsername,
