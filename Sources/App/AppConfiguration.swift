@@ -35,6 +35,12 @@ public struct AppConfiguration: Sendable {
     public var tlsKey: URL?
     public var trustForwardedFor: Bool
     public var demo: Bool
+    /// How long a claimed job is leased; after a crash it runs again when its lease ends.
+    public var jobLease: TimeInterval
+    /// How long done and dead jobs are kept (mail: `sentMailRetention`).
+    public var jobRetention: TimeInterval
+    /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
+    public var testFileMailDelayMs: Int
     /// Tests replace these.
     public var clock: AppClock = .system
     public var ids = IDGenerator()
@@ -89,6 +95,10 @@ public enum Setting: String, CaseIterable, Sendable {
     case tlsCertificate = "tls-certificate"
     case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
+    case jobLease = "job-lease"
+    case jobRetention = "job-retention"
+    /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
+    case testFileMailDelayMs = "test-file-mail-delay-ms"
 
     public var environmentName: String { "OHJAUSTILA_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 }
@@ -147,7 +157,10 @@ extension AppConfiguration {
             tlsCertificate: certificate,
             tlsKey: key,
             trustForwardedFor: try r.bool(.trustForwardedFor, default: false),
-            demo: demo
+            demo: demo,
+            jobLease: try r.duration(.jobLease, default: 120),
+            jobRetention: try r.duration(.jobRetention, default: 7 * 86400),
+            testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
         )
     }
 }

@@ -106,18 +106,21 @@ public struct AppComponents: Sendable {
         guard config.runsBackgroundServices else { return [] }
         let transport: any MailTransport =
             switch config.mailTransport {
-            case .file: FileMailTransport(directory: config.mailDir)
+            case .file:
+                FileMailTransport(
+                    directory: config.mailDir, testDelay: config.testFileMailDelayMs > 0 ? .milliseconds(config.testFileMailDelayMs) : nil)
             case .smtp:
                 SMTPMailTransport(
                     host: config.smtpHost, port: config.smtpPort, security: config.smtpSecurity, username: config.smtpUsername,
                     password: config.smtpPassword, caFile: config.smtpCAFile, heloName: config.baseURL.host ?? "localhost")
             }
+        let mail = MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention)
         return [
-            MailRunner(
-                store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
-                logger: logger, retention: config.sentMailRetention),
-            SessionSweeper(auth: auth, securityEvents: securityEvents, logger: logger),
-            CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
+            JobRunner(
+                store: JobStore(db: db), handlers: [mail], clock: config.clock, wakeup: mailWakeup, logger: logger, lease: config.jobLease,
+                retention: config.jobRetention),
+            SessionSweeper(auth: auth, securityEvents: securityEvents, clock: config.clock, logger: logger),
+            CatalogueRefresher(catalogue: catalogueSearch, clock: config.clock, logger: logger),
         ]
     }
 }
@@ -163,22 +166,18 @@ enum Telemetry {
     }()
 }
 
-/// Ends sessions past their lifetime or idle timeout, and deletes security events past their
-/// retention, once a minute.
-struct SessionSweeper: Service {
+/// Ends sessions past their lifetime or idle timeout (and says so), and deletes security events past
+/// their retention, once a minute.
+struct SessionSweeper: PeriodicService {
     let auth: AuthService
     let securityEvents: SecurityEventsService
+    let clock: AppClock
     let logger: Logger
+    var name: String { "session sweep" }
+    var interval: TimeInterval = 60
 
-    func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                _ = try await auth.sweepExpiredSessions()
-                _ = try await securityEvents.sweep()
-            } catch {
-                logger.error("session sweep failed", metadata: ["error.type": "\(type(of: error))"])
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
-        }
+    func runOnce() async throws {
+        _ = try await auth.sweepExpiredSessions()
+        _ = try await securityEvents.sweep()
     }
 }

@@ -36,7 +36,7 @@ struct DatabaseTests {
             let tables = try await first.writer.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             }
-            #expect(tables.contains("app_user") && tables.contains("session") && tables.contains("mail_outbox"))
+            #expect(tables.contains("app_user") && tables.contains("session") && tables.contains("job"))
             let again = try AppDatabase.open(path: path, migrationsDir: migrations)
             #expect(try Migrations(directory: migrations).status(of: again.writer).applied == status.applied)
 

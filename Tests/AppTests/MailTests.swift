@@ -62,8 +62,9 @@ struct MailTests {
             #expect(MailParsing.body(message.data).contains("/reset-password#token="))
             env.time.advance(by: 3600)
             #expect(try await !r.sendOne())  // sent means done
-            let body = try await env.components.db.writer.read { db in try String.fetchOne(db, sql: "SELECT body_text FROM mail_outbox") }
-            #expect(body == "")  // the link's token does not stay at rest
+            let job = try #require(try await env.components.mailStore.jobs().first)
+            #expect(job.state == .done && job.payload == "{}")  // the link's token does not stay at rest
+            #expect(ids[0] == "<\(job.key)@tila.example.fi>")  // the job's idempotency key is the Message-ID's
         }
     }
 
@@ -74,7 +75,8 @@ struct MailTests {
             _ = try await env.request(.post, "/api/v1/auth/password-reset", json: ["email": "other@example.fi"])
             await env.components.auth.background.drain()
             // "Crash": the first mail is claimed and never marked sent.
-            let claimed = try #require(try await env.components.mailStore.claimNext(now: env.config.clock.now, lease: 120))
+            let jobs = JobStore(db: env.components.db)
+            let claimed = try #require(try await jobs.claimNext(kinds: ["mail"], now: env.config.clock.now, lease: 120, owner: "crashed"))
             let transport = RecordingTransport()
             let r = runner(env, transport)
             #expect(try await r.sendOne())  // the other mail goes out
@@ -84,7 +86,7 @@ struct MailTests {
             #expect(try await !r.sendOne())
             let delivered = transport.delivered.withLock { $0 }
             #expect(delivered.map(\.recipient).sorted() == ["aino@example.fi", "other@example.fi"])
-            #expect(delivered.last?.id == claimed.mail.id)
+            #expect(delivered.last?.id == claimed.key)
         }
     }
 
@@ -96,8 +98,8 @@ struct MailTests {
             #expect(try await r.sendOne())
             env.time.advance(by: 86400)
             #expect(try await !r.sendOne())
-            let status = try await env.components.db.writer.read { db in try String.fetchOne(db, sql: "SELECT status FROM mail_outbox") }
-            #expect(status == "failed")
+            let job = try #require(try await env.components.mailStore.jobs().first)
+            #expect(job.state == .dead && job.attempts == 1 && job.lastError == "test" && job.payload == "{}")
         }
     }
 
@@ -125,6 +127,47 @@ struct MailTests {
             let message = try #require(transport.delivered.withLock { $0.first })
             #expect(message.data.contains("Subject: " + "Byt lösenord – Ohjaustila".asEncodedWord))
             #expect(message.data.contains("Content-Transfer-Encoding: base64"))
+        }
+    }
+
+    /// The outbox of a database from before the job table: its rows become mail jobs.
+    @Test func theOldOutboxMovesIntoJobs() async throws {
+        try await withTemporaryDirectory { dir in
+            let all = try FileManager.default.contentsOfDirectory(atPath: repoRoot.appending(path: "Migrations").path).sorted()
+            let migrations = dir.appending(path: "migrations")
+            try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+            for name in all where name.hasSuffix(".sql") && name < "0006" {
+                try FileManager.default.copyItem(
+                    at: repoRoot.appending(path: "Migrations/\(name)"), to: migrations.appending(path: name))
+            }
+            let path = dir.appending(path: "old.sqlite")
+            let old = try AppDatabase.open(path: path, migrationsDir: migrations)
+            try await old.writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO mail_outbox (id, message_id, recipient, subject, body_text, status, attempts, created_at, due_at,
+                            locked_until, sent_at, last_error)
+                        VALUES ('m1', 'm1', 'a@example.fi', 'Hei', 'linkki', 'pending', 2, 1000, 5000, 9000, NULL, 'smtp.421'),
+                               ('m2', 'm2', 'b@example.fi', 'Hej', '', 'sent', 1, 2000, 2000, NULL, 3000, NULL),
+                               ('m3', 'm3', 'c@example.fi', 'Hi', '', 'failed', 30, 3000, 3000, NULL, NULL, 'smtp.550')
+                        """)
+            }
+            try old.writer.close()
+            for name in all where name.hasSuffix(".sql") && name >= "0006" {
+                try FileManager.default.copyItem(
+                    at: repoRoot.appending(path: "Migrations/\(name)"), to: migrations.appending(path: name))
+            }
+            let new = try AppDatabase.open(path: path, migrationsDir: migrations)
+            let jobs = try await MailStore(db: new).jobs()
+            #expect(jobs.map(\.key) == ["m1", "m2", "m3"])
+            #expect(jobs.map(\.state) == [.pending, .done, .dead])
+            let pending = jobs[0]
+            #expect(pending.dueAt == Date(millis: 9000) && pending.attempts == 2 && pending.maxAttempts == MailStore.maxAttempts)
+            let job = try #require(
+                try await JobStore(db: new).claimNext(kinds: ["mail"], now: Date(millis: 9000), lease: 60, owner: "t"))
+            let mail = try job.input(as: MailJobInput.self).mail
+            #expect(mail.id == "m1" && mail.recipient == "a@example.fi" && mail.body == "linkki" && mail.createdAt == Date(millis: 1000))
+            #expect(jobs[1].finishedAt == Date(millis: 3000) && jobs[1].payload == "{}" && jobs[2].lastError == "smtp.550")
         }
     }
 

@@ -12,10 +12,31 @@ struct OutgoingMail: Sendable {
     func messageId(domain: String) -> String { "<\(id)@\(domain)>" }
 }
 
+/// The payload of a mail job. `createdAt` is in milliseconds, like the migrated outbox rows.
+struct MailJobInput: Codable, Sendable {
+    let id: String
+    let recipient: String
+    let subject: String
+    let body: String
+    let createdAt: Int64
+
+    init(_ mail: OutgoingMail) {
+        id = mail.id
+        recipient = mail.recipient
+        subject = mail.subject
+        body = mail.body
+        createdAt = mail.createdAt.millis
+    }
+
+    var mail: OutgoingMail { OutgoingMail(id: id, recipient: recipient, subject: subject, body: body, createdAt: Date(millis: createdAt)) }
+}
+
 /// A failed hand-over. Permanent failures (5xx answers) are not retried.
-struct MailSendError: Error, Sendable {
+struct MailSendError: JobFailure, Sendable {
     let permanent: Bool
     let reason: String
+
+    var isPermanent: Bool { permanent }
 }
 
 /// Something that delivers a rendered RFC 5322 message.
