@@ -17,8 +17,12 @@ public struct AppComponents: Sendable {
     public let db: AppDatabase
     let auth: AuthService
     let organizations: OrganizationsService
-    let catalogue: CatalogueExchange
-    let catalogueSearch: CatalogueService
+    let catalogueExchange: CatalogueExchange
+    let catalogueSnapshots: CatalogueSnapshots
+    let catalogueSearch: CatalogueSearch
+    let serviceDetails: ServiceDetails
+    let municipalityPages: MunicipalityPages
+    let catalogueSuggestions: CatalogueSuggestions
     let favourites: FavouritesService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
@@ -39,12 +43,14 @@ public struct AppComponents: Sendable {
             idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup)
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), auth: auth, clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
-        let catalogueSearch = CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init())
+        let snapshots = CatalogueSnapshots(store: CatalogueSearchStore(db: db), indexer: indexer)
+        let serviceDetails = ServiceDetails(snapshots: snapshots)
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations,
-            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
-            catalogueSearch: catalogueSearch,
-            favourites: FavouritesService(store: FavouritesStore(db: db), catalogue: catalogueSearch, clock: config.clock, ids: config.ids),
+            catalogueExchange: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
+            catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots), serviceDetails: serviceDetails,
+            municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
+            favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             logger: log)
@@ -74,7 +80,9 @@ public struct AppComponents: Sendable {
             on: router.group("api/v1"),
             .init(
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
-                catalogue: CatalogueController(catalogue: catalogueSearch, favourites: favourites),
+                catalogue: CatalogueController(
+                    catalogueSearch: catalogueSearch, serviceDetails: serviceDetails, municipalityPages: municipalityPages,
+                    suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites)))
         return router
@@ -96,7 +104,7 @@ public struct AppComponents: Sendable {
                 store: mailStore, transport: transport, from: config.mailFrom, clock: config.clock, wakeup: mailWakeup,
                 logger: logger, retention: config.sentMailRetention),
             SessionSweeper(store: auth.store, clock: config.clock, idleTimeout: config.sessionIdleTimeout, logger: logger),
-            CatalogueRefresher(catalogue: catalogueSearch, logger: logger),
+            CatalogueRefresher(catalogue: catalogueSnapshots, logger: logger),
         ]
     }
 }
