@@ -18,8 +18,12 @@ public struct AppComponents: Sendable {
     let auth: AuthService
     let organizations: OrganizationsService
     let invitations: InvitationsService
-    let catalogue: CatalogueExchange
-    let catalogueSearch: CatalogueService
+    let catalogueExchange: CatalogueExchange
+    let catalogueSnapshots: CatalogueSnapshots
+    let catalogueSearch: CatalogueSearch
+    let serviceDetails: ServiceDetails
+    let municipalityPages: MunicipalityPages
+    let catalogueSuggestions: CatalogueSuggestions
     let favourites: FavouritesService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
@@ -51,12 +55,14 @@ public struct AppComponents: Sendable {
             clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), invitations: invitations, clock: config.clock, ids: config.ids)
-        let catalogueSearch = CatalogueService(store: CatalogueSearchStore(db: db), indexer: indexer, cache: .init())
+        let snapshots = CatalogueSnapshots(store: CatalogueSearchStore(db: db), indexer: indexer)
+        let serviceDetails = ServiceDetails(snapshots: snapshots)
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations, invitations: invitations,
-            catalogue: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
-            catalogueSearch: catalogueSearch,
-            favourites: FavouritesService(store: FavouritesStore(db: db), catalogue: catalogueSearch, clock: config.clock, ids: config.ids),
+            catalogueExchange: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
+            catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots), serviceDetails: serviceDetails,
+            municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
+            favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             sessionEvents: sessionEvents,
@@ -93,7 +99,9 @@ public struct AppComponents: Sendable {
             on: router.group("api/v1"),
             .init(
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
-                catalogue: CatalogueController(catalogue: catalogueSearch, favourites: favourites),
+                catalogue: CatalogueController(
+                    catalogueSearch: catalogueSearch, serviceDetails: serviceDetails, municipalityPages: municipalityPages,
+                    suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites),
                 invitations: InvitationsController(invitations: invitations, signIn: authController),
@@ -120,7 +128,7 @@ public struct AppComponents: Sendable {
                 store: JobStore(db: db), handlers: [mail], clock: config.clock, wakeup: mailWakeup, logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
             SessionSweeper(auth: auth, securityEvents: securityEvents, clock: config.clock, logger: logger),
-            CatalogueRefresher(catalogue: catalogueSearch, clock: config.clock, logger: logger),
+            CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
         ]
     }
 }

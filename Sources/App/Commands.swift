@@ -10,7 +10,7 @@ public enum Commands {
         let components = try await AppComponents.make(config)
         if config.demo {
             let seeder = DemoSeeder(
-                store: DemoStore(db: components.db), exchange: components.catalogue, passwords: components.auth.passwords,
+                store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,
                 clock: config.clock, ids: config.ids)
             if let (summary, users) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
                 output("Imported the demo catalogue: services \(summary.services), articles \(summary.articles).")
@@ -84,14 +84,14 @@ public enum Commands {
         let data: Data
         do { data = try Data(contentsOf: file) } catch { throw UserCreationError(description: "cannot read \(file.path)") }
         let components = try await AppComponents.make(config)
-        let summary = try await components.catalogue.importFile(data)
+        let summary = try await components.catalogueExchange.importFile(data)
         return "Imported \(file.lastPathComponent): services \(summary.services), articles \(summary.articles)"
     }
 
     /// Writes the whole catalogue to a file in the project's own format.
     public static func exportCatalogue(_ config: AppConfiguration, file: URL) async throws {
         let components = try await AppComponents.make(config)
-        try await components.catalogue.exportFile().write(to: file, options: .atomic)
+        try await components.catalogueExchange.exportFile().write(to: file, options: .atomic)
     }
 
     /// A consistent copy of the database while the server may be serving.

@@ -94,6 +94,38 @@ struct CatalogueImportTests {
         }
     }
 
+    /// Two imports at once: each switch checks the revision it compared with, so the later one compares
+    /// again and lands whole; the index keeps one document per service (staged and replaced ones removed).
+    @Test func concurrentImportsEachLandWholeAndTheIndexStaysConsistent() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = try config(dir)
+            _ = try await Commands.importCatalogue(config, file: Self.demo)
+            func renamed(_ prefix: String) throws -> URL {
+                try variant(dir) { json in
+                    json["services"] = (json["services"] as? [[String: Any]] ?? []).map { service in
+                        var s = service
+                        var name = s["name"] as? [String: Any] ?? [:]
+                        name["fi"] = "\(prefix) \(name["fi"] as? String ?? "")"
+                        s["name"] = name
+                        return s
+                    }
+                }
+            }
+            let (a, b) = (try renamed("Alfa"), try renamed("Beeta"))
+            async let first = Commands.importCatalogue(config, file: a)
+            async let second = Commands.importCatalogue(config, file: b)
+            let summaries = try await [first, second]
+            #expect(summaries.allSatisfy { $0.contains("services 0 new, 180 changed, 0 unchanged") }, "\(summaries)")
+            let out = dir.appending(path: "export.json")
+            try await Commands.exportCatalogue(config, file: out)
+            let names = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out)).services.map(\.name.fi)
+            #expect(names.allSatisfy { $0.hasPrefix("Alfa ") } || names.allSatisfy { $0.hasPrefix("Beeta ") })
+            for table in ["service", "service_search", "service_search_key"] {
+                #expect(try await count(config, table) == 180, "\(table)")
+            }
+        }
+    }
+
     @Test func badJSONIsRefusedWithItsPath() async throws {
         try await withTemporaryDirectory { dir in
             let config = try config(dir)

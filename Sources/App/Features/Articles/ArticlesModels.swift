@@ -1,10 +1,15 @@
 import Foundation
 import Hummingbird
 
+/// Who an article is for: everyone, or staff who see internal content.
+enum ArticleAudience: String, Codable, Sendable, CaseIterable {
+    case `public`, `internal`
+}
+
 struct ArticleSummaryDTO: Codable, Sendable, Equatable {
     let id: String
     let title: LocalText
-    let audience: String
+    let audience: ArticleAudience
     let municipalityCodes: [String]
     let updatedAt: Date
 }
@@ -12,7 +17,7 @@ struct ArticleSummaryDTO: Codable, Sendable, Equatable {
 struct ArticleDTO: ResponseCodable, Sendable, Equatable {
     let id: String
     let title: LocalText
-    let audience: String
+    let audience: ArticleAudience
     /// Empty means every municipality.
     let municipalityCodes: [String]
     let updatedAt: Date

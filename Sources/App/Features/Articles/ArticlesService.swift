@@ -17,7 +17,7 @@ struct ArticlesService: Sendable {
 
     /// An internal article is 404 for those who may not read it, as if it did not exist.
     func article(id: String, viewer: CatalogueViewer) async throws -> ArticleDTO {
-        guard let (row, codes) = try await store.article(id: id), row.audience == "public" || viewer.seesInternal else {
+        guard let (row, codes) = try await store.article(id: id), row.audience == .public || viewer.seesInternal else {
             throw AppError.notFound("article.notFound")
         }
         return ArticleDTO(

@@ -9,7 +9,7 @@ struct ArticlesStore: Sendable {
     /// (an article with no municipalities applies to all).
     func list(includeInternal: Bool, municipality: String?, page: PageRequest) async throws -> [(ArticleRecord, [String])] {
         try await db.writer.read { db in
-            let audiences = includeInternal ? ["public", "internal"] : ["public"]
+            let audiences: [ArticleAudience] = includeInternal ? [.public, .internal] : [.public]
             let municipalityFilter: SQL =
                 municipality.map {
                     """

@@ -3,7 +3,11 @@ import Hummingbird
 
 /// `/catalogue/*`: the catalogue's read side, open to everyone; what a caller sees depends on who they are.
 struct CatalogueController: Sendable {
-    let catalogue: CatalogueService
+    let catalogueSearch: CatalogueSearch
+    let serviceDetails: ServiceDetails
+    let municipalityPages: MunicipalityPages
+    let suggestions: CatalogueSuggestions
+    let snapshots: CatalogueSnapshots
     /// Records the services staff open (recently viewed).
     let favourites: FavouritesService
 
@@ -22,20 +26,21 @@ struct CatalogueController: Sendable {
             .filter { !$0.isEmpty }
         if ids.count > 100 || ids.contains(where: { $0.count > 200 }) { throw AppError.validation([FieldError("ids", "field.tooLong")]) }
         return ServiceSummariesDTO(
-            items: try await catalogue.summaries(
+            items: try await serviceDetails.summaries(
                 ids: ids, viewer: CatalogueViewer(context.session), language: Self.language(request, context)))
     }
 
     func municipality(_ request: Request, context: AppRequestContext) async throws -> MunicipalityPageDTO {
         let code = try context.parameters.require("code")
         guard code.count <= 10 else { throw AppError.notFound("municipality.notFound") }
-        return try await catalogue.municipality(
+        return try await municipalityPages.page(
             code: code, viewer: CatalogueViewer(context.session), language: Self.language(request, context))
     }
 
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = try Self.query(request, context: context)
-        var response = try await catalogue.search(query, viewer: CatalogueViewer(context.session)).response(from: request, context: context)
+        var response = try await catalogueSearch.search(query, viewer: CatalogueViewer(context.session)).response(
+            from: request, context: context)
         response.headers[.cacheControl] = "private, no-cache"
         return response
     }
@@ -44,17 +49,18 @@ struct CatalogueController: Sendable {
         let q = request.uri.queryParameters["q"].map(String.init) ?? ""
         if q.count > 100 { throw AppError.validation([FieldError("q", "field.tooLong")]) }
         return SuggestionsDTO(
-            items: try await catalogue.suggest(q, viewer: CatalogueViewer(context.session), language: Self.language(request, context)))
+            items: try await suggestions.suggest(q, viewer: CatalogueViewer(context.session), language: Self.language(request, context)))
     }
 
     func service(_ request: Request, context: AppRequestContext) async throws -> ServiceDetailDTO {
-        let service = try await catalogue.service(id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
+        let service = try await serviceDetails.service(
+            id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
         try await favourites.viewed(serviceId: service.id, by: context.session)
         return service
     }
 
     func taxonomy(_ request: Request, context: AppRequestContext) async throws -> TaxonomyDTO {
-        try await catalogue.taxonomy()
+        try await snapshots.taxonomy()
     }
 
     /// The UI language: `?lang=`, else the signed-in user's, else Finnish.

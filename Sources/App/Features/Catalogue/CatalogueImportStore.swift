@@ -293,7 +293,8 @@ struct CatalogueImportStore: Sendable {
 
     static func upsert(_ a: CatalogueFile.Article, _ db: Database) throws -> Outcome {
         let row = ArticleRecord(
-            id: a.id, titleFi: a.title.fi, titleSv: a.title.sv, titleEn: a.title.en, body: a.body, audience: a.audience,
+            id: a.id, titleFi: a.title.fi, titleSv: a.title.sv, titleEn: a.title.en, body: a.body,
+            audience: try ArticleAudience(checked: a.audience),
             updatedAt: CatalogueTimestamps.parse(a.updatedAt)?.millis ?? 0)
         let codes = try Self.articleCodes(a.id, db)
         let outcome = try upsert(row, key: a.id, db)
@@ -318,19 +319,20 @@ struct CatalogueImportStore: Sendable {
             let categories = try CategoryRecord.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
                 CatalogueFile.Category(id: $0.id, name: LocalText(fi: $0.nameFi, sv: $0.nameSv, en: $0.nameEn), parent: $0.parentId)
             }
-            let life = try LifeSituationRecord.all(db).map(\.term)
-            let statuses = try EmploymentStatusRecord.all(db).map(\.term)
+            let life = try CatalogueSearchStore.terms(LifeSituationRecord.self, db).map(\.term)
+            let statuses = try CatalogueSearchStore.terms(EmploymentStatusRecord.self, db).map(\.term)
             let organizations = try OrganizationRecord.fetchAll(db, sql: "SELECT * FROM organization ORDER BY id").map { row in
                 let dto = try OrganizationsStore.dto(row, db)
                 return CatalogueFile.Organization(
                     id: row.id, name: dto.name, sector: row.sector, municipalityCodes: try Self.orderedCodes(row.id, db), kind: row.kind)
             }
             let services = try ServiceRecord.fetchAll(db, sql: "SELECT * FROM service ORDER BY id").map { row in
-                try row.file(ServiceLinks.fetch(row.id, db))
+                try row.file(CatalogueSearchStore.links(of: row.id, db))
             }
             let articles = try ArticleRecord.fetchAll(db, sql: "SELECT * FROM article ORDER BY id").map { row in
                 CatalogueFile.Article(
-                    id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), body: row.body, audience: row.audience,
+                    id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), body: row.body,
+                    audience: row.audience.rawValue,
                     municipalityCodes: try Self.articleCodes(row.id, db),
                     updatedAt: CatalogueTimestamps.format(Date(millis: row.updatedAt)))
             }

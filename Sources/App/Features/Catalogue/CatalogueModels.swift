@@ -1,6 +1,31 @@
 import Foundation
 import Hummingbird
 
+/// Where a service is in its life. Everyone finds published services; archived ones open by direct
+/// link; hidden ones are for internal viewers; drafts and those in review for their organisation.
+enum ServiceStatus: String, Codable, Sendable, CaseIterable {
+    case draft, review, published, hidden, archived
+}
+
+/// What a suggestion is: a service's name (opens the service) or a keyword (searches for it).
+enum SuggestionKind: String, Codable, Sendable {
+    case service, keyword
+}
+
+/// Which part of a client profile a service fits.
+enum FitReason: String, Codable, Sendable {
+    case age, municipality, lifeSituation, employmentStatus, language
+}
+
+extension RawRepresentable where RawValue == String {
+    /// A value from a catalogue file or the database that was checked already (the validator, a
+    /// CHECK constraint); anything else is an internal error, not a user's.
+    init(checked raw: String) throws {
+        guard let value = Self(rawValue: raw) else { throw AppError.internalError }
+        self = value
+    }
+}
+
 /// Who is looking at the catalogue, which decides what they may see.
 struct CatalogueViewer: Sendable, Equatable {
     /// Sees hidden services and the internal instructions.
@@ -29,19 +54,18 @@ struct CatalogueViewer: Sendable, Equatable {
     }
 
     /// May this viewer find the service in search and lists?
-    func finds(status: String, organizationId: String) -> Bool {
+    func finds(status: ServiceStatus, organizationId: String) -> Bool {
         switch status {
-        case "published": true
-        case "hidden": seesInternal || contentOrganizations.contains(organizationId)
-        case "draft", "review": contentOrganizations.contains(organizationId)
-        default: false  // archived: only by direct link
+        case .published: true
+        case .hidden: seesInternal || contentOrganizations.contains(organizationId)
+        case .draft, .review: contentOrganizations.contains(organizationId)
+        case .archived: false  // only by direct link
         }
     }
 
     /// May this viewer open the service's page?
-    func opens(status: String, organizationId: String) -> Bool {
-        status == "archived"
-            ? finds(status: "published", organizationId: organizationId) : finds(status: status, organizationId: organizationId)
+    func opens(status: ServiceStatus, organizationId: String) -> Bool {
+        finds(status: status == .archived ? .published : status, organizationId: organizationId)
     }
 }
 
@@ -94,7 +118,7 @@ struct ServiceSummaryDTO: Codable, Sendable, Equatable {
     let name: LocalText
     let summary: LocalText
     let organization: OrganizationRefDTO
-    let status: String
+    let status: ServiceStatus
     let cost: String
     let modes: [String]
     let languages: [String]
@@ -105,14 +129,14 @@ struct ServiceSummaryDTO: Codable, Sendable, Equatable {
     let accessibility: AccessibilityDTO
     let updatedAt: Date
     let snippet: [SnippetPart]
-    /// Why the service fits the client profile: "age", "municipality", "lifeSituation", "employmentStatus", "language".
-    let fits: [String]
+    /// Why the service fits the client profile.
+    let fits: [FitReason]
 }
 
 struct OrganizationRefDTO: Codable, Sendable, Equatable {
     let id: String
     let name: LocalText
-    let sector: String
+    let sector: Sector
 }
 
 struct AccessibilityDTO: Codable, Sendable, Equatable {
@@ -131,7 +155,7 @@ struct SearchResultDTO: ResponseCodable, Sendable {
 
 struct SuggestionDTO: Codable, Sendable, Equatable {
     let text: String
-    let kind: String  // "service" or "keyword"
+    let kind: SuggestionKind
     @Nullable var serviceId: String?
 }
 
@@ -143,7 +167,7 @@ struct SuggestionsDTO: ResponseCodable, Sendable {
 struct ServiceDetailDTO: ResponseCodable, Sendable {
     let id: String
     let organization: OrganizationRefDTO
-    let status: String
+    let status: ServiceStatus
     let archived: Bool
     let name: LocalText
     let summary: LocalText
@@ -209,4 +233,68 @@ struct CategoryNodeDTO: Codable, Sendable, Equatable {
     let count: Int
     let services: [ServiceSummaryDTO]
     let children: [CategoryNodeDTO]
+}
+
+/// What search needs to know of one service, held in memory: filters, facets and sorting over
+/// tens of thousands of services then cost microseconds, not a query each.
+struct ServiceFacts: Sendable {
+    let id: String
+    let organizationId: String
+    let organizationName: LocalText
+    let sector: Sector
+    let status: ServiceStatus
+    let name: LocalText
+    let summary: LocalText
+    let keywords: [String]
+    let cost: String
+    let ageMin: Int?
+    let ageMax: Int?
+    let wheelchair: Bool
+    let signLanguage: Bool
+    let easyFinnish: Bool
+    let municipalities: [String]
+    let categories: [String]
+    /// The categories and every ancestor of them, for "a parent includes its children".
+    let categoryTree: Set<String>
+    let lifeSituations: [String]
+    let employmentStatuses: [String]
+    let languages: [String]
+    let modes: [String]
+    let updatedAt: Int64
+}
+
+/// The catalogue as search sees it, loaded at one revision.
+struct CatalogueSnapshot: Sendable {
+    let revision: Int64
+    let services: [ServiceFacts]
+    let index: [String: Int]
+    /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
+    let vocabulary: [String]
+    let deletions: [String: [String]]
+    /// The vocabulary's terms spelled backwards, sorted: the terms that end with a word are a range
+    /// here (Swedish compounds end with their head: "karriärvägledning").
+    let reversedVocabulary: [String]
+    /// The word index's row key → position in `services` (-1 for none); row keys are small integers.
+    let searchKeys: [Int32]
+    /// Municipalities, categories, life situations, employment statuses and organisations.
+    let taxonomy: TaxonomyDTO
+}
+
+extension ServiceFacts {
+    /// The accessibility features the service has, as search's facet values.
+    var accessibilityFeatures: [String] {
+        (wheelchair ? ["wheelchair"] : []) + (signLanguage ? ["signLanguage"] : []) + (easyFinnish ? ["easyFinnish"] : [])
+    }
+
+    /// The service as a row of a list; without a query its snippet is the summary as it is.
+    func summary(language: Language, snippet: [SnippetPart]? = nil, fits: [FitReason] = []) -> ServiceSummaryDTO {
+        ServiceSummaryDTO(
+            id: id, name: name, summary: summary,
+            organization: OrganizationRefDTO(id: organizationId, name: organizationName, sector: sector), status: status,
+            cost: cost, modes: modes, languages: languages, ageMin: ageMin, ageMax: ageMax,
+            municipalityCodes: municipalities, categoryIds: categories,
+            accessibility: AccessibilityDTO(wheelchair: wheelchair, signLanguage: signLanguage, easyFinnish: easyFinnish),
+            updatedAt: Date(millis: updatedAt), snippet: snippet ?? [SnippetPart(text: summary.localized(language), match: false)],
+            fits: fits)
+    }
 }

@@ -74,20 +74,20 @@ struct ForwardIndex: Sendable {
 
     /// What one query word matches, over the vocabulary: 2 for its exact terms, 1 for terms under
     /// one of its prefixes or ending with it, 0 for the rest.
-    static func marks(_ match: CatalogueService.WordMatch, vocabulary: [String]) -> [UInt8] {
+    static func marks(_ match: CatalogueSearch.WordMatch, vocabulary: [String]) -> [UInt8] {
         var marks = [UInt8](repeating: 0, count: vocabulary.count)
         for prefix in match.prefixes {
-            var i = CatalogueService.lowerBound(vocabulary, prefix)
+            var i = SortedStrings.lowerBound(vocabulary, prefix)
             while i < vocabulary.count, vocabulary[i].hasPrefix(prefix) {
                 marks[i] = 1
                 i += 1
             }
         }
         for term in match.heads {
-            if let i = CatalogueService.position(of: term, in: vocabulary) { marks[i] = 1 }
+            if let i = SortedStrings.position(of: term, in: vocabulary) { marks[i] = 1 }
         }
         for term in match.exact {
-            if let i = CatalogueService.position(of: term, in: vocabulary) { marks[i] = 2 }
+            if let i = SortedStrings.position(of: term, in: vocabulary) { marks[i] = 2 }
         }
         return marks
     }

@@ -35,11 +35,6 @@ extension TermRecord {
     }
 
     var term: CatalogueFile.Term { CatalogueFile.Term(id: id, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn)) }
-
-    /// Every row, in its order.
-    static func all(_ db: Database) throws -> [Self] {
-        try fetchAll(db, sql: "SELECT * FROM \(databaseTableName) ORDER BY position, id")
-    }
 }
 
 struct LifeSituationRecord: TermRecord {
@@ -67,7 +62,7 @@ struct ArticleRecord: AppRecord, Equatable {
     var titleSv: String?
     var titleEn: String?
     var body: String
-    var audience: String
+    var audience: ArticleAudience
     var updatedAt: Int64
 }
 
@@ -76,7 +71,7 @@ struct ServiceRecord: AppRecord, Equatable {
     static let databaseTableName = "service"
     var id: String
     var organizationId: String
-    var status: String
+    var status: ServiceStatus
     var nameFi: String
     var nameSv: String?
     var nameEn: String?
@@ -126,7 +121,7 @@ struct ServiceRecord: AppRecord, Equatable {
     init(_ s: CatalogueFile.Service, createdAt: Int64) throws {
         id = s.id
         organizationId = s.organizationId
-        status = s.status
+        status = try ServiceStatus(checked: s.status)
         (nameFi, nameSv, nameEn) = (s.name.fi, s.name.sv, s.name.en)
         (summaryFi, summarySv, summaryEn) = (s.summary.fi, s.summary.sv, s.summary.en)
         (descriptionFi, descriptionSv, descriptionEn) = (s.description.fi, s.description.sv, s.description.en)
@@ -156,7 +151,7 @@ struct ServiceRecord: AppRecord, Equatable {
     func file(_ links: ServiceLinks) throws -> CatalogueFile.Service {
         let delivery = try Self.decode(DeliveryText.self, self.delivery)
         return CatalogueFile.Service(
-            id: id, organizationId: organizationId, status: status, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn),
+            id: id, organizationId: organizationId, status: status.rawValue, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn),
             summary: LocalText(fi: summaryFi, sv: summarySv, en: summaryEn),
             description: LocalText(fi: descriptionFi, sv: descriptionSv, en: descriptionEn), categoryIds: links.categories,
             keywords: try Self.decode([String].self, keywords), cost: cost, costDescription: costDescription,
@@ -217,13 +212,7 @@ struct ServiceLinks: Equatable, Sendable {
             ("service_mode", "mode", \.modes),
         ]
     }
-
-    static func fetch(_ serviceId: String, _ db: Database) throws -> ServiceLinks {
-        var links = ServiceLinks(categories: [], municipalities: [], lifeSituations: [], employmentStatuses: [], languages: [], modes: [])
-        for (table, column, path) in tables {
-            links[keyPath: path] = try String.fetchAll(
-                db, SQLRequest<String>("SELECT \(sql: column) FROM \(sql: table) WHERE service_id = \(serviceId) ORDER BY position"))
-        }
-        return links
-    }
 }
+
+extension ServiceStatus: DatabaseValueConvertible {}
+extension ArticleAudience: DatabaseValueConvertible {}

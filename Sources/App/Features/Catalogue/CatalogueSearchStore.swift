@@ -1,51 +1,6 @@
 import Foundation
 import GRDB
 
-/// What search needs to know of one service, held in memory: filters, facets and sorting over
-/// tens of thousands of services then cost microseconds, not a query each.
-struct ServiceFacts: Sendable {
-    let id: String
-    let organizationId: String
-    let organizationName: LocalText
-    let sector: String
-    let status: String
-    let name: LocalText
-    let summary: LocalText
-    let keywords: [String]
-    let cost: String
-    let ageMin: Int?
-    let ageMax: Int?
-    let wheelchair: Bool
-    let signLanguage: Bool
-    let easyFinnish: Bool
-    let municipalities: [String]
-    let categories: [String]
-    /// The categories and every ancestor of them, for "a parent includes its children".
-    let categoryTree: Set<String>
-    let lifeSituations: [String]
-    let employmentStatuses: [String]
-    let languages: [String]
-    let modes: [String]
-    let updatedAt: Int64
-}
-
-/// The catalogue as search sees it, loaded at one revision.
-struct CatalogueSnapshot: Sendable {
-    let revision: Int64
-    let services: [ServiceFacts]
-    let index: [String: Int]
-    /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
-    let vocabulary: [String]
-    let deletions: [String: [String]]
-    /// The vocabulary's terms spelled backwards, sorted: the terms that end with a word are a range
-    /// here (Swedish compounds end with their head: "karriärvägledning").
-    let reversedVocabulary: [String]
-    /// The word index's row key → position in `services` (-1 for none); row keys are small integers.
-    let searchKeys: [Int32]
-    /// Municipalities, categories, life situations, employment statuses and organisations.
-    let taxonomy: TaxonomyDTO
-}
-
 /// The SQL of catalogue search: loading the snapshot and matching words in the FTS5 index.
 struct CatalogueSearchStore: Sendable {
     let db: AppDatabase
@@ -83,7 +38,7 @@ struct CatalogueSearchStore: Sendable {
                 return ServiceFacts(
                     id: s.id, organizationId: s.organizationId,
                     organizationName: org?.name ?? LocalText(fi: s.organizationId, sv: nil, en: nil),
-                    sector: org?.sector ?? "public", status: s.status, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn),
+                    sector: org?.sector ?? .public, status: s.status, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn),
                     summary: LocalText(fi: s.summaryFi, sv: s.summarySv, en: s.summaryEn),
                     keywords: (try? ServiceRecord.decode([String].self, s.keywords)) ?? [], cost: s.cost, ageMin: s.ageMin,
                     ageMax: s.ageMax,
@@ -135,6 +90,44 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
+    // MARK: The bench's references
+
+    /// How many index rows match the word as a prefix (every service for no word): the floor of an
+    /// indexed search, for `make bench`.
+    func referenceMatchCount(prefix word: String) async throws -> Int {
+        try await db.writer.read { db in
+            guard !word.isEmpty else { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0 }
+            let expression = "\"\(word)\" *"
+            return try Int.fetchOne(db, SQLRequest<Int>("SELECT COUNT(*) FROM service_search WHERE service_search MATCH \(expression)"))
+                ?? 0
+        }
+    }
+
+    /// How many services have the word in their Finnish name or description, by a LIKE scan: what
+    /// search without an index costs, for `make bench`.
+    func referenceScanCount(containing word: String) async throws -> Int {
+        let pattern = "%\(word)%"
+        return try await db.writer.read { db in
+            try Int.fetchOne(
+                db, SQLRequest<Int>("SELECT COUNT(*) FROM service WHERE name_fi LIKE \(pattern) OR description_fi LIKE \(pattern)")) ?? 0
+        }
+    }
+
+    /// Every row of a vocabulary table, in its order.
+    static func terms<R: TermRecord>(_ type: R.Type, _ db: Database) throws -> [R] {
+        try R.fetchAll(db, sql: "SELECT * FROM \(R.databaseTableName) ORDER BY position, id")
+    }
+
+    /// A service's rows in the link tables, each list in its order.
+    static func links(of serviceId: String, _ db: Database) throws -> ServiceLinks {
+        var links = ServiceLinks.empty
+        for (table, column, path) in ServiceLinks.tables {
+            links[keyPath: path] = try String.fetchAll(
+                db, SQLRequest<String>("SELECT \(sql: column) FROM \(sql: table) WHERE service_id = \(serviceId) ORDER BY position"))
+        }
+        return links
+    }
+
     static func taxonomy(_ db: Database) throws -> TaxonomyDTO {
         let text = { (row: Row) in LocalText(fi: row["name_fi"], sv: row["name_sv"], en: row["name_en"]) }
         return TaxonomyDTO(
@@ -144,10 +137,10 @@ struct CatalogueSearchStore: Sendable {
             categories: try Row.fetchAll(db, sql: "SELECT * FROM category ORDER BY position, id").map {
                 .init(id: $0["id"], name: text($0), parent: $0["parent_id"])
             },
-            lifeSituations: try LifeSituationRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
-            employmentStatuses: try EmploymentStatusRecord.all(db).map { .init(id: $0.id, name: $0.term.name) },
+            lifeSituations: try Self.terms(LifeSituationRecord.self, db).map { .init(id: $0.id, name: $0.term.name) },
+            employmentStatuses: try Self.terms(EmploymentStatusRecord.self, db).map { .init(id: $0.id, name: $0.term.name) },
             organizations: try Row.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id").map {
-                .init(id: $0["id"], name: text($0), sector: $0["sector"])
+                .init(id: $0["id"], name: text($0), sector: Sector(rawValue: $0["sector"] as String) ?? .public)
             })
     }
 
@@ -165,12 +158,12 @@ struct CatalogueSearchStore: Sendable {
                     SQLRequest<ServiceRecord>(
                         """
                         SELECT * FROM service WHERE id = \(id) AND (
-                            status IN ('published', 'archived')
-                            OR (status = 'hidden' AND \(viewer.seesInternal))
-                            OR (status IN ('hidden', 'draft', 'review') AND organization_id IN \(organizations)))
+                            status IN \([ServiceStatus.published, .archived])
+                            OR (status = \(ServiceStatus.hidden) AND \(viewer.seesInternal))
+                            OR (status IN \([ServiceStatus.hidden, .draft, .review]) AND organization_id IN \(organizations)))
                         """))
             else { return nil }
-            var service = try row.file(ServiceLinks.fetch(id, db))
+            var service = try row.file(Self.links(of: id, db))
             if !viewer.seesInternal { service.internal = .empty }
             return (service, try OrganizationRecord.fetchOne(db, key: row.organizationId))
         }

@@ -2,12 +2,12 @@ import Foundation
 
 /// Checks a whole catalogue file and lists every problem with its JSON path.
 enum CatalogueValidator {
-    static let statuses: Set<String> = ["draft", "review", "published", "hidden", "archived"]
+    static let statuses = Set(ServiceStatus.allCases.map(\.rawValue))
     static let costs: Set<String> = ["free", "paid", "partly-paid"]
     static let modes: Set<String> = ["in-person", "remote", "hybrid"]
     static let languages: Set<String> = ["fi", "sv", "en", "ru", "ar", "so", "et", "uk"]
     static let sectors = Set(Sector.allCases.map(\.rawValue))
-    static let audiences: Set<String> = ["public", "internal"]
+    static let audiences = Set(ArticleAudience.allCases.map(\.rawValue))
 
     /// Decodes `data`, turning a JSON or type error into a problem at its path.
     static func decode(_ data: Data) throws(CatalogueInvalid) -> CatalogueFile {

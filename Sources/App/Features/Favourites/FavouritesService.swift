@@ -4,7 +4,8 @@ import Foundation
 /// last. No HTTP, no SQL.
 struct FavouritesService: Sendable {
     let store: FavouritesStore
-    let catalogue: CatalogueService
+    /// Which services a caller may open, and their list rows.
+    let services: ServiceDetails
     let clock: AppClock
     let ids: IDGenerator
 
@@ -62,7 +63,7 @@ struct FavouritesService: Sendable {
         return FavouriteListDetailDTO(
             id: list.id, name: list.name, shareToken: list.shareToken, createdAt: Date(millis: list.createdAt),
             updatedAt: Date(millis: list.updatedAt),
-            services: try await catalogue.summaries(ids: serviceIds, viewer: CatalogueViewer(user), language: language))
+            services: try await services.summaries(ids: serviceIds, viewer: CatalogueViewer(user), language: language))
     }
 
     func rename(id: String, _ input: RenameFavouriteListInput, by caller: SessionUser?) async throws -> FavouriteListDTO {
@@ -88,7 +89,7 @@ struct FavouritesService: Sendable {
     /// Adds a service the caller may open; adding it again changes nothing.
     func add(serviceId: String, to listId: String, by caller: SessionUser?) async throws {
         let (user, _, _) = try await requireOwnList(listId, caller)
-        guard try await catalogue.opens(serviceId, viewer: CatalogueViewer(user)) else { throw AppError.notFound("service.notFound") }
+        guard try await services.opens(serviceId, viewer: CatalogueViewer(user)) else { throw AppError.notFound("service.notFound") }
         if try await store.add(serviceId: serviceId, to: listId, now: clock.now.millis, maxServices: Self.maxServicesPerList) == .full {
             throw AppError(.conflict, "favouriteList.full")
         }
@@ -126,7 +127,7 @@ struct FavouritesService: Sendable {
         }
         return SharedListDTO(
             name: list.name, updatedAt: Date(millis: list.updatedAt),
-            services: try await catalogue.summaries(ids: serviceIds, viewer: viewer, language: language))
+            services: try await services.summaries(ids: serviceIds, viewer: viewer, language: language))
     }
 
     // MARK: Recently viewed
@@ -140,7 +141,7 @@ struct FavouritesService: Sendable {
     func recentlyViewed(by caller: SessionUser?, language: Language) async throws -> RecentlyViewedListDTO {
         let user = try requireStaff(caller)
         let views = try await store.recentlyViewed(by: user.userId)
-        let services = try await catalogue.summaries(ids: views.map(\.serviceId), viewer: CatalogueViewer(user), language: language)
+        let services = try await services.summaries(ids: views.map(\.serviceId), viewer: CatalogueViewer(user), language: language)
         let byId = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0) })
         return RecentlyViewedListDTO(
             items: views.compactMap { view in

@@ -1,25 +1,19 @@
+import App
 import Foundation
-import GRDB
 
 /// `make bench`: the demo catalogue multiplied to `services` services, and a mix of 200 queries of six
 /// kinds through the same search code the API uses. Prints p50 and p99 per kind, beside two references
 /// measured in the same run on the same database: a bare FTS5 lookup of the word (the floor of an
 /// indexed search) and a LIKE scan over names and descriptions (what search without an index costs).
-public enum CatalogueBenchmark {
-    public static func run(demoCatalogue: URL, services target: Int, dataDir: URL, output: @Sendable (String) -> Void) async throws {
-        var config = try AppConfiguration.resolve(
-            flags: [.dataDir: dataDir.path, .logLevel: "warning"], environment: ProcessInfo.processInfo.environment)
-        config.runsBackgroundServices = false
-        let components = try await AppComponents.make(config)
-
-        let file = try multiplied(demoCatalogue, to: target)
-        let encoded = try JSONEncoder().encode(file)
+enum CatalogueBenchmark {
+    static func run(demoCatalogue: URL, services target: Int, dataDir: URL, output: @Sendable (String) -> Void) async throws {
+        let app = try await CatalogueBenchTarget(dataDir: dataDir)
+        let (encoded, count) = try multiplied(demoCatalogue, to: target)
         let importStart = ContinuousClock.now
-        let summary = try await components.catalogue.importFile(encoded)
-        output("Imported \(file.services.count) services in \(format(ContinuousClock.now - importStart)) (\(summary.services))")
+        let summary = try await app.importFile(encoded)
+        output("Imported \(count) services in \(format(ContinuousClock.now - importStart)) (\(summary))")
 
-        let search = components.catalogueSearch
-        _ = try await search.search(SearchQuery(), viewer: .anonymous)  // loads the snapshot
+        _ = try await app.search(CatalogueBenchTarget.Query())  // loads the snapshot
         var rows: [(String, [Double], [Double], [Double])] = []
         for (kind, queries) in mix() {
             var ours: [Double] = []
@@ -28,12 +22,12 @@ public enum CatalogueBenchmark {
             for _ in 0..<3 {  // three rounds of the kind's queries
                 for q in queries {
                     let start = ContinuousClock.now
-                    let result = try await search.search(q, viewer: .anonymous)
+                    let total = try await app.search(q)
                     ours.append(ms(ContinuousClock.now - start))
-                    precondition(result.total >= 0)
-                    let word = Analyzerless.firstWord(q.text)
-                    fts.append(try await timed { try await bareFTS(word, components.db) })
-                    like.append(try await timed { try await likeScan(word, components.db) })
+                    precondition(total >= 0)
+                    let word = q.text.split(separator: " ").first.map(String.init) ?? ""
+                    fts.append(try await timed { try await app.bareFTS(word) })
+                    like.append(try await timed { try await app.likeScan(word) })
                 }
             }
             rows.append((kind, ours, fts, like))
@@ -48,27 +42,34 @@ public enum CatalogueBenchmark {
         }
     }
 
-    /// The demo file with every service copied under new ids until there are `target` services.
-    static func multiplied(_ url: URL, to target: Int) throws -> CatalogueFile {
-        var file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: url))
-        let originals = file.services
+    /// The demo file with every service copied under new ids until there are `target` services, and
+    /// how many services it has.
+    static func multiplied(_ url: URL, to target: Int) throws -> (Data, Int) {
+        guard var file = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+            let originals = file["services"] as? [[String: Any]]
+        else { throw CocoaError(.fileReadCorruptFile) }
+        var services = originals
         var copy = 1
-        while file.services.count < target {
-            for var s in originals where file.services.count < target {
-                s.id = "\(s.id)-\(copy)"
-                s.name.fi = "\(s.name.fi) \(copy)"
-                file.services.append(s)
+        while services.count < target {
+            for var s in originals where services.count < target {
+                s["id"] = "\(s["id"] as? String ?? "")-\(copy)"
+                if var name = s["name"] as? [String: Any] {
+                    name["fi"] = "\(name["fi"] as? String ?? "") \(copy)"
+                    s["name"] = name
+                }
+                services.append(s)
             }
             copy += 1
         }
-        return file
+        file["services"] = services
+        return (try JSONSerialization.data(withJSONObject: file), services.count)
     }
 
     /// 200 queries: six kinds.
-    static func mix() -> [(String, [SearchQuery])] {
-        func q(_ text: String, _ edit: (inout SearchQuery) -> Void = { _ in }) -> SearchQuery {
-            var query = SearchQuery()
-            query.text = text
+    static func mix() -> [(String, [CatalogueBenchTarget.Query])] {
+        typealias Query = CatalogueBenchTarget.Query
+        func q(_ text: String, _ edit: (inout Query) -> Void = { _ in }) -> Query {
+            var query = Query(text)
             edit(&query)
             return query
         }
@@ -80,7 +81,7 @@ public enum CatalogueBenchmark {
         let prefixes = ["ura", "palk", "kunt", "kiel", "digi", "työk", "velk", "oppi"]
         let typos = ["palkatuki", "uraohjas", "kuntoutsu", "kielikurrsi", "starttirha", "työkokeliu", "velkanuvonta", "opisopimus"]
         let municipalities = ["091", "049", "092", "245", "638", "710", "078"]
-        var kinds: [(String, [SearchQuery])] = []
+        var kinds: [(String, [Query])] = []
         kinds.append(("single word", (0..<34).map { q(words[$0 % words.count]) }))
         kinds.append(("inflected word", (0..<33).map { q(inflected[$0 % inflected.count]) }))
         kinds.append(("prefix", (0..<33).map { q(prefixes[$0 % prefixes.count]) }))
@@ -109,27 +110,6 @@ public enum CatalogueBenchmark {
                 }
             ))
         return kinds
-    }
-
-    enum Analyzerless {
-        static func firstWord(_ text: String) -> String { text.split(separator: " ").first.map(String.init) ?? "" }
-    }
-
-    static func bareFTS(_ word: String, _ db: AppDatabase) async throws -> Int {
-        guard !word.isEmpty else {
-            return try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM service") ?? 0 }
-        }
-        return try await db.writer.read { db in
-            try Int.fetchOne(db, SQLRequest<Int>("SELECT COUNT(*) FROM service_search WHERE service_search MATCH \("\"\(word)\" *")")) ?? 0
-        }
-    }
-
-    static func likeScan(_ word: String, _ db: AppDatabase) async throws -> Int {
-        let pattern = "%\(word)%"
-        return try await db.writer.read { db in
-            try Int.fetchOne(
-                db, SQLRequest<Int>("SELECT COUNT(*) FROM service WHERE name_fi LIKE \(pattern) OR description_fi LIKE \(pattern)")) ?? 0
-        }
     }
 
     static func timed(_ body: () async throws -> Int) async throws -> Double {

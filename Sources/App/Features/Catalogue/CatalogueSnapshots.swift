@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+
+/// The catalogue held in memory for reading it: search, list rows, municipality pages and
+/// suggestions all work over one snapshot at the database's current revision. No HTTP, no SQL.
+struct CatalogueSnapshots: Sendable {
+    let store: CatalogueSearchStore
+    let indexer: CatalogueIndexer
+    let cache: Cache
+
+    /// The loaded table, and the one load under way: requests that meet a new revision at the same
+    /// time wait for one load instead of each building its own.
+    final class Cache: Sendable {
+        struct State {
+            var current: FacetTable?
+            var loading: (revision: Int64, task: Task<FacetTable, any Error>)?
+        }
+        let state = Mutex(State())
+    }
+
+    init(store: CatalogueSearchStore, indexer: CatalogueIndexer, cache: Cache = Cache()) {
+        self.store = store
+        self.indexer = indexer
+        self.cache = cache
+    }
+
+    /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
+    func snapshot() async throws -> CatalogueSnapshot { try await table().snapshot }
+
+    /// The snapshot with every facet value coded as a small integer, so that filtering and counting
+    /// over tens of thousands of services are array look-ups rather than string hashing.
+    func table(knownRevision: Int64? = nil) async throws -> FacetTable {
+        let revision: Int64
+        if let knownRevision { revision = knownRevision } else { revision = try await store.revision() }
+        let found: (ready: FacetTable?, task: Task<FacetTable, any Error>?) = cache.state.withLock { state in
+            if let t = state.current, t.snapshot.revision == revision { return (t, nil) }
+            if let loading = state.loading, loading.revision == revision { return (nil, loading.task) }
+            let (store, indexer, cache) = (store, indexer, cache)
+            let task = Task {
+                let (snapshot, rankedColumns) = try await store.snapshot()
+                let fresh = FacetTable(snapshot, rankedColumns: rankedColumns, indexer: indexer)
+                cache.state.withLock { state in
+                    if (state.current?.snapshot.revision ?? -1) < fresh.snapshot.revision { state.current = fresh }
+                    if state.loading?.revision == revision { state.loading = nil }
+                }
+                return fresh
+            }
+            state.loading = (revision, task)
+            return (nil, task)
+        }
+        if let ready = found.ready { return ready }
+        guard let task = found.task else { throw AppError.internalError }
+        do {
+            return try await task.value
+        } catch {
+            cache.state.withLock { state in if state.loading?.revision == revision { state.loading = nil } }
+            throw error
+        }
+    }
+
+    /// The table last loaded, without asking the database for its revision (query words are analysed
+    /// against its vocabulary before the match tells the revision); loads one when there is none.
+    func cachedTable() async throws -> FacetTable {
+        if let t = cache.state.withLock({ $0.current }) { return t }
+        return try await table()
+    }
+
+    func taxonomy() async throws -> TaxonomyDTO { try await snapshot().taxonomy }
+}
+
+/// The name `CatalogueRefresher` still uses; it is being moved onto the job runner on another branch,
+/// and this alias goes when it has moved.
+typealias CatalogueService = CatalogueSnapshots
+
+/// A filter and facet of search: a kind of value a service has.
+enum CatalogueFacet: String, CaseIterable, Sendable {
+    case municipality, category, lifeSituation, employmentStatus, language, cost, mode, accessibility, organization, sector
+
+    var index: Int { CatalogueFacet.allCases.firstIndex(of: self) ?? 0 }
+
+    /// The service's values of this facet.
+    func values(of s: ServiceFacts) -> [String] {
+        switch self {
+        case .municipality: s.municipalities
+        case .category: Array(s.categoryTree)
+        case .lifeSituation: s.lifeSituations
+        case .employmentStatus: s.employmentStatuses
+        case .language: s.languages
+        case .cost: [s.cost]
+        case .mode: s.modes
+        case .accessibility: s.accessibilityFeatures
+        case .organization: [s.organizationId]
+        case .sector: [s.sector.rawValue]
+        }
+    }
+}
+
+/// A snapshot with its facet values coded and its name orders and ranking index built.
+struct FacetTable: Sendable {
+    let snapshot: CatalogueSnapshot
+    /// Per facet: value → code, and code → value.
+    let codes: [[String: Int32]]
+    let values: [[String]]
+    /// Per service, per facet: the codes of its values, service `i`'s facet `f` being list
+    /// `i * CatalogueFacet.allCases.count + f`.
+    let serviceCodes: RaggedArray
+    /// Per language (fi, sv, en), per service: its place in name order (Finnish and Swedish alphabet),
+    /// so sorting compares integers, not strings.
+    private let ranksByLanguage: [[Int]]
+
+    func nameRanks(_ language: Language) -> [Int] { ranksByLanguage[language == .fi ? 0 : language == .sv ? 1 : 2] }
+
+    /// Lower case, with å, ä and ö after z as the Finnish and Swedish alphabets have them.
+    static func sortKey(_ name: String) -> String {
+        String(
+            name.lowercased().unicodeScalars.map { c -> Character in
+                switch c {
+                case "å": "{"
+                case "ä", "æ": "|"
+                case "ö", "ø": "}"
+                default: Character(c)
+                }
+            })
+    }
+
+    /// Ranks the rows FTS5 matched.
+    let ranking: ForwardIndex
+
+    init(_ snapshot: CatalogueSnapshot, rankedColumns: [[String]], indexer: CatalogueIndexer) {
+        self.snapshot = snapshot
+        ranking = ForwardIndex(services: snapshot.services, vocabulary: snapshot.vocabulary, columns: rankedColumns) { word, language in
+            language == .fi ? Array(indexer.finnish(word).baseForms) : [indexer.analyzer.stem(word, in: language)]
+        }
+        var codes = Array(repeating: [String: Int32](), count: CatalogueFacet.allCases.count)
+        var values = Array(repeating: [String](), count: CatalogueFacet.allCases.count)
+        var serviceCodes = RaggedArray()
+        for s in snapshot.services {
+            for facet in CatalogueFacet.allCases {
+                serviceCodes.append(
+                    facet.values(of: s).map { value in
+                        let f = facet.index
+                        if let code = codes[f][value] { return code }
+                        let code = Int32(values[f].count)
+                        codes[f][value] = code
+                        values[f].append(value)
+                        return code
+                    })
+            }
+        }
+        self.serviceCodes = serviceCodes
+        self.codes = codes
+        self.values = values
+        ranksByLanguage = [Language.fi, .sv, .en].map { language in
+            let keys = snapshot.services.map { Self.sortKey($0.name.localized(language)) + "\u{0}" + $0.id }
+            var ranks = Array(repeating: 0, count: keys.count)
+            for (rank, i) in keys.indices.sorted(by: { keys[$0] < keys[$1] }).enumerated() { ranks[i] = rank }
+            return ranks
+        }
+    }
+}
