@@ -102,6 +102,13 @@ def test_admin_finds_a_failed_sign_in_and_the_filters_survive_reload_and_back(ui
     loaded(ui, f"kind=signInFailed&from={today}&to={today}")
     assert set(kinds_shown(ui)) == {"signInFailed"}
 
+    # No events: said in the status line, no empty table.
+    ui.fill("userId", "ei-ketaan")
+    ui.button("Näytä tapahtumat").click()
+    loaded(ui, f"userId=ei-ketaan&kind=signInFailed&from={today}&to={today}")
+    ui.wait_text("Näillä rajauksilla ei löytynyt tapahtumia.")
+    assert not ui.css("main .event-table").is_displayed()
+
     # Clear: every event again.
     ui.button("Tyhjennä rajaukset").click()
     loaded(ui, "")
@@ -145,3 +152,24 @@ def test_page_has_no_serious_axe_violations_at_360px(ui, server, language, title
     ui.wait(lambda: ui.all("main [aria-invalid='true']"))
     problems += ui.page_problems(f"{PATH} with an error [{language}]")
     assert not problems, "\n".join(problems)
+
+
+def test_show_more_adds_the_next_page_and_moves_the_focus_there(ui, server):
+    # 26 sign-ins and sign-outs: over 50 events, more than one page
+    for _ in range(26):
+        s = api_session(server, "approver")
+        assert s.post(server.base_url + "/api/v1/auth/logout").status_code in (200, 204)
+    ui.desktop()
+    ui.sign_in(*server.users["platformAdmin"])
+    ui.open(PATH + "?kind=signIn,signOut")  # a malformed kind in the address is left out
+    loaded(ui, "")
+    assert ui.d.current_url.endswith(PATH)
+    assert len(ui.all("main tr[data-event-id]")) == 50
+    ui.wait_text("Näytetään 50 tapahtumaa.")
+    ui.button("Näytä lisää").click()
+    ui.wait(lambda: len(ui.all("main tr[data-event-id]")) > 50)
+    rows = ui.all("main tr[data-event-id]")
+    ids = [r.get_attribute("data-event-id") for r in rows]
+    assert len(ids) == len(set(ids))
+    assert ui.d.execute_script("return document.activeElement.closest('tr') === arguments[0]", rows[50])
+    ui.wait_text(f"Näytetään {len(rows)} tapahtumaa.")

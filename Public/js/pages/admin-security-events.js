@@ -84,6 +84,8 @@ export default {
     root.appendChild(h('p', { class: 'lead' }, t('securityEvents.intro')));
 
     let filters = readFilters(ctx.query);
+    // an address with unknown filters shows (and keeps) only the ones that were understood
+    ctx.setQuery(filterParams(filters), { replace: true });
 
     // Organisation names for the organisation column (the ids stay when this fails).
     const orgNames = new Map();
@@ -178,7 +180,6 @@ export default {
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
       tbody,
     );
-    const emptyText = h('p', { class: 'muted', hidden: true }, t('securityEvents.list.empty'));
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
     const listHeading = h('h2', { id: 'event-list-title', tabindex: '-1' }, t('securityEvents.list.title'));
     const results = h(
@@ -187,7 +188,7 @@ export default {
       h('div', { class: 'event-results__head' }, listHeading, printButton()),
       count,
       problem,
-      h('div', { class: 'table-wrap' }, table, emptyText),
+      h('div', { class: 'table-wrap' }, table),
       h('div', { class: 'actions' }, more),
     );
     root.appendChild(results);
@@ -246,8 +247,7 @@ export default {
       onPage: (answer, { first }) => {
         const none = tbody.children.length === 0;
         table.hidden = none;
-        emptyText.hidden = !none;
-        setLive(count, none ? '' : plural('securityEvents.list.shown', tbody.children.length));
+        setLive(count, none ? t('securityEvents.list.empty') : plural('securityEvents.list.shown', tbody.children.length));
         if (first) results.dataset.loaded = filterParams(filters).toString();
       },
     });
