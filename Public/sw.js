@@ -29,6 +29,7 @@ const SHELL = [
   '/js/catalogue/parts.js',
   '/js/catalogue/taxonomy.js',
   '/js/pages/account.js',
+  '/js/pages/admin-security-events.js',
   '/js/pages/catalogue-article.js',
   '/js/pages/catalogue-articles.js',
   '/js/pages/catalogue-category.js',

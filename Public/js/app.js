@@ -11,6 +11,7 @@ route('/reset-password', () => import('./pages/reset-password.js'));
 route('/invitation', () => import('./pages/invitation.js'));
 route('/account', () => import('./pages/account.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
+route('/admin/security-events', () => import('./pages/admin-security-events.js'));
 route('/catalogue', () => import('./pages/catalogue-search.js'));
 route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
 route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));

@@ -62,3 +62,17 @@ export function formatRecent(iso) {
   return formatDateTime(date);
 }
 
+
+/** The Helsinki midnight that starts `day` ("2026-11-24") plus `plusDays`, as an ISO instant. */
+export function helsinkiDayStart(day, plusDays = 0) {
+  const [year, month, date] = day.split('-').map(Number);
+  const wall = Date.UTC(year, month - 1, date + plusDays);
+  const offset = (ms) => {
+    const p = parts(new Date(ms), { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - ms;
+  };
+  // the offset at the guess, then again at the found instant (a day that starts a summer time)
+  let instant = wall - offset(wall);
+  instant = wall - offset(instant);
+  return new Date(instant).toISOString();
+}

@@ -39,6 +39,10 @@ export default {
       );
     }
 
+    if (user.isPlatformAdmin) {
+      links.appendChild(h('li', {}, h('a', { href: '/admin/security-events' }, t('securityEvents.title'))));
+    }
+
     const memberships = user.memberships || [];
     if (memberships.length) {
       root.appendChild(

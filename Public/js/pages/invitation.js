@@ -177,9 +177,18 @@ export default {
         await post('/api/v1/invitations/code', { token }, { expectAuth: false, signal: ctx.signal });
         setLive(codeStatus, h('p', { class: 'notice notice--success' }, t('invitation.code.sent', { email: invitation.email })));
         sendButton.textContent = t('invitation.code.sendAgain');
+        if (codeForm.hidden) {
+          // what was already typed in the password form is not asked again
+          for (const name of ['displayName', 'language']) {
+            const typed = form.elements.namedItem(name);
+            const here = codeForm.elements.namedItem(name);
+            if (typed && here && typed.value.trim()) here.value = typed.value;
+          }
+        }
         codeForm.hidden = false;
-        const first = codeForm.querySelector('input');
-        if (first) first.focus();
+        // the first field still empty (the name of a new account, then the code)
+        const next = [...codeForm.querySelectorAll('input')].find((input) => !input.value.trim()) || codeField.control;
+        next.focus();
       } catch (error) {
         if (linkGone(error)) return;
         setLive(codeStatus, h('p', { class: 'notice notice--error' }, requestMessage(error)));
