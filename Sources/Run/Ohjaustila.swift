@@ -90,6 +90,10 @@ struct Serve: AsyncParsableCommand {
         String?
     @Option(help: "Security events are deleted after this long (OHJAUSTILA_SECURITY_EVENT_RETENTION; default 365d).")
     var securityEventRetention: String?
+    @Option(help: "A claimed background job is leased this long; after a crash it runs again then (OHJAUSTILA_JOB_LEASE; default 120s).")
+    var jobLease: String?
+    @Option(help: "Finished background jobs other than mail are forgotten after this long (OHJAUSTILA_JOB_RETENTION; default 7d).")
+    var jobRetention: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -110,6 +114,7 @@ struct Serve: AsyncParsableCommand {
             (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
             (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
+            (.jobLease, jobLease), (.jobRetention, jobRetention),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)
