@@ -109,6 +109,14 @@ public struct AppComponents: Sendable {
         return router
     }
 
+    /// What performs each kind of durable job.
+    func jobHandlers(transport: any MailTransport) -> [any JobHandler] {
+        [
+            MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention),
+            PasswordResetRequests(auth: auth),
+        ]
+    }
+
     /// Background services that run beside the HTTP server.
     func services() throws -> [any Service] {
         guard config.runsBackgroundServices else { return [] }
@@ -122,10 +130,10 @@ public struct AppComponents: Sendable {
                     host: config.smtpHost, port: config.smtpPort, security: config.smtpSecurity, username: config.smtpUsername,
                     password: config.smtpPassword, caFile: config.smtpCAFile, heloName: config.baseURL.host ?? "localhost")
             }
-        let mail = MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention)
         return [
             JobRunner(
-                store: JobStore(db: db), handlers: [mail], clock: config.clock, wakeup: mailWakeup, logger: logger, lease: config.jobLease,
+                store: JobStore(db: db), handlers: jobHandlers(transport: transport), clock: config.clock, wakeup: mailWakeup,
+                logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
             SessionSweeper(auth: auth, securityEvents: securityEvents, clock: config.clock, logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),

@@ -134,11 +134,10 @@ struct TestEnv: Sendable {
 
     /// Sends every due mail now (instead of waiting for the background runner).
     func flushMail() async throws {
-        await components.auth.background.drain()
-        let runner = MailRunner(
-            store: components.mailStore, transport: FileMailTransport(directory: config.mailDir), from: config.mailFrom,
-            clock: config.clock, wakeup: MailWakeup(), logger: components.logger, retention: 86400)
-        while try await runner.sendOne() {}
+        let runner = JobRunner(
+            store: JobStore(db: components.db), handlers: components.jobHandlers(transport: FileMailTransport(directory: config.mailDir)),
+            clock: config.clock, wakeup: MailWakeup(), logger: components.logger, lease: 120, retention: 86400)
+        while try await runner.runOne() {}
     }
 
     /// The link of a given path in the newest mail to `recipient`, decoded from base64.
@@ -180,4 +179,14 @@ extension TestResponse {
     var code: String? { (try? json())?["code"] as? String }
 
     func items() throws -> [[String: Any]] { (try json())["items"] as? [[String: Any]] ?? [] }
+}
+
+extension AppComponents {
+    /// Runs the stored password-reset requests now (each queues its mail when the account exists).
+    func runResetRequests() async throws {
+        let runner = JobRunner(
+            store: JobStore(db: db), handlers: [PasswordResetRequests(auth: auth)], clock: config.clock, wakeup: MailWakeup(),
+            logger: logger, lease: 120, retention: 86400)
+        while try await runner.runOne() {}
+    }
 }

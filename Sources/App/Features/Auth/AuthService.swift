@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Sign-in, sessions, the caller's own account and password resets. No HTTP, no SQL.
 struct AuthService: Sendable {
@@ -13,8 +12,6 @@ struct AuthService: Sendable {
     let baseURL: String
     let mailWakeup: MailWakeup
     let sessionEvents: SessionEvents
-    /// Work a request started but does not wait for (a reset request's lookup and mail); tests wait for it.
-    let background = BackgroundWork()
 
     static let accountLimits = LoginThrottle.Limits(free: 5)
     static let addressLimits = LoginThrottle.Limits(free: 30)
@@ -238,7 +235,8 @@ struct AuthService: Sendable {
     // MARK: Password reset
 
     /// Always succeeds from the outside, and takes the same time whether the account exists or not:
-    /// after the rate limits the lookup, the reset row and its mail are written off the request path.
+    /// after the rate limits the request is stored as a job (one insert either way), and the job looks
+    /// the account up and sends the link (`PasswordResetRequests`). 202 means it is on disk.
     func requestReset(_ input: PasswordResetRequestInput, address: String) async throws {
         try Input.check(Input.emailErrors(input.email))
         let email = Input.normalizeEmail(input.email)
@@ -249,19 +247,21 @@ struct AuthService: Sendable {
         } catch {
             throw error.appError
         }
-        background.start { [self] in try await sendResetLink(to: email, at: now) }
+        try await store.enqueueResetRequest(PasswordResetRequest(email: email), key: ids.next(), now: now)
+        mailWakeup.signal()
     }
 
-    private func sendResetLink(to email: String, at now: Date) async throws {
-        guard let user = try await store.user(emailNormalized: email) else { return }
+    /// The reset-request job: when the account exists, a reset link and its mail, written together.
+    /// Run again after a crash, it finds its reset row (keyed by the job) and sends nothing more.
+    func sendResetLink(_ request: PasswordResetRequest, key: String, at now: Date) async throws {
+        guard let user = try await store.user(emailNormalized: request.email) else { return }
         let token = Secrets.newToken()
         let reset = PasswordResetRecord(
-            id: ids.next(), tokenHash: Secrets.hash(token), userId: user.id, createdAt: now.millis,
+            id: key, tokenHash: Secrets.hash(token), userId: user.id, createdAt: now.millis,
             expiresAt: (now + Self.resetValidity).millis, usedAt: nil)
         let text = MailTexts.passwordReset(Language(rawValue: user.language) ?? .fi, link: "\(baseURL)/reset-password#token=\(token)")
         let mail = OutgoingMail(id: ids.next(), recipient: user.email, subject: text.subject, body: text.body, createdAt: now)
-        try await store.createReset(reset, mail: mail)
-        mailWakeup.signal()
+        if try await store.createReset(reset, mail: mail) { mailWakeup.signal() }
     }
 
     /// The token is looked up (a cheap read, under a per-address limit) before the new password is
@@ -293,22 +293,18 @@ struct AuthService: Sendable {
     }
 }
 
-/// Tasks a request starts and does not wait for. `drain` waits for those started so far (tests, shutdown).
-final class BackgroundWork: Sendable {
-    private let tasks = Mutex<[UInt64: Task<Void, Never>]>([:])
-    private let counter = Atomic<UInt64>(0)
+/// A password-reset request as its job stores it (the payload is emptied when the job is done).
+struct PasswordResetRequest: Codable, Sendable {
+    let email: String
+}
 
-    func start(_ work: @escaping @Sendable () async throws -> Void) {
-        let id = counter.add(1, ordering: .relaxed).newValue
-        tasks.withLock { table in
-            table[id] = Task { [weak self] in
-                try? await work()
-                _ = self?.tasks.withLock { $0.removeValue(forKey: id) }
-            }
-        }
-    }
+/// The job kind that answers reset requests off the request path.
+struct PasswordResetRequests: JobHandler {
+    static let kind = "passwordResetRequest"
+    let auth: AuthService
+    var kind: String { Self.kind }
 
-    func drain() async {
-        for task in tasks.withLock({ Array($0.values) }) { await task.value }
+    func perform(_ job: Job) async throws {
+        try await auth.sendResetLink(try job.input(as: PasswordResetRequest.self), key: job.key, at: auth.clock.now)
     }
 }

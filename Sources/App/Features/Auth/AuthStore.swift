@@ -190,11 +190,21 @@ struct AuthStore: Sendable {
 
     // MARK: Password resets
 
-    /// Stores a reset token and its e-mail in one transaction.
-    func createReset(_ reset: PasswordResetRecord, mail: OutgoingMail) async throws {
+    /// Stores a reset request as a job, in its own transaction.
+    func enqueueResetRequest(_ request: PasswordResetRequest, key: String, now: Date) async throws {
         try await db.writer.write { db in
+            try JobStore.enqueue(kind: PasswordResetRequests.kind, key: key, payload: request, due: now, maxAttempts: 5, db)
+        }
+    }
+
+    /// Stores a reset token and its e-mail in one transaction; false when a reset with this id exists
+    /// already (the job that makes it ran before a crash).
+    func createReset(_ reset: PasswordResetRecord, mail: OutgoingMail) async throws -> Bool {
+        try await db.writer.write { db in
+            guard try PasswordResetRecord.fetchOne(db, key: reset.id) == nil else { return false }
             try reset.insert(db)
             try MailStore.enqueue(mail, db)
+            return true
         }
     }
 
