@@ -59,26 +59,37 @@ def hardened():
     s.stop()
 
 
+PROBE = r"""
+import os, sys, time, urllib.request
+base, stop = sys.argv[1], sys.argv[2]
+while not os.path.exists(stop):
+    for path in ("/healthz", "/css/app.css"):
+        start = time.monotonic()
+        with urllib.request.urlopen(base + path, timeout=10) as r:
+            r.read()
+        print(path, r.status, f"{time.monotonic() - start:.4f}", flush=True)
+    time.sleep(0.02)
+"""
+
+
 def flood_while_measuring(server, make_request, count=64):
-    """Fires `count` requests at once and measures /healthz and a static file meanwhile."""
-    statuses, slow = [], []
-    done = threading.Event()
-
-    def probe():
-        while not done.is_set():
-            for path in ("/healthz", "/css/app.css"):
-                slow.append((path, latency(server.base_url + path)))
-            time.sleep(0.02)
-
-    prober = threading.Thread(target=probe)
-    prober.start()
+    """Fires `count` requests at once and meanwhile measures /healthz and a static file from a
+    process of its own (so the flood's client threads do not delay the measurement itself)."""
+    stop = pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-probe-")) / "stop"
+    probe = subprocess.Popen([sys.executable, "-c", PROBE, server.base_url, str(stop)], stdout=subprocess.PIPE, text=True)
+    time.sleep(0.3)  # the probe is running before the flood starts
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
             statuses = list(pool.map(make_request, range(count)))
     finally:
-        done.set()
-        prober.join()
-    return statuses, slow
+        stop.touch()
+        out, _ = probe.communicate(timeout=30)
+    probes = []
+    for line in out.splitlines():
+        path, status, seconds = line.split()
+        assert status == "200", line
+        probes.append((path, float(seconds)))
+    return statuses, probes
 
 
 def test_a_flood_of_made_up_reset_tokens_is_throttled_and_hashes_nothing(hardened):

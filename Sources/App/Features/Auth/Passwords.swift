@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import NIOPosix
 import PasswordHashing
 import Synchronization
@@ -72,6 +75,17 @@ final class HashingLimiter: Sendable {
         guard count <= threads + maxQueued else {
             throw AppError(.serviceUnavailable, "server.busy", retryAfter: 2)
         }
-        return try await pool.runIfActive(work)
+        return try await pool.runIfActive {
+            Self.lowerThreadPriority()
+            return try work()
+        }
+    }
+
+    /// Argon2 yields the CPU to the event loops: the hashing thread runs at nice 10. Linux keeps a
+    /// nice value per thread, and `who = 0` names the calling thread. A failure changes nothing.
+    private static func lowerThreadPriority() {
+        #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 }
