@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import NIOPosix
 import PasswordHashing
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Argon2id, bounded. All hashing and verifying (sign-in, the dummy verification, password change,
 /// reset, invitation) runs on one thread pool of its own, sized to the cores and off the event loops
