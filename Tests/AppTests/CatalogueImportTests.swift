@@ -126,6 +126,38 @@ struct CatalogueImportTests {
         }
     }
 
+    /// New services are written ahead of the switch under a batch: until it is switched in, search,
+    /// service pages and the export do not see them, and a failed import deletes them with their links.
+    @Test func servicesWrittenAheadStayInvisibleAndGoWithAFailedImport() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = try config(dir)
+            _ = try await Commands.importCatalogue(config, file: Self.demo)
+            let components = try await AppComponents.make(config)
+            let file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: Self.demo))
+            var extra = file.services[0]
+            extra.id = "ennakko"
+            let links = try await count(config, "service_category")
+            let store = CatalogueImportStore(db: components.db)
+            try await store.stage(services: [(try ServiceRecord(extra, createdAt: 0), ServiceLinks(extra))])
+            try await store.beginBatch("b1", now: config.clock.now)
+            try await store.writeAhead(["ennakko"], batch: "b1")
+            #expect(try await count(config, "service") == 181)
+            #expect(try await count(config, "service_category") > links)
+
+            let snapshot = try await components.catalogueSnapshots.snapshot()
+            #expect(snapshot.index["ennakko"] == nil && snapshot.services.count == 180)
+            #expect(try await components.serviceDetails.opens("ennakko", viewer: .anonymous) == false)
+            await #expect(throws: AppError.self) { _ = try await components.serviceDetails.service(id: "ennakko", viewer: .anonymous) }
+            let out = dir.appending(path: "export.json")
+            try await Commands.exportCatalogue(config, file: out)
+            #expect(try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out)).services.count == 180)
+
+            try await store.abandonBatch("b1")
+            #expect(try await count(config, "service") == 180)
+            #expect(try await count(config, "service_category") == links)
+        }
+    }
+
     @Test func badJSONIsRefusedWithItsPath() async throws {
         try await withTemporaryDirectory { dir in
             let config = try config(dir)

@@ -20,8 +20,18 @@ struct CatalogueExchange: Sendable {
             let now = clock.now
             let plan = try Self.plan(file, current, now: now)
             try await store.stage(services: plan.services)
+            let batch = UUID().uuidString
+            try await store.beginBatch(batch, now: now)
             var staged: [CatalogueImportStore.StagedDocument] = []
             do {
+                // New services are written ahead, invisible until the switch, so that it stays short.
+                let added = plan.services.filter { current.services[$0.row.id] == nil }.map(\.row.id)
+                for start in stride(from: 0, to: added.count, by: CatalogueImportStore.aheadChunk) {
+                    try await store.writeAhead(
+                        Array(added[start..<min(added.count, start + CatalogueImportStore.aheadChunk)]), batch: batch)
+                    // Longer than SQLite's longest busy-wait step, so a waiting writer gets the lock.
+                    try await Task.sleep(for: .milliseconds(120))
+                }
                 // Analysed a chunk at a time, each written in its own short transaction: the analysis
                 // of the next chunk leaves the lock free for other writers.
                 for start in stride(from: 0, to: plan.documents.count, by: CatalogueImportStore.stagingChunk) {
@@ -29,10 +39,12 @@ struct CatalogueExchange: Sendable {
                     staged += try await store.stageDocuments(
                         chunk.map { ($0.row.id, indexer.document($0.row, keywords: $0.keywords, organization: $0.organization)) })
                 }
-                let (summary, replaced) = try await store.switchIn(file, services: plan.counts, expecting: current.revision, now: now)
+                let (summary, replaced) = try await store.switchIn(
+                    file, services: plan.counts, batch: batch, expecting: current.revision, now: now)
                 try? await store.removeDocuments(replaced)
                 return summary
             } catch {
+                try? await store.abandonBatch(batch)
                 try? await store.removeDocuments(staged.map(\.key))
                 if error is CatalogueImportStore.CatalogueMoved { continue }
                 throw error

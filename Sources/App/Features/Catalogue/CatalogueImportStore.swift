@@ -8,19 +8,25 @@ import GRDB
 ///   outside any transaction;
 /// - `stage` writes the services that change to temporary tables of this connection, which lock
 ///   nothing in the database file;
+/// - `writeAhead` writes new services and their links into the live tables under the import's batch
+///   (`beginBatch`), a few hundred per short transaction; readers leave out a batch that has not been
+///   switched in (`CatalogueSearchStore.live`);
 /// - `stageDocuments` writes their index documents into the word index under new row keys, a few
 ///   hundred per short transaction; no search key points at them yet, so search does not find them
 ///   (`CatalogueSnapshot.searchKeys` maps only keys in `service_search_key`);
-/// - `switchIn` writes the whole file in one short transaction: the rest of the file, the staged
-///   services and links with a few set-based statements, and the search keys moved to the new documents;
+/// - `switchIn` writes the whole file in one short transaction: the rest of the file, the services
+///   still staged and their links with a few set-based statements, the search keys moved to the new
+///   documents, and the batch marked switched in;
 /// - `removeDocuments` then deletes the documents the switch replaced, again in short transactions.
 /// Readers see the old catalogue or the new one, never part of it; a failed import leaves nothing
-/// that search can see (its staged documents are removed).
+/// that a reader can see (`abandonBatch`, and its staged documents removed).
 struct CatalogueImportStore: Sendable {
     let db: AppDatabase
 
     /// Services written per staging transaction.
     static let stagingChunk = 500
+    /// New services written ahead per transaction (rows and links into the live tables cost more).
+    static let aheadChunk = 250
 
     struct Counts: Sendable, Equatable, CustomStringConvertible {
         var created = 0, updated = 0, unchanged = 0
@@ -60,7 +66,8 @@ struct CatalogueImportStore: Sendable {
                 }
             }
             var services: [String: (row: ServiceRecord, links: ServiceLinks)] = [:]
-            let rows = try ServiceRecord.fetchCursor(db, sql: "SELECT * FROM service")
+            let rows = try ServiceRecord.fetchCursor(
+                db, SQLRequest<ServiceRecord>("SELECT * FROM service WHERE \(CatalogueSearchStore.live)"))
             while let row = try rows.next() { services[row.id] = (row, links[row.id] ?? .empty) }
             var codes: [String: [String]] = [:]
             for row in try Row.fetchAll(
@@ -91,6 +98,8 @@ struct CatalogueImportStore: Sendable {
                     CREATE TEMP TABLE staged_search_key (service_id TEXT PRIMARY KEY, search_key INTEGER NOT NULL);
                     CREATE TEMP TABLE staged_service_link (
                         service_id TEXT NOT NULL, link_table TEXT NOT NULL, value TEXT NOT NULL, position INTEGER NOT NULL);
+                    CREATE INDEX temp.staged_service_link_service ON staged_service_link (service_id);
+                    CREATE UNIQUE INDEX temp.staged_service_id ON staged_service (id);
                     """)
         }
         for start in stride(from: 0, to: services.count, by: Self.stagingChunk) {
@@ -113,6 +122,71 @@ struct CatalogueImportStore: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Starts an import's batch of services written ahead; deletes the batches (and their services)
+    /// of imports that stopped an hour ago or more without switching in.
+    func beginBatch(_ batch: String, now: Date) async throws {
+        let stale = now.millis - 3_600_000
+        try await db.writer.write { db in
+            try db.execute(
+                literal: """
+                    DELETE FROM service WHERE import_batch IN (
+                        SELECT id FROM catalogue_import_batch WHERE switched_in = 0 AND created_at < \(stale))
+                    """)
+            try db.execute(literal: "DELETE FROM catalogue_import_batch WHERE switched_in = 0 AND created_at < \(stale)")
+            try db.execute(
+                literal: "INSERT INTO catalogue_import_batch (id, switched_in, created_at) VALUES (\(batch), 0, \(now.millis))")
+        }
+    }
+
+    /// Writes staged new services (`ids`) and their links into the live tables under `batch`, in one
+    /// short transaction: readers do not see them until the batch is switched in. A service whose
+    /// organisation or linked terms are not stored yet (new in the same file), or whose id another
+    /// import holds, stays staged for the switch. What was written leaves the staging tables.
+    func writeAhead(_ ids: [String], batch: String) async throws {
+        let columns = try await db.writer.read { db in try db.columns(in: "service").map(\.name) }
+        let list = columns.joined(separator: ", ")
+        let values: [SQL] = columns.map { $0 == "import_batch" ? "\(batch)" : SQL(sql: "s.\($0)") }
+        try await db.writer.write { db in
+            try db.execute(
+                literal: """
+                    INSERT INTO service (\(sql: list))
+                    SELECT \(values.joined(separator: ", ")) FROM temp.staged_service s
+                    WHERE s.id IN \(ids) AND EXISTS (SELECT 1 FROM organization o WHERE o.id = s.organization_id)
+                    AND NOT EXISTS (
+                        SELECT 1 FROM temp.staged_service_link l WHERE l.service_id = s.id AND (
+                            (l.link_table = 'service_category' AND NOT EXISTS (SELECT 1 FROM category t WHERE t.id = l.value))
+                            OR (l.link_table = 'service_municipality' AND NOT EXISTS (SELECT 1 FROM municipality t WHERE t.code = l.value))
+                            OR (l.link_table = 'service_life_situation' AND NOT EXISTS (SELECT 1 FROM life_situation t WHERE t.id = l.value))
+                            OR (l.link_table = 'service_employment_status'
+                                AND NOT EXISTS (SELECT 1 FROM employment_status t WHERE t.id = l.value))))
+                    ON CONFLICT (id) DO NOTHING
+                    """)
+            // Looked up by id (the primary key), not by batch, which grows with every chunk.
+            let written = try Row.fetchAll(db, SQLRequest<Row>("SELECT id, import_batch FROM service WHERE id IN \(ids)"))
+                .filter { $0["import_batch"] == batch }.map { $0["id"] as String }
+            guard !written.isEmpty else { return }
+            for (table, column, _) in ServiceLinks.tables {
+                try db.execute(
+                    literal: """
+                        INSERT INTO \(sql: table) (service_id, \(sql: column), position)
+                        SELECT service_id, value, position FROM temp.staged_service_link
+                        WHERE link_table = \(table) AND service_id IN \(written)
+                        """)
+            }
+            try db.execute(literal: "DELETE FROM temp.staged_service_link WHERE service_id IN \(written)")
+            try db.execute(literal: "DELETE FROM temp.staged_service WHERE id IN \(written)")
+        }
+    }
+
+    /// Deletes what a failed import wrote ahead: its services (their links and search keys go with
+    /// them) and its batch.
+    func abandonBatch(_ batch: String) async throws {
+        try await db.writer.write { db in
+            try db.execute(literal: "DELETE FROM service WHERE import_batch = \(batch)")
+            try db.execute(literal: "DELETE FROM catalogue_import_batch WHERE id = \(batch) AND switched_in = 0")
         }
     }
 
@@ -181,7 +255,7 @@ struct CatalogueImportStore: Sendable {
     /// Throws `CatalogueMoved` when the catalogue is no longer at `revision`.
     /// Returns the summary and the row keys of the index documents the staged ones replaced.
     func switchIn(
-        _ file: CatalogueFile, services: Counts, expecting revision: Int64, now: Date
+        _ file: CatalogueFile, services: Counts, batch: String, expecting revision: Int64, now: Date
     ) async throws -> (Summary, replaced: [Int64]) {
         let result = try await db.writer.write { db in
             guard try Self.revision(db) == revision else { throw CatalogueMoved() }
@@ -226,6 +300,7 @@ struct CatalogueImportStore: Sendable {
             let replaced = try Self.moveSearchKeys(db)
             summary.services = services
             for a in file.articles { summary.articles.add(try Self.upsert(a, db)) }
+            try db.execute(literal: "UPDATE catalogue_import_batch SET switched_in = 1 WHERE id = \(batch)")
             if organizationsChanged || [summary.services, summary.articles, summary.taxonomy].contains(where: \.changed) {
                 try db.execute(sql: "UPDATE catalogue_state SET revision = revision + 1 WHERE id = 1")
             }
@@ -326,7 +401,9 @@ struct CatalogueImportStore: Sendable {
                 return CatalogueFile.Organization(
                     id: row.id, name: dto.name, sector: row.sector, municipalityCodes: try Self.orderedCodes(row.id, db), kind: row.kind)
             }
-            let services = try ServiceRecord.fetchAll(db, sql: "SELECT * FROM service ORDER BY id").map { row in
+            let services = try ServiceRecord.fetchAll(
+                db, SQLRequest<ServiceRecord>("SELECT * FROM service WHERE \(CatalogueSearchStore.live) ORDER BY id")
+            ).map { row in
                 try row.file(CatalogueSearchStore.links(of: row.id, db))
             }
             let articles = try ArticleRecord.fetchAll(db, sql: "SELECT * FROM article ORDER BY id").map { row in

@@ -5,6 +5,12 @@ import GRDB
 struct CatalogueSearchStore: Sendable {
     let db: AppDatabase
 
+    /// The services that are part of the catalogue: not written ahead by an import that has not
+    /// switched in (migration 0008). Every query that reads services for the catalogue has it.
+    static let live: SQL = """
+        (import_batch IS NULL OR import_batch IN (SELECT id FROM catalogue_import_batch WHERE switched_in = 1))
+        """
+
     func revision() async throws -> Int64 {
         try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0 }
     }
@@ -27,7 +33,9 @@ struct CatalogueSearchStore: Sendable {
                 }
             }
             let organizations = Dictionary(uniqueKeysWithValues: taxonomy.organizations.map { ($0.id, $0) })
-            let services = try ServiceRecord.fetchAll(db, sql: "SELECT * FROM service ORDER BY name_fi, id").map { s in
+            let services = try ServiceRecord.fetchAll(
+                db, SQLRequest<ServiceRecord>("SELECT * FROM service WHERE \(Self.live) ORDER BY name_fi, id")
+            ).map { s in
                 let l = links[s.id] ?? .empty
                 var tree = Set(l.categories)
                 for c in l.categories {
@@ -109,7 +117,9 @@ struct CatalogueSearchStore: Sendable {
         let pattern = "%\(word)%"
         return try await db.writer.read { db in
             try Int.fetchOne(
-                db, SQLRequest<Int>("SELECT COUNT(*) FROM service WHERE name_fi LIKE \(pattern) OR description_fi LIKE \(pattern)")) ?? 0
+                db,
+                SQLRequest<Int>(
+                    "SELECT COUNT(*) FROM service WHERE (name_fi LIKE \(pattern) OR description_fi LIKE \(pattern)) AND \(Self.live)")) ?? 0
         }
     }
 
@@ -157,7 +167,7 @@ struct CatalogueSearchStore: Sendable {
                     db,
                     SQLRequest<ServiceRecord>(
                         """
-                        SELECT * FROM service WHERE id = \(id) AND (
+                        SELECT * FROM service WHERE id = \(id) AND \(Self.live) AND (
                             status IN \([ServiceStatus.published, .archived])
                             OR (status = \(ServiceStatus.hidden) AND \(viewer.seesInternal))
                             OR (status IN \([ServiceStatus.hidden, .draft, .review]) AND organization_id IN \(organizations)))
