@@ -5,7 +5,7 @@ import Logging
 /// within seconds of a change made elsewhere (an import by the CLI), so that no search request
 /// waits for the load.
 struct CatalogueRefresher: PeriodicService {
-    let catalogue: CatalogueService
+    let catalogue: CatalogueSnapshots
     let clock: AppClock
     let logger: Logger
     var name: String { "catalogue load" }

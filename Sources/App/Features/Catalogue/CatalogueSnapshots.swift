@@ -68,10 +68,6 @@ struct CatalogueSnapshots: Sendable {
     func taxonomy() async throws -> TaxonomyDTO { try await snapshot().taxonomy }
 }
 
-/// The name `CatalogueRefresher` still uses; it is being moved onto the job runner on another branch,
-/// and this alias goes when it has moved.
-typealias CatalogueService = CatalogueSnapshots
-
 /// A filter and facet of search: a kind of value a service has.
 enum CatalogueFacet: String, CaseIterable, Sendable {
     case municipality, category, lifeSituation, employmentStatus, language, cost, mode, accessibility, organization, sector
