@@ -51,6 +51,14 @@ struct ArticlesSanitizerTests {
         #expect(!comment.contains("<!--") && !comment.contains("<b>"))
     }
 
+    @Test func quotationsRenderAndAngleBracketsStayText() {
+        let quote = SafeMarkdown.html("> Lainaus ohjeesta\n\nTeksti: 3 > 2")
+        #expect(quote.contains("<blockquote>") && quote.contains("Lainaus ohjeesta"))
+        #expect(quote.contains("3 &gt; 2") && !quote.contains("3 > 2"))
+        let sneaky = SafeMarkdown.html("> <script>alert(1)</script>\n> [x](javascript:alert(2))")
+        #expect(!sneaky.contains("<script") && !sneaky.contains("javascript:"))
+    }
+
     @Test func images() {
         #expect(SafeMarkdown.html("![kuva](https://example.fi/k.png)").contains(#"<img src="https://example.fi/k.png" alt="kuva">"#))
         let refused = SafeMarkdown.html("![kuva](javascript:alert(1)) ![toinen](data:image/svg+xml;base64,PHN2Zz4=)")

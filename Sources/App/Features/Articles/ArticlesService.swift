@@ -31,8 +31,9 @@ struct ArticlesService: Sendable {
 /// attributes, and link and image addresses: http(s), mailto, tel or on this site).
 enum SafeMarkdown {
     static func html(_ markdown: String) -> String {
+        // HTML written into the Markdown stays text: no tag can start. `>` stays as it is, so that a
+        // line starting with it is a quotation; the sanitiser escapes it wherever it is text.
         let escaped = markdown.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
         return HTMLSanitizer.sanitize(MarkdownParser().html(from: escaped))
     }
 }
