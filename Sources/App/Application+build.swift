@@ -67,7 +67,7 @@ public struct AppComponents: Sendable {
             mailWakeup: wakeup,
             sessionEvents: sessionEvents,
             securityEvents: SecurityEventsService(
-                store: SecurityEventsStore(db: db), clock: config.clock, ids: config.ids, retention: config.securityEventRetention),
+                store: SecurityEventsStore(db: db), clock: config.clock, retention: config.securityEventRetention),
             logger: log)
     }
 

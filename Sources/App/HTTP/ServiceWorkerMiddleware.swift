@@ -8,12 +8,10 @@ import Hummingbird
 struct ServiceWorkerMiddleware<Context: RequestContext>: RouterMiddleware {
     static var placeholder: String { "__SHELL_VERSION__" }
     let script: ByteBuffer?
-    let version: String
 
     init(publicDir: URL) {
         let version = Self.shellHash(publicDir)
         let source = try? String(contentsOf: publicDir.appending(path: "sw.js"), encoding: .utf8)
-        self.version = version
         script = source.map { ByteBuffer(string: $0.replacingOccurrences(of: Self.placeholder, with: version)) }
     }
 

@@ -23,8 +23,6 @@ public final class SessionEvents: Sendable {
         for continuation in targets { for e in ended { continuation.yield(e) } }
     }
 
-    func publish(userId: String, sessionId: String) { publish([Ended(userId: userId, sessionId: sessionId)]) }
-
     /// A stream of every session end from now on; it stops when the caller stops iterating it.
     /// A slow reader loses the oldest events past `buffer`, never blocks a publisher.
     public func subscribe(buffer: Int = 10_000) -> AsyncStream<Ended> {

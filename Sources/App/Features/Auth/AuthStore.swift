@@ -165,11 +165,12 @@ struct AuthStore: Sendable {
         case expired(now: Date, idleBefore: Date)
     }
 
-    /// Deletes sessions, with an optional event in the same transaction; returns the ended ones.
+    /// Deletes sessions, with an optional event in the same transaction (recorded when a session
+    /// ended); returns the ended ones.
     func deleteSessions(_ which: Sessions, event: (SecurityEvent, String)?, now: Date) async throws -> [SessionEvents.Ended] {
         try await db.writer.write { db in
             let ended = try Self.deleteSessions(which, db)
-            if let (event, id) = event, !ended.isEmpty || event.kind == .signOutEverywhere {
+            if let (event, id) = event, !ended.isEmpty {
                 try SecurityEventsStore.record(event, id: id, at: now, db)
             }
             return ended

@@ -4,7 +4,6 @@ import Foundation
 struct SecurityEventsService: Sendable {
     let store: SecurityEventsStore
     let clock: AppClock
-    let ids: IDGenerator
     let retention: TimeInterval
 
     func list(_ filter: SecurityEventFilter, page: PageRequest, by caller: SessionUser?) async throws -> Page<SecurityEventDTO> {
@@ -20,11 +19,6 @@ struct SecurityEventsService: Sendable {
             id: row.id, kind: kind, occurredAt: Date(millis: row.occurredAt), actorId: row.actorId, subjectId: row.subjectId,
             organizationId: row.organizationId, sessionId: row.sessionId, targetId: row.targetId, address: row.address,
             detail: row.detail)
-    }
-
-    /// Records events that stand alone, outside any other change.
-    func record(_ events: SecurityEvent...) async throws {
-        try await store.record(events.map { ($0, id: ids.next()) }, at: clock.now)
     }
 
     /// Deletes events past the retention period.

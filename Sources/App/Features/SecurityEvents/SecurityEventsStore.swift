@@ -14,13 +14,6 @@ struct SecurityEventsStore: Sendable {
         ).insert(db)
     }
 
-    /// Writes events that stand alone (a failed sign-in changes nothing else).
-    func record(_ events: [(SecurityEvent, id: String)], at time: Date) async throws {
-        try await db.writer.write { db in
-            for (event, id) in events { try Self.record(event, id: id, at: time, db) }
-        }
-    }
-
     /// Newest first, filtered; `limit + 1` rows so the caller can tell whether there is a next page.
     func list(_ filter: SecurityEventFilter, page: PageRequest) async throws -> [SecurityEventRecord] {
         try await db.writer.read { db in
