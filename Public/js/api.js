@@ -2,6 +2,7 @@
 // Store events: 'connection' ('online' | 'offline') after each request, 'unauthorized' (error)
 // when a request that needed a session got 401 auth.required (the session has ended).
 // A request given an AbortSignal (a page's ctx.signal) is cancelled when the page changes.
+// A FormData body is sent as multipart/form-data (file uploads); any other body as JSON.
 import { emit } from './store.js';
 
 const STATUS_CODES = {
@@ -45,7 +46,9 @@ function parseRetryAfter(value) {
 export async function api(path, { method = 'GET', body, expectAuth = true, signal } = {}) {
   const headers = { Accept: 'application/json, application/problem+json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal };
-  if (body !== undefined) {
+  if (typeof FormData !== 'undefined' && body instanceof FormData) {
+    init.body = body; // multipart (a file upload): the browser sets the Content-Type with its boundary
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
