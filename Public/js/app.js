@@ -1,6 +1,9 @@
 // Ohjaustila web client: boots the shell, the language, the session and the router.
-import { t, initialLanguage, setLanguage, getLanguage, LANGUAGES } from './i18n.js';
+import { t, plural, initialLanguage, setLanguage, getLanguage, LANGUAGES } from './i18n.js';
 import { on } from './store.js';
+import * as realtime from './realtime.js';
+import * as outbox from './outbox.js';
+import * as unread from './unread.js';
 import { loadUser, getUser, setUser, signOut, endSession } from './session.js';
 import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
 
@@ -12,6 +15,10 @@ route('/invitation', () => import('./pages/invitation.js'));
 route('/account', () => import('./pages/account.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
 route('/admin/security-events', () => import('./pages/admin-security-events.js'));
+route('/spaces', () => import('./pages/spaces.js'));
+route('/spaces/new', () => import('./pages/space-new.js'));
+route('/spaces/:spaceId', () => import('./pages/space.js'));
+route('/notifications', () => import('./pages/notifications.js'));
 route('/catalogue', () => import('./pages/catalogue-search.js'));
 route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
 route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));
@@ -44,9 +51,37 @@ function updateChrome() {
   if (nav) nav.setAttribute('aria-label', t('shell.nav'));
   const catalogueLink = document.getElementById('nav-catalogue');
   if (catalogueLink) catalogueLink.textContent = t('catalogue.title');
+  const signedIn = Boolean(getUser());
+  const spacesLink = document.getElementById('nav-spaces');
+  if (spacesLink) {
+    spacesLink.textContent = t('spaces.title');
+    spacesLink.parentElement.hidden = !signedIn;
+  }
+  const notificationsLink = document.getElementById('nav-notifications');
+  if (notificationsLink) notificationsLink.parentElement.hidden = !signedIn;
+  updateUnread();
   markCurrentNav();
   const description = document.querySelector('meta[name="description"]');
   if (description) description.setAttribute('content', t('shell.description'));
+}
+
+/** The header's notifications link: "Ilmoitukset" and, when there are any, "3 uutta". */
+function updateUnread() {
+  const link = document.getElementById('nav-notifications');
+  if (!link) return;
+  const count = unread.unreadCount();
+  link.querySelector('.nav-label').textContent = t('notifications.title');
+  const badge = link.querySelector('.nav-count');
+  badge.textContent = count ? plural('notifications.unreadShort', count) : '';
+  badge.hidden = !count;
+  link.dataset.unread = String(count);
+}
+
+/** Realtime, the outbox of unsent messages and the unread count follow who is signed in. */
+function followUser(user) {
+  realtime.start(user);
+  outbox.start(user);
+  unread.start(user);
 }
 
 /** aria-current="page" on the header link of the section being shown. */
@@ -83,7 +118,11 @@ function wireShell() {
     updateChrome();
     rerender();
   });
-  on('user', updateChrome);
+  on('user', (user) => {
+    followUser(user);
+    updateChrome();
+  });
+  on('unread', updateUnread);
   on('page', markCurrentNav);
   // a request found the session ended (signed out elsewhere, expired, revoked)
   on('unauthorized', async () => {

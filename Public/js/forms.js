@@ -89,6 +89,40 @@ export function checkboxGroup({ name, legend, hint, options, values = [] }) {
   return fieldset;
 }
 
+/** Radio buttons in a fieldset: options [{value, label, hint}]; `value` is the one checked. */
+export function radioGroup({ name, legend, hint, options, value: checked }) {
+  const id = uid(`r-${name}`);
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  return h(
+    'fieldset',
+    { class: 'field', dataset: { field: name }, 'aria-describedby': hintId },
+    h('legend', {}, legend),
+    hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
+    h('span', { class: 'field-error', id: errorId }),
+    h(
+      'ul',
+      { class: 'choices' },
+      options.map((o) => {
+        const cid = uid(`c-${name}-${o.value}`);
+        const optHint = o.hint ? `${cid}-hint` : null;
+        return h(
+          'li',
+          { class: 'choice' },
+          h('input', { type: 'radio', id: cid, name, value: o.value, checked: o.value === checked, 'aria-describedby': optHint }),
+          h('span', {}, h('label', { for: cid }, o.label), o.hint ? h('span', { class: 'hint', id: optHint }, o.hint) : null),
+        );
+      }),
+    ),
+  );
+}
+
+/** The value of the checked radio button of `name` ('' when none). */
+export function radioValue(form, name) {
+  const box = form.querySelector(`input[type="radio"][name="${CSS.escape(name)}"]:checked`);
+  return box ? box.value : '';
+}
+
 /** One "Show password" checkbox that reveals the given password inputs. */
 export function passwordToggle(inputs) {
   const id = uid('show-password');

@@ -12,7 +12,8 @@ export default {
     heading(root, ctx, t('home.greeting', { name: user.displayName }), { title: t('home.title') });
     root.appendChild(h('p', { class: 'lead' }, t('home.intro')));
 
-    const links = h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '/account' }, t('account.title'))),
+    const links = h('ul', { class: 'link-list' }, h('li', {}, h('a', { href: '/spaces' }, t('spaces.title'))),
+      h('li', {}, h('a', { href: '/account' }, t('account.title'))),
       h('li', {}, h('a', { href: '/catalogue' }, t('catalogue.title'))),
     );
     root.appendChild(section(t('home.whatToDo'), links));

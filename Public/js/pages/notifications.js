@@ -1,0 +1,116 @@
+// In-app notifications (/notifications): newest first, unread ones marked with a word; each
+// links to its space; "mark as read" one by one or all at once. The header's count follows.
+import { h, uid, setLive } from '../dom.js';
+import { t, plural } from '../i18n.js';
+import { post, enc } from '../api.js';
+import { formatRecent, formatDateTime } from '../format.js';
+import { heading } from '../ui/page.js';
+import { statusRegion, alertRegion } from '../ui/live.js';
+import { requestMessage } from '../ui/errors.js';
+import { pagedList } from '../ui/paged-list.js';
+import { refreshUnread } from '../unread.js';
+import * as realtime from '../realtime.js';
+import { spaceHref } from '../spaces/common.js';
+
+const KINDS = ['message', 'memberJoined', 'fileAdded'];
+
+function describe(n) {
+  const kind = KINDS.includes(n.kind) ? n.kind : 'unknown';
+  return t(`notifications.kind.${kind}`, { name: n.actorName || t('space.someone'), space: n.spaceTitle || '' });
+}
+
+export default {
+  auth: true,
+  async render(root, ctx) {
+    heading(root, ctx, t('notifications.title'));
+    const status = statusRegion();
+    const problem = alertRegion();
+    const summary = h('p', { class: 'lead' });
+    const markAll = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('notifications.markAll'));
+    const list = h('ul', { class: 'notification-list', 'aria-label': t('notifications.title') });
+    const empty = h('p', { class: 'muted', hidden: true }, t('notifications.empty'));
+    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+    root.append(summary, status, problem, h('div', { class: 'actions' }, markAll), list, empty, h('div', { class: 'actions' }, more));
+
+    let unread = 0;
+    function showCount() {
+      summary.textContent = plural('notifications.unreadCount', unread);
+      markAll.hidden = unread === 0;
+    }
+
+    function markRow(li) {
+      li.dataset.read = 'true';
+      li.classList.remove('notification--unread');
+      const badge = li.querySelector('.notification__new');
+      if (badge) badge.remove();
+      const button = li.querySelector('.notification__mark');
+      if (button) button.remove();
+    }
+
+    function row(n) {
+      const textId = uid('notification');
+      const li = h('li', { class: ['notification', n.readAt ? '' : 'notification--unread'], dataset: { id: n.id, read: String(Boolean(n.readAt)) } },
+        h('p', { class: 'notification__text', id: textId },
+          n.readAt ? null : [h('span', { class: 'badge badge--warn notification__new' }, t('notifications.new')), ' '],
+          h('a', { href: spaceHref(n.spaceId) }, describe(n))),
+        h('p', { class: 'muted small' }, h('time', { datetime: n.createdAt, title: formatDateTime(n.createdAt) }, formatRecent(n.createdAt))));
+      if (!n.readAt) {
+        const mark = h('button', { type: 'button', class: 'btn btn--secondary notification__mark', 'aria-describedby': textId }, t('notifications.markRead'));
+        mark.addEventListener('click', async () => {
+          try {
+            await post('/api/v1/notifications/read', { ids: [n.id] });
+            const next = li.nextElementSibling && li.nextElementSibling.querySelector('a');
+            markRow(li);
+            unread = Math.max(0, unread - 1);
+            showCount();
+            setLive(status, t('notifications.marked'));
+            (next || li.querySelector('a')).focus();
+            refreshUnread({ delay: 0 });
+          } catch (error) {
+            setLive(problem, h('p', { class: 'notice notice--error' }, requestMessage(error)));
+          }
+        });
+        li.appendChild(h('div', { class: 'actions' }, mark));
+      }
+      return li;
+    }
+
+    markAll.addEventListener('click', async () => {
+      try {
+        await post('/api/v1/notifications/read', { all: true });
+        for (const li of list.querySelectorAll('li')) markRow(li);
+        unread = 0;
+        showCount();
+        setLive(status, t('notifications.allMarked'));
+        root.querySelector('h1').focus();
+        refreshUnread({ delay: 0 });
+      } catch (error) {
+        setLive(problem, h('p', { class: 'notice notice--error' }, requestMessage(error)));
+      }
+    }, { signal: ctx.signal });
+
+    const pages = pagedList({
+      signal: ctx.signal,
+      list,
+      more,
+      problem,
+      heading: () => root.querySelector('h1'),
+      url: (cursor) => `/api/v1/notifications?limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+      row,
+      onPage: (answer, { first }) => {
+        if (first && Number.isInteger(answer.unread)) unread = answer.unread;
+        showCount();
+        empty.hidden = list.children.length > 0;
+      },
+    });
+    await pages.load();
+    if (!ctx.isCurrent()) return;
+    let timer = null;
+    realtime.subscribe(null, (frame) => {
+      if (frame.type !== 'event') return;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => ctx.isCurrent() && pages.load(), 1500);
+    }, { signal: ctx.signal });
+    ctx.signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+  },
+};

@@ -1,0 +1,66 @@
+// Words and small pieces shared by the pages of guidance spaces (docs/api.md "Guidance spaces").
+import { h } from '../dom.js';
+import { t, localText, locale } from '../i18n.js';
+import { enc } from '../api.js';
+
+export const KINDS = ['oneToOne', 'group', 'network'];
+export const CONSENT_METHODS = ['inPerson', 'phone', 'electronic'];
+
+export function spaceBase(spaceId) {
+  return `/api/v1/spaces/${enc(spaceId)}`;
+}
+
+export function spaceHref(spaceId) {
+  return `/spaces/${enc(spaceId)}`;
+}
+
+/** "Ohjaustila" / "Ryhmäohjaustila" / "Verkostotila" */
+export function kindName(kind) {
+  return t(`space.kind.${KINDS.includes(kind) ? kind : 'oneToOne'}`);
+}
+
+/** "Vastuuasiantuntija" / "Asiantuntija" / "Asiakas" */
+export function roleName(role) {
+  return t(`space.role.${role === 'owner' || role === 'expert' || role === 'client' ? role : 'expert'}`);
+}
+
+export function sectorName(sector) {
+  return sector === 'public' || sector === 'private' || sector === 'third' ? t(`space.sector.${sector}`) : '';
+}
+
+/** "Helsingin kaupunki (julkinen sektori)"; '' without an organisation. */
+export function organizationText(organization) {
+  if (!organization) return '';
+  const name = localText(organization.name);
+  const sector = sectorName(organization.sector);
+  return sector ? t('space.organizationWithSector', { organization: name, sector }) : name;
+}
+
+/** "Aino Asiantuntija, Helsingin kaupunki (julkinen sektori)" or the name alone. */
+export function personText(name, organization) {
+  const org = organizationText(organization);
+  return org ? t('space.personWithOrganization', { name, organization: org }) : name;
+}
+
+export function isExpertUser(user) {
+  return Boolean(user && (user.memberships || []).some((m) => (m.roles || []).includes('expert')));
+}
+
+/** The status badge of a space ("Avoin" / "Suljettu"): a word, never colour alone. */
+export function statusBadge(status) {
+  const closed = status === 'closed';
+  return h('span', { class: `badge ${closed ? 'badge--muted' : 'badge--success'}` }, t(closed ? 'space.status.closed' : 'space.status.open'));
+}
+
+export function kindBadge(kind) {
+  return h('span', { class: 'badge badge--info' }, kindName(kind));
+}
+
+/** A file size in words: "12 kt" / "1,2 Mt". */
+export function sizeText(bytes) {
+  const n = Number(bytes) || 0;
+  if (n < 1024) return t('space.files.bytes', { size: n });
+  if (n < 1024 * 1024) return t('space.files.kilobytes', { size: Math.max(1, Math.round(n / 1024)) });
+  const size = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(n / (1024 * 1024));
+  return t('space.files.megabytes', { size });
+}
