@@ -175,7 +175,9 @@ public struct AppComponents: Sendable {
                 store: JobStore(db: db), handlers: jobHandlers(transport: transport), clock: config.clock, wakeup: mailWakeup,
                 logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
-            SessionSweeper(auth: auth, securityEvents: securityEvents, clock: config.clock, logger: logger),
+            SessionSweeper(
+                auth: auth, securityEvents: securityEvents, spaces: spaces, accessLogRetention: config.accessLogRetention, clock: config.clock,
+                logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
         ]
     }
@@ -224,11 +226,13 @@ enum Telemetry {
     }()
 }
 
-/// Ends sessions past their lifetime or idle timeout (and says so), and deletes security events past
-/// their retention, once a minute.
+/// Ends sessions past their lifetime or idle timeout (and says so), and deletes security events and
+/// access-log records past their retention, once a minute.
 struct SessionSweeper: PeriodicService {
     let auth: AuthService
     let securityEvents: SecurityEventsService
+    let spaces: SpacesService
+    let accessLogRetention: TimeInterval
     let clock: AppClock
     let logger: Logger
     var name: String { "session sweep" }
@@ -237,5 +241,6 @@ struct SessionSweeper: PeriodicService {
     func runOnce() async throws {
         _ = try await auth.sweepExpiredSessions()
         _ = try await securityEvents.sweep()
+        _ = try await spaces.sweepAccessLog(retention: accessLogRetention)
     }
 }
