@@ -25,6 +25,8 @@ public struct AppConfiguration: Sendable {
     public var closedSpaceRetention: TimeInterval
     public var sentMailRetention: TimeInterval
     public var securityEventRetention: TimeInterval
+    /// Records of who read a client's space are kept this long.
+    public var accessLogRetention: TimeInterval
     /// When set, `/metrics` (every spelling of the path) needs `Authorization: Bearer <token>`; else loopback only.
     public var metricsToken: String?
     public var masterKeyFile: URL
@@ -87,6 +89,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case closedSpaceRetention = "closed-space-retention"
     case sentMailRetention = "sent-mail-retention"
     case securityEventRetention = "security-event-retention"
+    case accessLogRetention = "access-log-retention"
     case metricsToken = "metrics-token"
     case masterKeyFile = "master-key-file"
     case migrationsDir = "migrations-dir"
@@ -149,6 +152,7 @@ extension AppConfiguration {
             closedSpaceRetention: try r.duration(.closedSpaceRetention, default: 365 * 86400),
             sentMailRetention: try r.duration(.sentMailRetention, default: 30 * 86400),
             securityEventRetention: try r.duration(.securityEventRetention, default: 365 * 86400),
+            accessLogRetention: try r.duration(.accessLogRetention, default: 730 * 86400),
             metricsToken: r.string(.metricsToken),
             masterKeyFile: r.string(.masterKeyFile).map { URL(filePath: $0) } ?? dataDir.appending(path: "master.key"),
             migrationsDir: URL(filePath: r.string(.migrationsDir) ?? cwd.appending(path: "Migrations").path, directoryHint: .isDirectory),

@@ -29,6 +29,10 @@ public struct AppComponents: Sendable {
     let mailWakeup: MailWakeup
     let sessionEvents: SessionEvents
     let securityEvents: SecurityEventsService
+    let hub: RealtimeHub
+    let spaces: SpacesService
+    let messages: MessagesService
+    let notifications: NotificationsService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -50,13 +54,27 @@ public struct AppComponents: Sendable {
             store: AuthStore(db: db), passwords: passwords, throttle: LoginThrottle(), clock: config.clock, ids: config.ids,
             idleTimeout: config.sessionIdleTimeout, lifetime: config.sessionLifetime, baseURL: base, mailWakeup: wakeup,
             sessionEvents: sessionEvents)
+        let hub = RealtimeHub()
+        sessionEvents.addListener { ended in for e in ended { hub.sessionEnded(e.sessionId, userId: e.userId) } }
         let invitations = InvitationsService(
-            store: InvitationsStore(db: db), auth: auth, grants: [.organization: OrganizationsService.invitationGrant],
+            store: InvitationsStore(db: db), auth: auth,
+            grants: [
+                .organization: OrganizationsService.invitationGrant,
+                .space: SpacesService.invitationGrant(hub: hub, ids: config.ids),
+            ],
             clock: config.clock, ids: config.ids, baseURL: base, mailWakeup: wakeup)
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), invitations: invitations, clock: config.clock, ids: config.ids)
         let snapshots = CatalogueSnapshots(store: CatalogueSearchStore(db: db), indexer: indexer)
         let serviceDetails = ServiceDetails(snapshots: snapshots)
+        let spaces = SpacesService(
+            store: SpacesStore(db: db, hub: hub, ids: config.ids), invitations: invitations, clock: config.clock, ids: config.ids,
+            mailWakeup: wakeup,
+            outcomes: { Set(((try? await snapshots.snapshot())?.taxonomy.employmentStatuses ?? []).map(\.id)) })
+        let messageStore = MessagesStore(db: db, hub: hub, ids: config.ids)
+        let messages = MessagesService(
+            store: messageStore, writer: MessageWriter(store: messageStore, clock: config.clock), spaces: spaces, hub: hub,
+            clock: config.clock)
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations, invitations: invitations,
             catalogueExchange: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
@@ -68,6 +86,8 @@ public struct AppComponents: Sendable {
             sessionEvents: sessionEvents,
             securityEvents: SecurityEventsService(
                 store: SecurityEventsStore(db: db), clock: config.clock, retention: config.securityEventRetention),
+            hub: hub, spaces: spaces, messages: messages,
+            notifications: NotificationsService(store: NotificationsStore(db: db), clock: config.clock),
             logger: log)
     }
 
@@ -105,7 +125,27 @@ public struct AppComponents: Sendable {
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites),
                 invitations: InvitationsController(invitations: invitations, signIn: authController),
-                securityEvents: SecurityEventsController(events: securityEvents)))
+                securityEvents: SecurityEventsController(events: securityEvents),
+                spaces: SpacesController(spaces: spaces, trustForwardedFor: config.trustForwardedFor),
+                messages: MessagesController(messages: messages),
+                notifications: NotificationsController(notifications: notifications)))
+        return router
+    }
+
+    /// The WebSocket router: `/api/v1/ws` for signed-in callers from our own origin.
+    public func webSocketRouter() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: SessionMiddleware(auth: auth, cookie: cookie))
+        let endpoint = RealtimeEndpoint(hub: hub, messages: messages, spaces: spaces.store, logger: logger)
+        let origin = config.origin
+        router.ws("api/v1/ws") { request, context in
+            guard context.session != nil else { return .dontUpgrade }
+            if context.sessionFromCookie, request.headers[.origin] != origin { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            guard let session = context.requestContext.session else { return }
+            await endpoint.run(inbound: inbound, outbound: outbound, session: session)
+        }
         return router
     }
 
@@ -135,7 +175,9 @@ public struct AppComponents: Sendable {
                 store: JobStore(db: db), handlers: jobHandlers(transport: transport), clock: config.clock, wakeup: mailWakeup,
                 logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
-            SessionSweeper(auth: auth, securityEvents: securityEvents, clock: config.clock, logger: logger),
+            SessionSweeper(
+                auth: auth, securityEvents: securityEvents, spaces: spaces, accessLogRetention: config.accessLogRetention, clock: config.clock,
+                logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
         ]
     }
@@ -153,7 +195,9 @@ public func buildApplication(_ components: AppComponents) throws -> some Applica
     // channel (2.x) neither answers nor closes a connection whose first request does not parse
     // (its idle timer starts only after a request parsed), so a malformed request line would hold a
     // connection open for ever. This channel answers 400 and closes; idle connections close too.
-    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(60)))
+    var server = HTTPServerBuilder.http1WebSocketUpgrade(
+        webSocketRouter: components.webSocketRouter(),
+        configuration: .init(maxFrameSize: RealtimeEndpoint.maxFrame, autoPing: .enabled(timePeriod: .seconds(30))))
     if let certificate = config.tlsCertificate, let key = config.tlsKey {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { NIOSSLCertificateSource.certificate($0) }
         let tls = TLSConfiguration.makeServerConfiguration(
@@ -182,11 +226,13 @@ enum Telemetry {
     }()
 }
 
-/// Ends sessions past their lifetime or idle timeout (and says so), and deletes security events past
-/// their retention, once a minute.
+/// Ends sessions past their lifetime or idle timeout (and says so), and deletes security events and
+/// access-log records past their retention, once a minute.
 struct SessionSweeper: PeriodicService {
     let auth: AuthService
     let securityEvents: SecurityEventsService
+    let spaces: SpacesService
+    let accessLogRetention: TimeInterval
     let clock: AppClock
     let logger: Logger
     var name: String { "session sweep" }
@@ -195,5 +241,6 @@ struct SessionSweeper: PeriodicService {
     func runOnce() async throws {
         _ = try await auth.sweepExpiredSessions()
         _ = try await securityEvents.sweep()
+        _ = try await spaces.sweepAccessLog(retention: accessLogRetention)
     }
 }

@@ -12,7 +12,8 @@ public enum Commands {
             let seeder = DemoSeeder(
                 store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,
                 clock: config.clock, ids: config.ids)
-            if let (summary, users) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
+            if let (summary, users, ids) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
+                try await DemoSpaces(spaces: components.spaces, messages: components.messages, clock: config.clock).seed(ids)
                 output("Imported the demo catalogue: services \(summary.services), articles \(summary.articles).")
                 output("Demo sign-ins (printed only on this first start; keep them):")
                 for u in users {

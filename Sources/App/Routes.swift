@@ -10,6 +10,9 @@ enum Routes {
         c.favourites.addRoutes(to: api)
         c.invitations.addRoutes(to: api)
         c.securityEvents.addRoutes(to: api)
+        c.spaces.addRoutes(to: api)
+        c.messages.addRoutes(to: api)
+        c.notifications.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -20,5 +23,8 @@ enum Routes {
         let favourites: FavouritesController
         let invitations: InvitationsController
         let securityEvents: SecurityEventsController
+        let spaces: SpacesController
+        let messages: MessagesController
+        let notifications: NotificationsController
     }
 }

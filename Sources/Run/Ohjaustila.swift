@@ -90,6 +90,8 @@ struct Serve: AsyncParsableCommand {
         String?
     @Option(help: "Security events are deleted after this long (OHJAUSTILA_SECURITY_EVENT_RETENTION; default 365d).")
     var securityEventRetention: String?
+    @Option(help: "Records of who read a client's space are deleted after this long (OHJAUSTILA_ACCESS_LOG_RETENTION; default 730d).")
+    var accessLogRetention: String?
     @Option(help: "A claimed background job is leased this long; after a crash it runs again then (OHJAUSTILA_JOB_LEASE; default 120s).")
     var jobLease: String?
     @Option(help: "Finished background jobs other than mail are forgotten after this long (OHJAUSTILA_JOB_RETENTION; default 7d).")
@@ -114,6 +116,7 @@ struct Serve: AsyncParsableCommand {
             (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
             (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
+            (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention),
         ]
         for (setting, value) in pairs { flags[setting] = value }

@@ -19,7 +19,7 @@ BINARY = pathlib.Path(os.environ.get("OHJAUSTILA_BINARY", ROOT / ".build" / "deb
 # The migrations the binary expects (a binary built from another tree may need that tree's).
 MIGRATIONS = pathlib.Path(os.environ.get("OHJAUSTILA_MIGRATIONS", ROOT / "Migrations"))
 DEMO_LINE = re.compile(
-    r"^\s+(platformAdmin|orgAdmin|expert|contentProducer|serviceProvider|approver|client)\s+(\S+@\S+)\s+(\S+)\s*$"
+    r"^\s+(\w+)\s+(\S+@\S+)\s+(\S+)\s*$"
 )
 
 

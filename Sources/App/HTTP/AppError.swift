@@ -85,6 +85,14 @@ enum ProblemTitles {
         "code.expired": "The code has expired or was tried too many times; ask for a new one",
         "server.busy": "The server is busy; try again in a moment",
         "method.notAllowed": "Method not allowed",
+        "space.closed": "The space is closed and read-only",
+        "space.full": "The group space has no room for another client",
+        "space.notGroup": "Only a group space takes more clients",
+        "space.ownerCannotLeave": "The responsible expert hands ownership over before leaving",
+        "space.clientIsExpert": "This address belongs to an expert account, not a client",
+        "member.exists": "The person is a member already",
+        "member.notExpert": "The person is not an expert of any organisation",
+        "message.editExpired": "A message can be edited for 24 hours",
     ]
 
     static func title(for code: String, status: HTTPResponse.Status) -> String {

@@ -51,6 +51,11 @@ struct Page<Item: Codable & Sendable>: ResponseCodable, Sendable {
     let items: [Item]
     @Nullable var nextCursor: String?
 
+    init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
     /// Builds a page from rows fetched with `limit + 1`.
     init(_ fetched: [Item], _ page: PageRequest) {
         items = Array(fetched.prefix(page.limit))

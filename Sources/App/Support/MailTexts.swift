@@ -60,6 +60,61 @@ enum MailTexts {
         }
     }
 
+    /// A client invited to a guidance space. The space's title is not repeated in the mail (it may
+    /// say something personal); the page behind the link shows it after the client has signed in.
+    static func spaceInvitation(_ language: Language, space: String, link: String) -> (subject: String, body: String) {
+        switch language {
+        case .fi:
+            return (
+                "Sinulle on avattu ohjaustila",
+                """
+                Hei,
+
+                sinulle on avattu oma ohjaustila. Siellä voit viestiä asiantuntijoiden kanssa ja nähdä, mitä on sovittu.
+
+                Avaa ohjaustila tästä linkistä. Voit asettaa salasanan tai pyytää kertakäyttöisen koodin sähköpostiisi:
+                \(link)
+
+                Linkki toimii 7 päivää ja vain kerran.
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            return (
+                "Ett vägledningsrum har öppnats för dig",
+                """
+                Hej,
+
+                ett eget vägledningsrum har öppnats för dig. Där kan du skriva till de sakkunniga och se vad ni har kommit överens om.
+
+                Öppna rummet via den här länken. Du kan välja ett lösenord eller be om en engångskod till din e-post:
+                \(link)
+
+                Länken gäller i 7 dagar och kan användas en gång.
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            return (
+                "A guidance space has been opened for you",
+                """
+                Hello,
+
+                a guidance space of your own has been opened for you. There you can message the experts and see what has been agreed.
+
+                Open the space with this link. You can set a password or ask for a one-time code by e-mail:
+                \(link)
+
+                The link works for 7 days and only once.
+
+                Ohjaustila
+                """
+            )
+        }
+    }
+
     static func invitation(_ language: Language, organization: String, roles: [Role], link: String) -> (subject: String, body: String) {
         let roleList = roles.map { roleName($0, language) }.joined(separator: ", ")
         switch language {

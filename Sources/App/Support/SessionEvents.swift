@@ -12,6 +12,7 @@ public final class SessionEvents: Sendable {
     }
 
     private let subscribers = Mutex<[UInt64: AsyncStream<Ended>.Continuation]>([:])
+    private let listeners = Mutex<[@Sendable ([Ended]) -> Void]>([])
     private let nextId = Atomic<UInt64>(0)
 
     public init() {}
@@ -19,8 +20,15 @@ public final class SessionEvents: Sendable {
     /// Tells every subscriber that these sessions ended.
     func publish(_ ended: [Ended]) {
         guard !ended.isEmpty else { return }
+        for listener in listeners.withLock({ $0 }) { listener(ended) }
         let targets = subscribers.withLock { Array($0.values) }
         for continuation in targets { for e in ended { continuation.yield(e) } }
+    }
+
+    /// Calls `listener` synchronously on every publish (it must not block): the realtime hub closes
+    /// the ended sessions' sockets at once.
+    func addListener(_ listener: @escaping @Sendable ([Ended]) -> Void) {
+        listeners.withLock { $0.append(listener) }
     }
 
     /// A stream of every session end from now on; it stops when the caller stops iterating it.

@@ -38,18 +38,27 @@ struct DemoSeeder: Sendable {
             key: "approver", email: "hyvaksyja@demo.example.fi", name: "Heikki Hyväksyjä", organizationId: "hki-tyollisyys",
             role: .approver, platformAdmin: false),
         .init(key: "client", email: "asiakas@demo.example.fi", name: "Kalle Asiakas", organizationId: nil, role: nil, platformAdmin: false),
+        .init(
+            key: "partnerExpert", email: "verstas@demo.example.fi", name: "Tero Tukija", organizationId: "nuorten-verstas", role: .expert,
+            platformAdmin: false),
+        .init(
+            key: "coachExpert", email: "valmentaja@demo.example.fi", name: "Vilma Valmentaja", organizationId: "valmennus-kompassi",
+            role: .expert, platformAdmin: false),
+        .init(
+            key: "groupClient", email: "asiakas2@demo.example.fi", name: "Lina Laine", organizationId: nil, role: nil, platformAdmin: false),
     ]
 
     /// Seeds when the database has no user yet: imports the demo catalogue (its organisations too) and
     /// creates the users. Returns the sign-ins to print, or nil when it did nothing.
     func seedIfEmpty(catalogue: URL) async throws -> (
-        summary: CatalogueImportStore.Summary, users: [(key: String, email: String, password: String)]
+        summary: CatalogueImportStore.Summary, users: [(key: String, email: String, password: String)], ids: [String: String]
     )? {
         guard try await store.isEmpty() else { return nil }
         let summary = try await exchange.importFile(try Data(contentsOf: catalogue))
         let now = clock.now.millis
         var printed: [(String, String, String)] = []
         var userRows: [(UserRecord, String?, Role?)] = []
+        var userIds: [String: String] = [:]
         for u in Self.users {
             let password = Secrets.readablePassword()
             let record = UserRecord(
@@ -57,8 +66,9 @@ struct DemoSeeder: Sendable {
                 passwordHash: try await passwords.hash(password), isPlatformAdmin: u.platformAdmin, createdAt: now, updatedAt: now)
             userRows.append((record, u.organizationId, u.role))
             printed.append((u.key, u.email, password))
+            userIds[u.key] = record.id
         }
         try await store.seed(organizations: [], users: userRows, now: clock.now)
-        return (summary, printed)
+        return (summary, printed, userIds)
     }
 }

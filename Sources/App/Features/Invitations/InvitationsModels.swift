@@ -68,6 +68,15 @@ struct NewInvitation: Sendable {
     let mail: @Sendable (_ link: String) -> (subject: String, body: String)
 }
 
+/// A new invitation's rows, ready to be stored in a transaction.
+struct PreparedInvitation: Sendable {
+    let row: InvitationRecord
+    let mail: OutgoingMail
+    let event: SecurityEvent
+    let eventId: String
+    let now: Date
+}
+
 // MARK: - API types
 
 struct InvitationDTO: ResponseCodable, Sendable, Equatable {

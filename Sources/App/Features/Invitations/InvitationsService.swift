@@ -33,6 +33,15 @@ struct InvitationsService: Sendable {
     }
 
     func create(_ new: NewInvitation, address: String?) async throws -> InvitationDTO {
+        let prepared = prepare(new, address: address)
+        try await store.create(prepared)
+        mailWakeup.signal()
+        return Self.dto(prepared.row, now: prepared.now)
+    }
+
+    /// The rows of a new invitation (the invitation, its e-mail, its security event), for a feature
+    /// that stores them in its own transaction with `InvitationsStore.insert`; signal `mailWakeup` after.
+    func prepare(_ new: NewInvitation, address: String?) -> PreparedInvitation {
         let now = clock.now
         let token = Secrets.newToken()
         let email = new.email.trimmed
@@ -47,9 +56,7 @@ struct InvitationsService: Sendable {
         let event = SecurityEvent(
             .invitationSent, actor: new.invitedBy, organization: new.kind == .organization ? new.targetId : nil, target: row.id,
             address: address, detail: "\(new.kind.rawValue):\(row.roles)")
-        try await store.create(row, mail: mail, event: (event, ids.next()), now: now)
-        mailWakeup.signal()
-        return Self.dto(row, now: now)
+        return PreparedInvitation(row: row, mail: mail, event: event, eventId: ids.next(), now: now)
     }
 
     func revoke(_ id: String, kind: InvitationKind, targetId: String, by caller: SessionUser, address: String?) async throws {

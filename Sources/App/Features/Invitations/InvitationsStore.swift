@@ -18,12 +18,15 @@ struct InvitationsStore: Sendable {
     }
 
     /// Stores the invitation, its e-mail and its security event in one transaction.
-    func create(_ invitation: InvitationRecord, mail: OutgoingMail, event: (SecurityEvent, String), now: Date) async throws {
-        try await db.writer.write { db in
-            try invitation.insert(db)
-            try MailStore.enqueue(mail, db)
-            try SecurityEventsStore.record(event.0, id: event.1, at: now, db)
-        }
+    func create(_ prepared: PreparedInvitation) async throws {
+        try await db.writer.write { db in try Self.insert(prepared, db) }
+    }
+
+    /// Stores a prepared invitation inside the caller's transaction.
+    static func insert(_ p: PreparedInvitation, _ db: Database) throws {
+        try p.row.insert(db)
+        try MailStore.enqueue(p.mail, db)
+        try SecurityEventsStore.record(p.event, id: p.eventId, at: p.now, db)
     }
 
     /// Revokes a pending invitation; false when there is no such pending invitation.

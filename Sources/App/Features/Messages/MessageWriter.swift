@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Group commit of messages. Senders queue their message and wait; one loop takes everything that
+/// has arrived, stores it in one transaction (one fsync with `synchronous=FULL`), and then resumes
+/// every sender with its own outcome. While a batch is being written the next one gathers, so the
+/// batch size follows the load: one message alone is written at once, a thousand arriving together
+/// share a commit. Fan-out to sockets happens in the commit hook, from memory.
+final class MessageWriter: Sendable {
+    private struct Pending {
+        let item: MessagesStore.Send
+        let continuation: CheckedContinuation<MessagesStore.SendOutcome, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var running = false
+    }
+
+    private let state = Mutex(State())
+    private let store: MessagesStore
+    private let clock: AppClock
+    let maxBatch: Int
+
+    init(store: MessagesStore, clock: AppClock, maxBatch: Int = 512) {
+        self.store = store
+        self.clock = clock
+        self.maxBatch = maxBatch
+    }
+
+    /// Stores one message (or finds the earlier one with the same client id); returns after the commit.
+    func send(_ item: MessagesStore.Send) async throws -> MessagesStore.SendOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { s in
+                s.queue.append(Pending(item: item, continuation: continuation))
+                if s.running { return false }
+                s.running = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    /// Writes batches until the queue is empty.
+    private func drain() async {
+        while true {
+            let batch: [Pending] = state.withLock { s in
+                guard !s.queue.isEmpty else {
+                    s.running = false
+                    return []
+                }
+                let n = min(maxBatch, s.queue.count)
+                let batch = Array(s.queue.prefix(n))
+                s.queue.removeFirst(n)
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                let outcomes = try await store.send(batch.map(\.item), now: clock.now)
+                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+            } catch {
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// The signed-in user's own notifications. No HTTP, no SQL.
+struct NotificationsService: Sendable {
+    let store: NotificationsStore
+    let clock: AppClock
+
+    func list(page: PageRequest, by caller: SessionUser?) async throws -> NotificationPage {
+        guard let caller else { throw AppError.authRequired }
+        let (items, unread) = try await store.list(user: caller.userId, page: page)
+        let p = Page(items, page)
+        return NotificationPage(items: p.items, nextCursor: p.nextCursor, unread: unread)
+    }
+
+    func unread(by caller: SessionUser?) async throws -> UnreadCountDTO {
+        guard let caller else { throw AppError.authRequired }
+        return UnreadCountDTO(unread: try await store.unread(user: caller.userId))
+    }
+
+    func markRead(_ input: MarkNotificationsReadInput, by caller: SessionUser?) async throws {
+        guard let caller else { throw AppError.authRequired }
+        if let ids = input.ids, ids.count > 100 { throw AppError.validation([FieldError("ids", "field.tooMany")]) }
+        guard input.ids != nil || input.spaceId != nil || input.all == true else {
+            throw AppError.validation([FieldError("ids", "field.required")])
+        }
+        try await store.markRead(user: caller.userId, ids: input.ids, space: input.spaceId, now: clock.now)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+
+/// One write transaction of a space's features. Every event appended through it takes the next
+/// gap-free seq of its space in this transaction, makes its notifications here too, and reaches the
+/// realtime hub only when the transaction commits (from the writer's commit hook, so in seq order).
+struct SpaceTransaction {
+    let db: Database
+    let now: Date
+    let ids: IDGenerator
+    let hub: RealtimeHub
+    private(set) var events: [SpaceEventDTO] = []
+    private(set) var changes: [AccessChange] = []
+
+    init(db: Database, now: Date, ids: IDGenerator, hub: RealtimeHub) {
+        self.db = db
+        self.now = now
+        self.ids = ids
+        self.hub = hub
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+
+    /// Appends an event to the space's log with the next seq and returns it.
+    @discardableResult
+    mutating func append(
+        _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData()
+    ) throws -> SpaceEventDTO {
+        let next: SQLRequest<Int64> = """
+            UPDATE space SET last_seq = last_seq + 1, last_activity_at = \(now.millis) WHERE id = \(space) RETURNING last_seq
+            """
+        guard let seq = try next.fetchOne(db) else { throw AppError.notFound("space.notFound") }
+        // Message events keep their text in `message` (edits and deletes show in every replay).
+        let stored = kind == .message ? EventData(messageId: data.messageId) : data
+        let json = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)
+        try SpaceEventRecord(
+            spaceId: space, seq: seq, kind: kind.rawValue, actorId: actor, audienceId: audience, data: json, createdAt: now.millis
+        ).insert(db)
+        let event = SpaceEventDTO(
+            spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience)
+        if kind.notifies { try notify(event) }
+        events.append(event)
+        return event
+    }
+
+    mutating func change(_ change: AccessChange) {
+        changes.append(change)
+    }
+
+    /// One notification for each member who may see the event, did not cause it and is not looking
+    /// at the space now; `UNIQUE (user_id, space_id, seq)` makes it once.
+    private func notify(_ event: SpaceEventDTO) throws {
+        let viewers = hub.viewers(of: event.spaceId)
+        let members = try SQLRequest<Row>(
+            "SELECT user_id, role, visible_after FROM space_member WHERE space_id = \(event.spaceId) AND left_at IS NULL"
+        ).fetchAll(db)
+        for row in members {
+            let userId: String = row["user_id"]
+            guard userId != event.actorId, !viewers.contains(userId) else { continue }
+            let access = SpaceAccess(
+                spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
+                visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
+            guard SpaceVisibility.allows(seq: event.seq, audienceId: event.audienceId, to: access) else { continue }
+            try db.execute(
+                literal: """
+                    INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at)
+                    VALUES (\(ids.next()), \(userId), \(event.spaceId), \(event.seq), \(event.kind.rawValue), \(event.actorId), \(now.millis))
+                    ON CONFLICT (user_id, space_id, seq) DO NOTHING
+                    """)
+        }
+    }
+
+    /// Hands the events and access changes to the hub when (and only if) the transaction commits.
+    func publishOnCommit() {
+        guard !events.isEmpty || !changes.isEmpty else { return }
+        let events = events, changes = changes, hub = hub
+        db.afterNextTransaction(onCommit: { _ in hub.publish(events, changes: changes) })
+    }
+}
+
+extension AppDatabase {
+    /// A write transaction that may append space events; they are published after the commit.
+    func spaceWrite<T: Sendable>(
+        now: Date, ids: IDGenerator, hub: RealtimeHub, _ body: @escaping @Sendable (inout SpaceTransaction) throws -> T
+    ) async throws -> T {
+        try await writer.write { db in
+            var tx = SpaceTransaction(db: db, now: now, ids: ids, hub: hub)
+            let result = try body(&tx)
+            tx.publishOnCommit()
+            return result
+        }
+    }
+}

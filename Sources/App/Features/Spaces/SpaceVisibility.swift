@@ -1,0 +1,33 @@
+import GRDB
+
+/// Who sees what in a space: the one rule that every feature of a space uses (messages and files
+/// now; tasks, meetings and picks later). An item with no audience is for every member. A private
+/// item names its client in `audienceId` and is seen by that client and the experts only. A member
+/// added "from now on" sees nothing at or before the seq they were added at.
+///
+/// The rule has two spellings side by side: `allows` for items in memory (the realtime fan-out) and
+/// `filter` for SQL that lists items. A test checks that they agree.
+enum SpaceVisibility {
+    static func allows(seq: Int64?, audienceId: String?, to viewer: SpaceAccess) -> Bool {
+        if let seq, seq <= viewer.visibleAfter { return false }
+        guard let audienceId else { return true }
+        return viewer.isExpert || audienceId == viewer.userId
+    }
+
+    /// The same rule as an SQL condition over a table's audience column and, when the item has one,
+    /// its seq column.
+    static func filter(_ viewer: SpaceAccess, audience: String, seq: String? = nil) -> SQL {
+        let audienceColumn = SQL(sql: audience)
+        let audienceRule: SQL =
+            viewer.isExpert ? "1 = 1" : "(\(audienceColumn) IS NULL OR \(audienceColumn) = \(viewer.userId))"
+        guard let seq else { return audienceRule }
+        return "(\(SQL(sql: seq)) > \(viewer.visibleAfter) AND \(audienceRule))"
+    }
+
+    /// The same rule for a join of events (`event` alias) with the viewing member's row (`member`
+    /// alias of space_member), for lists over several spaces (unread counts).
+    static func memberFilter(event: String, member: String) -> SQL {
+        let e = SQL(sql: event), m = SQL(sql: member)
+        return "(\(e).seq > \(m).visible_after AND (\(e).audience_id IS NULL OR \(m).role <> 'client' OR \(e).audience_id = \(m).user_id))"
+    }
+}

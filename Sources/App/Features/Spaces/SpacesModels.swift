@@ -1,0 +1,326 @@
+import Foundation
+import Hummingbird
+
+enum SpaceKind: String, Codable, Sendable {
+    case oneToOne, group, network
+
+    /// Spaces that have clients: an expert's read of them goes to the access log.
+    var hasClients: Bool { self != .network }
+}
+
+enum SpaceStatus: String, Codable, Sendable {
+    case open, closed
+}
+
+enum SpaceRole: String, Codable, Sendable {
+    case owner, expert, client
+
+    var isExpert: Bool { self != .client }
+}
+
+enum ConsentMethod: String, Codable, Sendable {
+    case inPerson, phone, electronic
+}
+
+enum HistoryChoice: String, Codable, Sendable {
+    case all, fromNow
+}
+
+/// What an event of a space is. Stored as text in `space_event.kind`.
+enum SpaceEventKind: String, Codable, Sendable {
+    case spaceOpened, spaceClosed, spaceRenamed
+    case memberJoined, memberLeft, memberRemoved, ownerChanged
+    case message, messageEdited, messageDeleted
+    case fileAdded
+
+    /// Kinds that make an in-app notification for the members who are not looking at the space.
+    var notifies: Bool { self == .message || self == .memberJoined || self == .fileAdded }
+}
+
+/// The caller's standing in one space, resolved once per request (or kept per socket).
+struct SpaceAccess: Sendable, Equatable {
+    let spaceId: String
+    let userId: String
+    let role: SpaceRole
+    let organizationId: String?
+    /// Events with seq <= this are hidden from the member ("from now on").
+    let visibleAfter: Int64
+    let kind: SpaceKind
+    let status: SpaceStatus
+
+    var isExpert: Bool { role.isExpert }
+    var isOwner: Bool { role == .owner }
+    var canWrite: Bool { status == .open }
+}
+
+/// The consent text that the expert goes through with the client. A new wording gets a new version;
+/// the record keeps the version and the text as shown.
+enum ConsentText {
+    static let version = "2026-12"
+
+    static func text(_ language: Language) -> String {
+        switch language {
+        case .fi:
+            "Annan suostumukseni siihen, että minulle avataan ohjaustila. Siinä työskentelevät kanssani asiantuntijat, "
+                + "jotka tarvitsen avukseni, myös muista organisaatioista. Näen aina, kuka tilaan on liitetty ja kuka on "
+                + "katsonut tietojani. Voin perua suostumukseni milloin tahansa kertomalla siitä vastuuasiantuntijalle."
+        case .sv:
+            "Jag samtycker till att ett vägledningsrum öppnas för mig. Där arbetar de sakkunniga som jag behöver, "
+                + "också från andra organisationer, tillsammans med mig. Jag ser alltid vem som har lagts till i rummet och "
+                + "vem som har sett mina uppgifter. Jag kan när som helst återkalla mitt samtycke genom att säga det till "
+                + "den ansvariga sakkunniga."
+        case .en:
+            "I consent to a guidance space being opened for me. The experts I need, also from other organisations, work "
+                + "with me there. I can always see who has been added to the space and who has viewed my data. I can "
+                + "withdraw my consent at any time by telling the responsible expert."
+        }
+    }
+}
+
+// MARK: - Records
+
+struct SpaceRecord: AppRecord {
+    static let databaseTableName = "space"
+    var id: String
+    var kind: String
+    var title: String
+    var ownerId: String?
+    var status: String
+    var outcome: String?
+    var maxClients: Int
+    var lastSeq: Int64
+    var lastActivityAt: Int64
+    var createdBy: String?
+    var createdAt: Int64
+    var closedAt: Int64?
+}
+
+struct SpaceMemberRecord: AppRecord {
+    static let databaseTableName = "space_member"
+    var spaceId: String
+    var userId: String
+    var role: String
+    var organizationId: String?
+    var visibleAfter: Int64
+    var readSeq: Int64
+    var addedBy: String?
+    var joinedAt: Int64
+    var leftAt: Int64?
+}
+
+struct SpaceConsentRecord: AppRecord {
+    static let databaseTableName = "space_consent"
+    var id: String
+    var spaceId: String
+    var clientEmail: String
+    var clientId: String?
+    var method: String
+    var textVersion: String
+    var text: String
+    var language: String
+    var recordedBy: String?
+    var recordedAt: Int64
+}
+
+struct SpaceEventRecord: AppRecord {
+    static let databaseTableName = "space_event"
+    var spaceId: String
+    var seq: Int64
+    var kind: String
+    var actorId: String?
+    var audienceId: String?
+    var data: String
+    var createdAt: Int64
+}
+
+struct MessageRecord: AppRecord {
+    static let databaseTableName = "message"
+    var id: String
+    var spaceId: String
+    var seq: Int64
+    var senderId: String
+    var clientMessageId: String
+    var audienceId: String?
+    var body: String?
+    var attachments: String
+    var createdAt: Int64
+    var editedAt: Int64?
+    var deletedAt: Int64?
+}
+
+// MARK: - API types
+
+struct OrganizationRef: Codable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let sector: Sector
+}
+
+struct MemberDTOSpace: ResponseCodable, Sendable, Equatable {
+    let userId: String
+    let displayName: String
+    let role: SpaceRole
+    @Nullable var organization: OrganizationRef?
+    @Nullable var readSeq: Int64?
+    @Nullable var joinedAt: Date?
+}
+
+struct PendingClientDTO: Codable, Sendable, Equatable {
+    let invitationId: String
+    let email: String
+    let createdAt: Date
+}
+
+struct SpaceSummaryDTO: Codable, Sendable, Equatable {
+    let id: String
+    let kind: SpaceKind
+    let title: String
+    let status: SpaceStatus
+    let role: SpaceRole
+    let unread: Int
+    let lastSeq: Int64
+    let readSeq: Int64
+    let lastActivityAt: Date
+    @Nullable var ownerName: String?
+}
+
+struct SpaceDTO: ResponseCodable, Sendable, Equatable {
+    let id: String
+    let kind: SpaceKind
+    let title: String
+    let status: SpaceStatus
+    let role: SpaceRole
+    let unread: Int
+    let lastSeq: Int64
+    let readSeq: Int64
+    let lastActivityAt: Date
+    @Nullable var ownerName: String?
+    @Nullable var ownerId: String?
+    @Nullable var outcome: String?
+    let maxClients: Int
+    let createdAt: Date
+    @Nullable var closedAt: Date?
+    let canWrite: Bool
+    let members: [MemberDTOSpace]
+    @Nullable var pendingClients: [PendingClientDTO]?
+}
+
+struct ConsentDTO: Codable, Sendable, Equatable {
+    let id: String
+    let clientEmail: String
+    @Nullable var clientId: String?
+    let method: ConsentMethod
+    let textVersion: String
+    let text: String
+    let language: Language
+    @Nullable var recordedBy: UserRef?
+    let recordedAt: Date
+}
+
+struct UserRef: Codable, Sendable, Equatable {
+    let userId: String
+    let displayName: String
+}
+
+struct Items<Item: Codable & Sendable>: ResponseCodable, Sendable {
+    let items: [Item]
+}
+
+/// One event as members see it, over HTTP and WebSocket.
+struct SpaceEventDTO: ResponseCodable, Sendable, Equatable {
+    let spaceId: String
+    let seq: Int64
+    let kind: SpaceEventKind
+    let data: EventData
+    let createdAt: Date
+    @Nullable var actorId: String?
+    @Nullable var audienceId: String?
+}
+
+struct InvitedDTO: ResponseCodable, Sendable {
+    let invitationId: String
+}
+
+struct ConsentInput: Decodable, Sendable {
+    let method: ConsentMethod
+}
+
+struct ClientInput: Decodable, Sendable {
+    let email: String
+    let consent: ConsentInput?
+}
+
+struct CreateSpaceInput: Decodable, Sendable {
+    let kind: SpaceKind?
+    let title: String
+    let clientEmail: String?
+    let consent: ConsentInput?
+    let language: Language?
+    let maxClients: Int?
+    let clients: [ClientInput]?
+}
+
+struct RenameSpaceInput: Decodable, Sendable {
+    let title: String
+}
+
+struct CloseSpaceInput: Decodable, Sendable {
+    let outcome: String
+}
+
+struct AddMemberInput: Decodable, Sendable {
+    let email: String
+    let history: HistoryChoice?
+}
+
+struct TransferOwnerInput: Decodable, Sendable {
+    let userId: String
+}
+
+struct ConsentTextDTO: ResponseCodable, Sendable {
+    let version: String
+    let text: String
+}
+
+/// The data of every event kind in one shape; each kind fills its own fields (docs/api.md lists them).
+struct EventData: Codable, Sendable, Equatable {
+    var title: String? = nil
+    var kind: SpaceKind? = nil
+    var outcome: String? = nil
+    var userId: String? = nil
+    var displayName: String? = nil
+    var role: SpaceRole? = nil
+    var organization: OrganizationRef? = nil
+    var history: HistoryChoice? = nil
+    var email: String? = nil
+    var messageId: String? = nil
+    var clientMessageId: String? = nil
+    var senderId: String? = nil
+    var body: String? = nil
+    var attachments: [AttachmentDTO]? = nil
+    var editedAt: Date? = nil
+    var deleted: Bool? = nil
+    var fileId: String? = nil
+    var name: String? = nil
+    var size: Int64? = nil
+    var contentType: String? = nil
+}
+
+struct AttachmentDTO: Codable, Sendable, Equatable {
+    let id: String
+    let name: String
+    let size: Int64
+    let contentType: String
+}
+
+enum AccessLogKind: String, Codable, Sendable {
+    case messages, files, file, members, space, consent
+}
+
+struct AccessLogEntryDTO: Codable, Sendable, Equatable {
+    let readerId: String
+    let readerName: String
+    @Nullable var organization: OrganizationRef?
+    let kind: AccessLogKind
+    let readAt: Date
+}

@@ -1,0 +1,254 @@
+import Foundation
+import HummingbirdWebSocket
+import Logging
+
+/// The realtime protocol of `/api/v1/ws` (docs/api.md): one task reads the client's frames, one
+/// writes what the hub queues for this socket. Authorisation per frame reads the socket's access in
+/// the hub's memory, which committed events keep current; a send is checked once more inside its
+/// writing transaction.
+struct RealtimeEndpoint: Sendable {
+    let hub: RealtimeHub
+    let messages: MessagesService
+    let spaces: SpacesStore
+    let logger: Logger
+    /// Frames a second per connection, and the burst allowed.
+    var rate: Double = 20
+    var burst: Double = 40
+
+    static let maxFrame = 1 << 16
+    static let replayPage = 500
+
+    struct ClientFrame: Decodable {
+        let type: String
+        let resume: [String: Int64]?
+        let spaceId: String?
+        let clientMessageId: String?
+        let body: String?
+        let attachmentIds: [String]?
+        let privateTo: String?
+        let messageId: String?
+        let requestId: String?
+        let seq: Int64?
+    }
+
+    /// Runs one socket until either side ends it.
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: SessionUser) async {
+        let (id, stream) = hub.connect(userId: session.userId, sessionId: session.sessionId)
+        defer { hub.disconnect(id) }
+        let name = (try? await spaces.displayName(user: session.userId)) ?? ""
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.write(stream, to: outbound, connection: id, user: session.userId) }
+                group.addTask { try await self.read(inbound, connection: id, user: session.userId, name: name) }
+                _ = try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            logger.debug("socket ended", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ stream: AsyncStream<Outbound>, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String) async throws
+    {
+        var lastSent: [String: Int64] = [:]
+        for await item in stream {
+            switch item {
+            case .close:
+                try? await outbound.close(.normalClosure, reason: nil)
+                return
+            case .frame(let text):
+                try await outbound.write(.text(text))
+            case .event(let event):
+                if let last = lastSent[event.spaceId], event.seq <= last { continue }
+                lastSent[event.spaceId] = event.seq
+                try await outbound.write(.text(Self.json(EventFrame(event))))
+            case .hello(let resume):
+                let accesses = try await spaces.accesses(user: user)
+                hub.subscribe(connection, spaces: accesses)
+                try await outbound.write(.text(Self.json(WelcomeFrame(userId: user, spaces: accesses.map(\.spaceId).sorted()))))
+                let known = Dictionary(accesses.map { ($0.spaceId, $0) }, uniquingKeysWith: { a, _ in a })
+                for (space, after) in resume.sorted(by: { $0.key < $1.key }) {
+                    guard let access = known[space] else {
+                        try await outbound.write(.text(Self.json(ErrorFrame(code: "space.notFound", spaceId: space))))
+                        continue
+                    }
+                    var cursor = max(after, lastSent[space] ?? after)
+                    while true {
+                        let page = try await messages.replay(access, after: cursor, limit: Self.replayPage)
+                        for event in page { try await outbound.write(.text(Self.json(EventFrame(event)))) }
+                        if let last = page.last?.seq { cursor = last }
+                        if page.count < Self.replayPage { break }
+                    }
+                    lastSent[space] = cursor
+                }
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    private func read(_ inbound: WebSocketInboundStream, connection: UInt64, user: String, name: String) async throws {
+        var bucket = TokenBucket(rate: rate, burst: burst)
+        var strikes = 0
+        var helloSeen = false
+        for try await message in inbound.messages(maxSize: Self.maxFrame) {
+            guard case .text(let text) = message else {
+                hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
+                continue
+            }
+            guard bucket.take(now: ContinuousClock.now) else {
+                strikes += 1
+                hub.send(.frame(Self.json(ErrorFrame(code: "rate.limited"))), to: connection)
+                if strikes > 200 { return }
+                continue
+            }
+            guard let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+                hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
+                continue
+            }
+            if frame.type == "hello" {
+                guard !helloSeen else { continue }
+                helloSeen = true
+                hub.send(.hello(resume: frame.resume ?? [:]), to: connection)
+                continue
+            }
+            await handle(frame, connection: connection, user: user, name: name)
+        }
+    }
+
+    private func handle(_ frame: ClientFrame, connection: UInt64, user: String, name: String) async {
+        let spaceId = frame.spaceId ?? ""
+        func fail(_ code: String) {
+            hub.send(
+                .frame(Self.json(ErrorFrame(code: code, spaceId: frame.spaceId, clientMessageId: frame.clientMessageId, requestId: frame.requestId))),
+                to: connection)
+        }
+        switch frame.type {
+        case "ping":
+            hub.send(.frame(#"{"type":"pong"}"#), to: connection)
+            return
+        case "view":
+            hub.setViewing(connection, space: frame.spaceId)
+            return
+        default: break
+        }
+        guard let access = hub.access(connection, space: spaceId) else { return fail("space.notFound") }
+        do {
+            switch frame.type {
+            case "send":
+                let input = SendMessageInput(
+                    clientMessageId: frame.clientMessageId ?? "", body: frame.body ?? "", attachmentIds: frame.attachmentIds,
+                    privateTo: frame.privateTo)
+                let (sent, _) = try await messages.send(input, as: access)
+                hub.send(
+                    .frame(Self.json(AckFrame(spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId))),
+                    to: connection)
+            case "edit", "delete":
+                let event = try await messages.edit(frame.messageId ?? "", body: frame.type == "edit" ? (frame.body ?? "") : nil, as: access)
+                hub.send(
+                    .frame(Self.json(AckFrame(spaceId: spaceId, clientMessageId: nil, requestId: frame.requestId, seq: event.seq, messageId: frame.messageId))),
+                    to: connection)
+            case "read":
+                try await messages.markRead(frame.seq ?? -1, as: access)
+            case "typing":
+                guard access.canWrite else { return fail("space.closed") }
+                if let to = frame.privateTo, !access.isExpert, to != access.userId { return fail("frame.invalid") }
+                hub.broadcast(
+                    Self.json(TypingFrame(spaceId: spaceId, userId: user, displayName: name)), space: spaceId, audienceId: frame.privateTo,
+                    except: connection)
+            default:
+                fail("frame.invalid")
+            }
+        } catch let error as AppError {
+            fail(error.errors.first.map { $0.code == "field.required" || $0.code == "field.invalidValue" ? error.code : $0.code } ?? error.code)
+        } catch {
+            logger.error("realtime frame failed", metadata: ["error.type": "\(type(of: error))"])
+            fail("server.internal")
+        }
+    }
+
+    // MARK: Frames
+
+    static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? SpaceTransaction.encoder.encode(value)) ?? Data(#"{"type":"error","code":"server.internal"}"#.utf8), as: UTF8.self)
+    }
+
+    struct EventFrame: Encodable {
+        var type = "event"
+        let spaceId: String
+        let seq: Int64
+        let kind: SpaceEventKind
+        let data: EventData
+        let createdAt: Date
+        let actorId: String?
+        let audienceId: String?
+
+        init(_ e: SpaceEventDTO) {
+            spaceId = e.spaceId
+            seq = e.seq
+            kind = e.kind
+            data = e.data
+            createdAt = e.createdAt
+            actorId = e.actorId
+            audienceId = e.audienceId
+        }
+    }
+
+    struct WelcomeFrame: Encodable {
+        var type = "welcome"
+        let userId: String
+        let spaces: [String]
+    }
+
+    struct AckFrame: Encodable {
+        var type = "ack"
+        let spaceId: String
+        var clientMessageId: String?
+        var requestId: String?
+        let seq: Int64
+        var messageId: String?
+    }
+
+    struct ErrorFrame: Encodable {
+        var type = "error"
+        let code: String
+        var spaceId: String?
+        var clientMessageId: String?
+        var requestId: String?
+    }
+
+    struct TypingFrame: Encodable {
+        var type = "typing"
+        let spaceId: String
+        let userId: String
+        let displayName: String
+    }
+}
+
+/// A token bucket: `rate` tokens a second, at most `burst` saved up.
+struct TokenBucket {
+    let rate: Double
+    let burst: Double
+    private var tokens: Double
+    private var last: ContinuousClock.Instant?
+
+    init(rate: Double, burst: Double) {
+        self.rate = rate
+        self.burst = burst
+        tokens = burst
+    }
+
+    mutating func take(now: ContinuousClock.Instant) -> Bool {
+        if let last {
+            let elapsed = now - last
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            tokens = min(burst, tokens + seconds * rate)
+        }
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Synchronization
+
+/// A change of who may see a space, published with the events of the same transaction.
+enum AccessChange: Sendable, Equatable {
+    /// A member joined, or their role or status changed.
+    case granted(SpaceAccess)
+    /// A member left or was removed: their sockets get no further event of the space and close.
+    case revoked(spaceId: String, userId: String)
+    /// The space was closed (read-only for everybody).
+    case status(spaceId: String, SpaceStatus)
+}
+
+/// What one socket is sent, in order.
+enum Outbound: Sendable {
+    /// The client's hello: subscribe, replay, then live (handled by the connection's writer).
+    case hello(resume: [String: Int64])
+    case event(SpaceEventDTO)
+    case frame(String)
+    /// Close the socket (session ended, access removed, too slow a reader).
+    case close
+}
+
+/// The in-process realtime registry: sockets by user, session and space; the in-memory access of each
+/// socket that per-frame authorisation reads; fan-out of committed events. `publish` is called from
+/// the database writer's commit hook, so events reach it in commit order, which is seq order per space.
+/// Nothing here waits on a socket: each socket has a bounded stream, and a socket that cannot keep up
+/// is closed (its client resumes from its last seq).
+final class RealtimeHub: Sendable {
+    struct Connection: Sendable {
+        let userId: String
+        let sessionId: String
+        let continuation: AsyncStream<Outbound>.Continuation
+        var spaces: [String: SpaceAccess] = [:]
+        var subscribed = false
+        var viewing: String?
+    }
+
+    private struct State {
+        var connections: [UInt64: Connection] = [:]
+        var bySpace: [String: Set<UInt64>] = [:]
+        var byUser: [String: Set<UInt64>] = [:]
+        var nextId: UInt64 = 1
+    }
+
+    private let state = Mutex(State())
+    /// How many outbound items a socket may have waiting before it is closed.
+    let bufferLimit: Int
+
+    init(bufferLimit: Int = 2048) {
+        self.bufferLimit = bufferLimit
+    }
+
+    /// Registers a socket; it receives nothing of any space until `subscribe`.
+    func connect(userId: String, sessionId: String) -> (UInt64, AsyncStream<Outbound>) {
+        let (stream, continuation) = AsyncStream<Outbound>.makeStream(bufferingPolicy: .bufferingOldest(bufferLimit))
+        let id = state.withLock { s in
+            let id = s.nextId
+            s.nextId += 1
+            s.connections[id] = Connection(userId: userId, sessionId: sessionId, continuation: continuation)
+            s.byUser[userId, default: []].insert(id)
+            return id
+        }
+        return (id, stream)
+    }
+
+    func disconnect(_ id: UInt64) {
+        state.withLock { s in
+            guard let c = s.connections.removeValue(forKey: id) else { return }
+            for space in c.spaces.keys { s.bySpace[space]?.remove(id) }
+            s.byUser[c.userId]?.remove(id)
+            if s.byUser[c.userId]?.isEmpty == true { s.byUser[c.userId] = nil }
+            c.continuation.finish()
+        }
+    }
+
+    /// Starts live delivery of the user's spaces to this socket.
+    func subscribe(_ id: UInt64, spaces: [SpaceAccess]) {
+        state.withLock { s in
+            guard var c = s.connections[id] else { return }
+            for access in spaces where access.userId == c.userId {
+                c.spaces[access.spaceId] = access
+                s.bySpace[access.spaceId, default: []].insert(id)
+            }
+            c.subscribed = true
+            s.connections[id] = c
+        }
+    }
+
+    /// The socket's access to a space, from memory (per-frame authorisation).
+    func access(_ id: UInt64, space: String) -> SpaceAccess? {
+        state.withLock { $0.connections[id]?.spaces[space] }
+    }
+
+    func spaces(of id: UInt64) -> [String: SpaceAccess] {
+        state.withLock { $0.connections[id]?.spaces ?? [:] }
+    }
+
+    /// Which space the socket has on screen (no notification entries for it).
+    func setViewing(_ id: UInt64, space: String?) {
+        state.withLock { s in
+            guard var c = s.connections[id] else { return }
+            c.viewing = space.flatMap { c.spaces[$0] != nil ? $0 : nil }
+            s.connections[id] = c
+        }
+    }
+
+    /// The users who have the space on screen in some tab now.
+    func viewers(of space: String) -> Set<String> {
+        state.withLock { s in
+            var users = Set<String>()
+            for id in s.bySpace[space] ?? [] {
+                if let c = s.connections[id], c.viewing == space { users.insert(c.userId) }
+            }
+            return users
+        }
+    }
+
+    var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Delivers committed events and applies the access changes that came with them. Access changes
+    /// are applied first for grants (a new member gets the event of their joining) and revocations
+    /// (a removed member gets nothing of the space from now on).
+    func publish(_ events: [SpaceEventDTO], changes: [AccessChange] = []) {
+        state.withLock { s in
+            for change in changes { Self.apply(change, &s) }
+            for event in events {
+                for id in s.bySpace[event.spaceId] ?? [] {
+                    guard let c = s.connections[id], let access = c.spaces[event.spaceId] else { continue }
+                    guard SpaceVisibility.allows(seq: event.seq, audienceId: event.audienceId, to: access) else { continue }
+                    Self.send(.event(event), to: c)
+                }
+            }
+        }
+    }
+
+    /// Sends an ephemeral frame (typing, read) to the sockets of a space that may see it, but `except`.
+    func broadcast(_ text: String, space: String, audienceId: String? = nil, except: UInt64? = nil) {
+        state.withLock { s in
+            for id in s.bySpace[space] ?? [] where id != except {
+                guard let c = s.connections[id], let access = c.spaces[space],
+                    SpaceVisibility.allows(seq: nil, audienceId: audienceId, to: access)
+                else { continue }
+                Self.send(.frame(text), to: c)
+            }
+        }
+    }
+
+    /// Closes every socket of a session (the session ended).
+    func sessionEnded(_ sessionId: String, userId: String) {
+        state.withLock { s in
+            for id in s.byUser[userId] ?? [] {
+                if let c = s.connections[id], c.sessionId == sessionId { c.continuation.yield(.close) }
+            }
+        }
+    }
+
+    /// Sends to one socket (acks, errors, pong).
+    func send(_ item: Outbound, to id: UInt64) {
+        state.withLock { s in
+            if let c = s.connections[id] { Self.send(item, to: c) }
+        }
+    }
+
+    private static func send(_ item: Outbound, to c: Connection) {
+        switch c.continuation.yield(item) {
+        case .enqueued, .terminated: break
+        case .dropped: c.continuation.yield(.close)  // too far behind: it resumes after reconnecting
+        @unknown default: break
+        }
+    }
+
+    private static func apply(_ change: AccessChange, _ s: inout State) {
+        switch change {
+        case .granted(let access):
+            for id in s.byUser[access.userId] ?? [] {
+                guard var c = s.connections[id], c.subscribed else { continue }
+                c.spaces[access.spaceId] = access
+                s.connections[id] = c
+                s.bySpace[access.spaceId, default: []].insert(id)
+            }
+        case .revoked(let space, let user):
+            for id in s.byUser[user] ?? [] {
+                guard var c = s.connections[id], c.spaces[space] != nil else { continue }
+                c.spaces[space] = nil
+                if c.viewing == space { c.viewing = nil }
+                s.connections[id] = c
+                s.bySpace[space]?.remove(id)
+                c.continuation.yield(.frame(#"{"type":"removed","spaceId":"\#(space)"}"#))
+                c.continuation.yield(.close)
+            }
+        case .status(let space, let status):
+            for id in s.bySpace[space] ?? [] {
+                guard var c = s.connections[id], let a = c.spaces[space] else { continue }
+                c.spaces[space] = SpaceAccess(
+                    spaceId: a.spaceId, userId: a.userId, role: a.role, organizationId: a.organizationId, visibleAfter: a.visibleAfter,
+                    kind: a.kind, status: status)
+                s.connections[id] = c
+            }
+        }
+    }
+}
