@@ -4,7 +4,8 @@
 //   socket is kept open: reconnects with exponential back-off and jitter (0.5 s doubling to 30 s),
 //   at once when the browser says it is online again; nothing is tried while it says offline.
 // - hello {resume: {spaceId: lastSeq}} with the last seq seen per space (kept in memory and in
-//   sessionStorage, so a reload resumes too): the server replays what was missed.
+//   sessionStorage, so a reload resumes too): the server replays what was missed. Its answer
+//   `welcome {userId, spaces: [spaceId]}` lists the user's spaces (no seqs).
 // - Heartbeat: `ping` every 25 s; no frame for 60 s = the connection is dead, a new one is made.
 // - Events are de-duplicated by seq: a seq is never delivered twice, and a gap (an event whose
 //   seq is more than one past the last one seen) is filled over HTTP (GET …/events?after=)
@@ -189,10 +190,10 @@ function handle(frame) {
   switch (frame.type) {
     case 'welcome': {
       attempt = 0;
-      const spaces = frame.spaces || {};
-      for (const id of [...seen.keys()]) if (!(id in spaces)) seen.delete(id);
-      // spaces not resumed start from now (their pages load what came before over HTTP)
-      for (const [id, seq] of Object.entries(spaces)) if (!seen.has(id) && Number.isInteger(seq)) seen.set(id, seq);
+      // the ids of the user's spaces (a map id → lastSeq is read too); a space not resumed starts
+      // with its first live event (its page loads what came before over HTTP)
+      const spaces = Array.isArray(frame.spaces) ? frame.spaces : Object.keys(frame.spaces || {});
+      for (const id of [...seen.keys()]) if (!spaces.includes(id)) seen.delete(id);
       saveSeen();
       readSent.clear();
       state.set('open');
@@ -210,7 +211,10 @@ function handle(frame) {
     case 'error': {
       const key = frame.clientMessageId || frame.requestId;
       if (key && pending.has(key)) settle(key, new RealtimeError(frame.code || 'unknown'));
-      else publish({ ...frame });
+      else {
+        if (frame.code === 'space.notFound' && frame.spaceId) seen.delete(frame.spaceId); // no access any more
+        publish({ ...frame });
+      }
       break;
     }
     case 'removed':

@@ -134,9 +134,8 @@ PHONE = (360, 800)
 DESKTOP = (1280, 900)
 
 
-@pytest.fixture(scope="module")
-def driver():
-    """One headless Chromium per test module (starting one costs a second or two)."""
+def make_driver():
+    """A new headless Chromium (its own profile: cookies and storage of its own)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -152,6 +151,13 @@ def driver():
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     d.set_script_timeout(30)
     d.set_page_load_timeout(30)
+    return d
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium per test module (starting one costs a second or two)."""
+    d = make_driver()
     yield d
     d.quit()
 

@@ -14,20 +14,13 @@ import { submitButton } from './common.js';
 import { heading, noAccess } from '../ui/page.js';
 import { statusRegion } from '../ui/live.js';
 import { focusElement } from '../ui/rows.js';
-import { isExpertUser, spaceHref, CONSENT_METHODS } from '../spaces/common.js';
+import { isExpertUser, spaceHref, consentTextCard, CONSENT_METHODS } from '../spaces/common.js';
 
 // The group's clients added so far: kept over a re-render of the page (a change of language).
 let groupClients = [];
 
 function consentMethods() {
   return CONSENT_METHODS.map((m) => ({ value: m, label: t(`space.consent.method.${m}`) }));
-}
-
-function consentText() {
-  return h('div', { class: 'consent-text card' },
-    h('h3', {}, t('spaceNew.consent.textTitle')),
-    h('p', {}, t('spaceNew.consent.text')),
-    h('p', { class: 'muted small' }, t('spaceNew.consent.stored')));
 }
 
 export default {
@@ -69,10 +62,15 @@ export default {
         clientStatus));
 
     // consent: for one client and for a group's clients
+    // The client's language: the invitation and the consent text the client agrees to are in it.
+    const language = languageField({ name: 'language', label: t('spaceNew.language'), hint: t('spaceNew.languageHint'), value: getLanguage() });
+    const consentCard = consentTextCard({ language: getLanguage(), signal: ctx.signal, intro: t('spaceNew.consent.stored') });
+    language.control.addEventListener('change', () => consentCard.setLanguage(language.control.value));
+    window.setTimeout(() => consentCard.setLanguage(language.control.value), 0); // after a re-render put the choice back
     const consent = h('div', { class: 'space-new__part', dataset: { part: 'consent' } },
+      language,
       radioGroup({ name: 'consentMethod', legend: t('spaceNew.consent.method'), hint: t('spaceNew.consent.methodHint'), options: consentMethods() }),
-      consentText(),
-      languageField({ name: 'language', label: t('spaceNew.language'), hint: t('spaceNew.languageHint'), value: getLanguage() }));
+      consentCard);
 
     const form = h('form', { novalidate: true, class: 'space-new' },
       formError(), kind, title, oneClient, group, consent,

@@ -76,7 +76,7 @@ export default {
       ctx.setTitle(space.title);
       const owner = (space.members || []).find((m) => m.role === 'owner');
       meta.replaceChildren(kindBadge(space.kind), ' ', statusBadge(space.status),
-        owner ? [' ', h('span', { class: 'space-meta__owner' }, t('space.ownerIs', { name: owner.displayName }))] : null);
+        ...(owner ? [' ', h('span', { class: 'space-meta__owner' }, t('space.ownerIs', { name: owner.displayName }))] : []));
       if (space.status === 'closed' && space.outcome) {
         outcome.hidden = false;
         outcome.textContent = t('space.outcomeIs', { outcome: labelFor('employmentStatus', space.outcome) });

@@ -1,7 +1,7 @@
 // Words and small pieces shared by the pages of guidance spaces (docs/api.md "Guidance spaces").
 import { h } from '../dom.js';
 import { t, localText, locale } from '../i18n.js';
-import { enc } from '../api.js';
+import { get, enc } from '../api.js';
 
 export const KINDS = ['oneToOne', 'group', 'network'];
 export const CONSENT_METHODS = ['inPerson', 'phone', 'electronic'];
@@ -63,4 +63,31 @@ export function sizeText(bytes) {
   if (n < 1024 * 1024) return t('space.files.kilobytes', { size: Math.max(1, Math.round(n / 1024)) });
   const size = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(n / (1024 * 1024));
   return t('space.files.megabytes', { size });
+}
+
+/**
+ * The consent text the expert reads to the client, as the server keeps it (GET /consent-text):
+ * a card whose text follows setLanguage(lang). Until the server answers (or if it cannot), the
+ * same words from the UI texts stand in.
+ */
+export function consentTextCard({ language, signal, intro = null }) {
+  const body = h('p', { class: 'consent-text__body' }, t('spaceNew.consent.text'));
+  const version = h('p', { class: 'muted small consent-text__version' });
+  const card = h('div', { class: 'consent-text card' }, h('h3', {}, t('spaceNew.consent.textTitle')), body, version, intro ? h('p', { class: 'muted small' }, intro) : null);
+  let asked = 0;
+  card.setLanguage = async (lang) => {
+    const mine = ++asked;
+    try {
+      const answer = await get(`/api/v1/consent-text?language=${enc(lang)}`, { signal });
+      if (mine !== asked || !answer) return;
+      body.textContent = answer.text;
+      body.lang = lang;
+      version.textContent = t('spaceNew.consent.version', { version: answer.version });
+      card.dataset.version = answer.version;
+    } catch {
+      /* the UI's own words stay */
+    }
+  };
+  card.setLanguage(language);
+  return card;
 }

@@ -299,9 +299,10 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
 
   // ---- loading -------------------------------------------------------------------------------
 
+  /** A page of events: {items, nextCursor} (for ?before=, nextCursor is set when older ones remain). */
   async function fetchEvents(query) {
     const answer = await get(`${base}/events?${query}`, { signal: ctx.signal });
-    return (answer && answer.items) || [];
+    return { items: (answer && answer.items) || [], more: Boolean(answer && answer.nextCursor) };
   }
 
   /** Everything after `after` (a gap, or what came while the page was not listening). */
@@ -322,8 +323,9 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     const hadFocus = document.activeElement === older;
     const before = firstSeq === null ? maxSeq + 1 : firstSeq;
     let items;
+    let more;
     try {
-      items = await fetchEvents(`before=${before}&limit=${PAGE}`);
+      ({ items, more } = await fetchEvents(`before=${before}&limit=${PAGE}`));
     } catch (error) {
       older.removeAttribute('aria-disabled');
       if (ctx.isCurrent() && error.name !== 'AbortError') setLive(problem, h('p', { class: 'notice notice--error' }, requestMessage(error)));
@@ -341,7 +343,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       }
     });
     log.scrollTop = topBefore + (log.scrollHeight - heightBefore);
-    hasOlder = items.length >= PAGE && firstSeq > 1;
+    hasOlder = more;
     older.hidden = !hasOlder;
     if (hadFocus || older.hidden) {
       const target = added[added.length - 1];
@@ -572,11 +574,11 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       restored = true;
     } else {
       const last = Number.isInteger(space.lastSeq) ? space.lastSeq : 0;
-      const items = last > 0 ? await fetchEvents(`before=${last + 1}&limit=${PAGE}`) : [];
+      const { items, more } = last > 0 ? await fetchEvents(`before=${last + 1}&limit=${PAGE}`) : { items: [], more: false };
       quietly(() => {
         for (const item of items) apply(item);
       });
-      hasOlder = items.length >= PAGE && firstSeq > 1;
+      hasOlder = more;
     }
     const pendings = await outbox.pendingFor(spaceId);
     quietly(() => {

@@ -14,7 +14,7 @@ import { requestMessage } from '../ui/errors.js';
 import { pagedList } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { spaceBase, roleName, organizationText, personText, sizeText, CONSENT_METHODS } from './common.js';
+import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, CONSENT_METHODS } from './common.js';
 
 /** A disclosure section: <details><summary><h2>…</h2></summary>…</details>; onFirstOpen(body) loads it. */
 export function panel({ id, title, open = false, onFirstOpen, signal }) {
@@ -190,7 +190,7 @@ export function membersPanel({ ctx, getSpace, me, say, refresh, open }) {
         legend: t('spaceNew.consent.method'),
         options: CONSENT_METHODS.map((m) => ({ value: m, label: consentMethodName(m) })),
       }),
-      h('div', { class: 'consent-text card' }, h('p', {}, t('spaceNew.consent.text'))),
+      consentTextCard({ language: me.language || 'fi', signal: ctx.signal }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn--secondary' }, t('space.members.inviteClientSubmit'))),
       status);
     form.addEventListener('submit', async (event) => {
@@ -269,6 +269,7 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
     const empty = h('p', { class: 'muted', hidden: true }, t('space.files.empty'));
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
     body.append(problem, list, empty, h('div', { class: 'actions' }, more));
+    let unavailable = false;
     pages = pagedList({
       signal: ctx.signal,
       list,
@@ -280,10 +281,23 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
       onPage: () => {
         empty.hidden = list.children.length > 0;
       },
+      // a server without the files routes answers the generic 404 (not space.notFound)
+      onError: (error) => {
+        unavailable = error instanceof ApiError && error.status === 404 && error.code === 'notFound';
+        return unavailable;
+      },
     });
-    pages.load();
-    const space = getSpace();
-    if (space.status !== 'closed' && space.canWrite !== false) body.appendChild(uploadForm(problem));
+    pages.load().then((answer) => {
+      if (!ctx.isCurrent()) return;
+      if (unavailable) {
+        list.hidden = true;
+        empty.hidden = false;
+        empty.textContent = t('space.files.unavailable');
+        return;
+      }
+      const space = getSpace();
+      if (answer && space.status !== 'closed' && space.canWrite !== false) body.appendChild(uploadForm());
+    });
   }
 
   function uploadForm() {

@@ -1,0 +1,407 @@
+"""Guidance spaces in the browser: an expert opens a space for the demo client and adds an expert
+of another sector; the client, in a second browser at 360 px, sees the joining and answers; both
+see messages live; an offline message is sent once when the connection returns; edit, delete,
+"seen by", typing, older messages, notifications, closing; fi/sv/en; axe; the scroll position
+survives a change of language."""
+import pathlib
+import secrets
+import subprocess
+import time
+
+import pytest
+import requests
+
+from conftest import BINARY, MIGRATIONS, ROOT, UI, api_session, make_driver
+
+SHOTS = pathlib.Path("/tmp/shots")
+SECTOR_WORDS = {"public": "julkinen sektori", "private": "yksityinen sektori", "third": "järjestö tai säätiö"}
+
+
+# ---- fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client_driver():
+    """The client's own browser (a second profile: its own cookies and storage)."""
+    d = make_driver()
+    yield d
+    d.quit()
+
+
+@pytest.fixture
+def cui(client_driver, server):
+    u = UI(client_driver, server)
+    u.reset()
+    u.phone()
+    return u
+
+
+def create_expert(server, organization, name):
+    email = f"{name.split()[0].lower()}.{secrets.token_hex(3)}@example.fi"
+    made = subprocess.run(
+        [str(BINARY), "user", "create", "--data-dir", str(server.data_dir), "--migrations-dir", str(MIGRATIONS),
+         "--email", email, "--name", name, "--password-stdin", "--organization", organization, "--role", "expert"],
+        input="toisen sektorin salasana\n", capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert made.returncode == 0, made.stderr
+    return email, "toisen sektorin salasana"
+
+
+@pytest.fixture(scope="module")
+def other_expert(server):
+    """An expert of an organisation of another sector than the demo expert's (public)."""
+    orgs = requests.get(f"{server.base_url}/api/v1/organizations?limit=100").json()["items"]
+    other = next(o for o in orgs if o["sector"] != "public")
+    email, password = create_expert(server, other["id"], "Vesa Verkosto")
+    return {"email": email, "password": password, "name": "Vesa Verkosto", "org": other}
+
+
+def open_space_api(server, title, history=None, extra_expert=None):
+    """A one-to-one space of the demo expert with the demo client (over the API)."""
+    expert = api_session(server, "expert")
+    r = expert.post(f"{server.base_url}/api/v1/spaces", json={
+        "title": title, "clientEmail": server.users["client"][0], "consent": {"method": "inPerson"}})
+    assert r.status_code == 201, r.text
+    space = r.json()
+    if extra_expert:
+        r = expert.post(f"{server.base_url}/api/v1/spaces/{space['id']}/members",
+                        json={"email": extra_expert, "history": history or "all"})
+        assert r.status_code == 201, r.text
+    return expert, space
+
+
+def messages_with(session, server, space_id, body):
+    items, after = [], 0
+    while True:
+        page = session.get(f"{server.base_url}/api/v1/spaces/{space_id}/events?after={after}&limit=200").json()
+        items += page["items"]
+        if not page["nextCursor"]:
+            break
+        after = page["nextCursor"]
+    return [e for e in items if e["kind"] == "message" and e["data"].get("body") == body]
+
+
+def wait_log(ui, text, timeout=15):
+    ui.wait(lambda: text in ui.css("main .conversation__log").text, timeout,
+            f"{text!r} not in the conversation: {ui.css('main .conversation__log').text[-600:]!r}")
+
+
+def log_seqs(ui):
+    return ui.d.execute_script(
+        "return [...document.querySelectorAll('main .conversation__log [data-seq]')].map((r) => Number(r.dataset.seq))")
+
+
+def send(ui, text):
+    box = ui.css("main .composer textarea")
+    box.send_keys(text)
+    ui.css("main .composer button[type=submit]").click()
+
+
+def open_space(ui, space_id):
+    ui.open(f"/spaces/{space_id}")
+    ui.wait(lambda: not ui.all("main .conversation__log[aria-busy='true']"), 15)
+
+
+def wait_realtime(ui):
+    ui.wait(lambda: ui.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('/js/realtime.js').then((m) => done(m.status()), () => done(null));
+    """) == "open", 15, "the realtime connection did not open")
+
+
+def serious(ui, label):
+    problems = ui.page_problems(label, width=ui.d.execute_script("return window.innerWidth"))
+    return problems
+
+
+# ---- the main flow ---------------------------------------------------------------------------
+
+def test_expert_opens_a_space_adds_another_sector_and_the_client_answers_live(ui, cui, server, other_expert):
+    ui.desktop()
+    ui.sign_in(*server.users["expert"])
+    ui.open("/spaces")
+    assert ui.h1() == "Ohjaustilat"
+    ui.link("Avaa uusi ohjaustila").click()
+    ui.wait_page("/spaces/new")
+    title = f"Kallen polku {secrets.token_hex(2)}"
+    ui.fill("title", title)
+    ui.fill("clientEmail", server.users["client"][0])
+    # the consent text is the server's, with its version
+    ui.wait(lambda: ui.css("main .consent-text").get_attribute("data-version"))
+    assert "suostumukseni" in ui.css("main .consent-text").text
+    ui.css("main input[name='consentMethod'][value='inPerson']").click()
+    ui.css("main form.space-new button[type=submit]").click()
+    ui.wait(lambda: ui.d.execute_script("return /^\\/spaces\\/[^/]+$/.test(location.pathname) && location.pathname !== '/spaces/new'"), 15)
+    space_id = ui.d.execute_script("return location.pathname.split('/')[2]")
+    ui.wait_page(f"/spaces/{space_id}")
+    ui.wait_text(f"Ohjaustila {title} on avattu.")
+    assert ui.h1() == title
+    wait_realtime(ui)
+
+    # add the expert of another sector (the members panel is open beside the conversation on a desk)
+    assert ui.css("#members").get_attribute("open") is not None
+    ui.fill("expertEmail", other_expert["email"])
+    ui.button("Lisää asiantuntija").click()
+    ui.wait_text(f"{other_expert['name']} on lisätty ohjaustilaan.")
+    org_name = other_expert["org"]["name"]["fi"]
+    joined = f"{other_expert['name']}, {org_name} ({SECTOR_WORDS[other_expert['org']['sector']]}) liittyi"
+    wait_log(ui, joined)
+    ui.wait(lambda: other_expert["name"] in ui.css("#members").text)
+
+    # the client, on a phone, sees the space and the joining event
+    cui.sign_in(*server.users["client"])
+    cui.open("/spaces")
+    cui.wait(lambda: cui.all(f"main [data-space-id='{space_id}']"))
+    item = cui.css(f"main [data-space-id='{space_id}']")
+    assert "Ohjaustila" in item.text and "Avoin" in item.text
+    item.find_element("css selector", "a").click()
+    cui.wait_page(f"/spaces/{space_id}")
+    cui.wait(lambda: not cui.all("main .conversation__log[aria-busy='true']"))
+    wait_log(cui, joined)
+    log = cui.css("main .conversation__log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    wait_realtime(cui)
+
+    # both ways, live
+    send(cui, "Hei! Kiitos, tämä on hyvä paikka.")
+    wait_log(ui, "Hei! Kiitos, tämä on hyvä paikka.")
+    wait_log(cui, "Hei! Kiitos, tämä on hyvä paikka.")
+    cui.wait(lambda: not cui.all("main .msg--pending"))
+
+    # typing, then the expert's answer; the client reads it and the expert sees "seen by"
+    ui.css("main .composer textarea").send_keys("Hienoa")
+    cui.wait(lambda: "Aino Asiantuntija kirjoittaa" in cui.css("main .conversation__typing").text)
+    ui.css("main .composer textarea").send_keys(", nähdään torstaina.")
+    ui.css("main .composer button[type=submit]").click()
+    wait_log(cui, "Hienoa, nähdään torstaina.")
+    ui.wait(lambda: "Nähnyt: Kalle Asiakas" in ui.css("main .conversation__seen").text, 15)
+    cui.wait(lambda: cui.css("main .conversation__typing").text == "", 10)
+
+    # own messages: edit and delete, seen on the other side
+    mine = cui.all("main .msg--own")[-1]
+    cui.button("Muokkaa", within=mine).click()
+    cui.wait(lambda: cui.all("dialog[open] textarea"))
+    area = cui.css("dialog[open] textarea")
+    area.clear()
+    area.send_keys("Hei! Kiitos, tämä on tosi hyvä paikka.")
+    cui.css("dialog[open] button[type=submit]").click()
+    wait_log(ui, "Hei! Kiitos, tämä on tosi hyvä paikka.")
+    ui.wait(lambda: "muokattu" in ui.css("main .conversation__log").text)
+    mine = [m for m in ui.all("main .msg--own") if "nähdään torstaina" in m.text][-1]
+    ui.button("Poista", within=mine).click()
+    ui.wait(lambda: ui.all("dialog[open]"))
+    ui.button("Poista viesti").click()
+    wait_log(cui, "Viesti poistettu")
+    assert "nähdään torstaina" not in cui.css("main .conversation__log").text
+
+    # nothing twice
+    for who in (ui, cui):
+        seqs = log_seqs(who)
+        assert len(seqs) == len(set(seqs)), seqs
+        assert seqs == sorted(seqs)
+
+    # the client's view at 360 px, looked at by a person
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cui.d.execute_script("window.scrollTo(0, 0)")
+    cui.d.save_screenshot(str(SHOTS / "space-client-360-top.png"))
+    cui.d.execute_script("document.querySelector('main .conversation').scrollIntoView()")
+    cui.d.save_screenshot(str(SHOTS / "space-client-360.png"))
+    ui.d.save_screenshot(str(SHOTS / "space-expert-desk.png"))
+    assert cui.d.execute_script("return document.documentElement.scrollWidth") <= 360
+    for who in (ui, cui):
+        assert "[object" not in who.text() and "undefined" not in who.text()
+    problems = serious(cui, "client space 360px") + serious(ui, "expert space desk")
+    assert not problems, "\n".join(problems)
+    assert not cui.console_errors() and not ui.console_errors()
+
+
+def test_a_message_written_offline_is_sent_once_when_the_connection_returns(ui, cui, server):
+    expert, space = open_space_api(server, f"Verkoton {secrets.token_hex(2)}")
+    ui.desktop()
+    ui.sign_in(*server.users["expert"])
+    open_space(ui, space["id"])
+    wait_realtime(ui)
+    cui.sign_in(*server.users["client"])
+    open_space(cui, space["id"])
+    wait_realtime(cui)
+
+    text = f"Kirjoitin tämän ilman verkkoa {secrets.token_hex(3)}"
+    cui.d.execute_cdp_cmd("Network.enable", {})
+    cui.d.execute_cdp_cmd("Network.emulateNetworkConditions",
+                          {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    try:
+        cui.wait(lambda: cui.d.execute_script("return navigator.onLine") is False)
+        send(cui, text)
+        cui.wait(lambda: cui.all("main .msg--pending[data-pending='waiting']"))
+        pending = cui.css("main .msg--pending")
+        assert text in pending.text and "Ei vielä lähetetty" in pending.text
+        # kept in IndexedDB: the outbox has it
+        kept = cui.d.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            import('/js/outbox.js').then((m) => m.pendingFor(arguments[0])).then((e) => done(e.map((x) => x.body)), (e) => done(String(e)));
+        """, space["id"])
+        assert kept == [text], kept
+        time.sleep(1.5)
+        assert not messages_with(expert, server, space["id"], text)
+        cui.d.save_screenshot(str(SHOTS / "space-client-offline-360.png"))
+    finally:
+        cui.d.execute_cdp_cmd("Network.emulateNetworkConditions",
+                              {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cui.wait(lambda: not cui.all("main .msg--pending"), 30, "the unsent message was not sent after coming back")
+    wait_log(cui, text)
+    wait_log(ui, text, timeout=30)
+    time.sleep(1)
+    assert len(messages_with(expert, server, space["id"], text)) == 1
+    for who in (ui, cui):
+        shown = [m for m in who.all("main .conversation__log .msg") if text in m.text]
+        assert len(shown) == 1
+    # the outbox is empty again
+    left = cui.d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import('/js/outbox.js').then((m) => m.pendingFor(arguments[0])).then((e) => done(e.length), (e) => done(String(e)));
+    """, space["id"])
+    assert left == 0
+
+
+def test_changing_the_language_keeps_the_conversation_and_its_scroll_position(cui, server):
+    expert, space = open_space_api(server, f"Pitkä keskustelu {secrets.token_hex(2)}")
+    for i in range(45):
+        r = expert.post(f"{server.base_url}/api/v1/spaces/{space['id']}/messages",
+                        json={"clientMessageId": f"seed-{i}", "body": f"Viesti numero {i + 1}"})
+        assert r.status_code == 201, r.text
+    cui.sign_in(*server.users["client"])
+    open_space(cui, space["id"])
+    wait_log(cui, "Viesti numero 45")
+
+    # older messages come on request, once each
+    before = log_seqs(cui)
+    cui.button("Lataa vanhemmat viestit").click()
+    cui.wait(lambda: len(log_seqs(cui)) > len(before))
+    seqs = log_seqs(cui)
+    assert len(seqs) == len(set(seqs)) and seqs == sorted(seqs) and min(seqs) < min(before)
+    wait_log(cui, "Viesti numero 1")
+
+    # scroll to the middle, then switch the language: the same message stays at the same place
+    cui.d.execute_script("const log = document.querySelector('main .conversation__log'); log.scrollTop = log.scrollHeight / 2;")
+    time.sleep(0.3)
+    anchor = """
+        const log = document.querySelector('main .conversation__log');
+        const rows = [...log.querySelectorAll('[data-seq]')];
+        const row = rows.find((r) => r.offsetTop + r.offsetHeight > log.scrollTop);
+        return {seq: row.dataset.seq, offset: row.offsetTop - log.scrollTop, count: rows.length};
+    """
+    first = cui.d.execute_script(anchor)
+    draft = "Luonnos, jota en lähettänyt"
+    cui.css("main .composer textarea").send_keys(draft)
+    for language, heading, button in (("Svenska", "Samtal", "Skicka meddelandet"), ("English", "Conversation", "Send message")):
+        cui.button(language).click()
+        cui.wait(lambda: cui.css("main .conversation__title").text == heading)
+        cui.wait(lambda: not cui.all("main .conversation__log[aria-busy='true']"))
+        time.sleep(0.3)
+        now = cui.d.execute_script(anchor)
+        assert now["seq"] == first["seq"] and abs(now["offset"] - first["offset"]) <= 4, (first, now)
+        assert now["count"] == first["count"]
+        assert cui.css("main .composer button[type=submit]").text == button
+        assert cui.css("main .composer textarea").get_attribute("value") == draft
+    cui.button("Suomi").click()
+    cui.wait(lambda: cui.css("main .conversation__title").text == "Keskustelu")
+
+
+def test_spaces_pages_in_every_language_have_no_serious_axe_violations(ui, cui, server, other_expert):
+    _, space = open_space_api(server, f"Saavutettava {secrets.token_hex(2)}", extra_expert=other_expert["email"])
+    headings = {
+        "fi": ("Ohjaustilat", "Avaa uusi ohjaustila", "Ilmoitukset", "Lähetä viesti", "Kuka on katsonut tietojani"),
+        "sv": ("Vägledningsrum", "Öppna ett nytt vägledningsrum", "Aviseringar", "Skicka meddelandet", "Vem har sett mina uppgifter"),
+        "en": ("Guidance spaces", "Open a new guidance space", "Notifications", "Send message", "Who has viewed my data"),
+    }
+    ui.sign_in(*server.users["expert"])
+    cui.sign_in(*server.users["client"])
+    problems = []
+    for language, (spaces_h1, new_h1, notifications_h1, send_text, access_title) in headings.items():
+        ui.set_language(language)
+        cui.set_language(language)
+        # the expert on a phone: the list, the form, the space with every panel open, notifications
+        ui.open("/spaces")
+        ui.wait(lambda: ui.all("main .space-list[data-loaded]"))
+        assert ui.h1() == spaces_h1
+        problems += serious(ui, f"/spaces [{language}]")
+        ui.open("/spaces/new")
+        assert ui.h1() == new_h1
+        problems += serious(ui, f"/spaces/new [{language}]")
+        ui.css("main input[name='kind'][value='group']").click()
+        problems += serious(ui, f"/spaces/new group [{language}]")
+        open_space(ui, space["id"])
+        for details in ui.all("main details.panel"):
+            if details.get_attribute("open") is None:
+                details.find_element("css selector", "summary").click()
+        ui.wait(lambda: not ui.all("main [aria-busy='true']"))
+        time.sleep(0.5)
+        problems += serious(ui, f"/spaces/id expert [{language}]")
+        ui.open("/notifications")
+        assert ui.h1() == notifications_h1
+        ui.wait(lambda: not ui.all("main [aria-busy='true']"))
+        problems += serious(ui, f"/notifications [{language}]")
+        # the client's phone view with its panels
+        open_space(cui, space["id"])
+        assert cui.css("main .composer button[type=submit]").text == send_text
+        cui.css("#access-log summary").click()
+        cui.wait(lambda: access_title in cui.css("#access-log summary").text)
+        cui.wait(lambda: cui.all("#access-log li.access"))
+        problems += serious(cui, f"/spaces/id client [{language}]")
+    problems += [f"console: {m}" for m in ui.console_errors() + cui.console_errors()]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_client_sees_who_has_viewed_their_data_and_the_consent(cui, server):
+    expert, space = open_space_api(server, f"Loki {secrets.token_hex(2)}")
+    assert expert.get(f"{server.base_url}/api/v1/spaces/{space['id']}/events?after=0").status_code == 200
+    cui.sign_in(*server.users["client"])
+    open_space(cui, space["id"])
+    cui.css("#access-log summary").click()
+    cui.wait(lambda: cui.all("#access-log li.access"))
+    text = cui.css("#access-log").text
+    assert "Aino Asiantuntija" in text and "katsoi viestejä" in text
+    cui.css("#consent summary").click()
+    cui.wait(lambda: cui.all("#consent li.consent"))
+    consent = cui.css("#consent").text
+    assert "Tapaamisessa" in consent and "suostumukseni" in consent and server.users["client"][0] in consent
+
+
+def test_the_header_counts_unread_notifications_live_and_the_list_marks_them_read(ui, server):
+    _, space = open_space_api(server, f"Ilmoitus {secrets.token_hex(2)}")
+    client = api_session(server, "client")
+    ui.desktop()
+    ui.sign_in(*server.users["expert"])
+    ui.open("/spaces")
+    wait_realtime(ui)
+    start = int(ui.css("#nav-notifications").get_attribute("data-unread"))
+    r = client.post(f"{server.base_url}/api/v1/spaces/{space['id']}/messages",
+                    json={"clientMessageId": secrets.token_hex(8), "body": "Kysyisin yhtä asiaa."})
+    assert r.status_code == 201, r.text
+    ui.wait(lambda: int(ui.css("#nav-notifications").get_attribute("data-unread")) == start + 1, 15)
+    assert "uusi" in ui.css("#nav-notifications").text or "uutta" in ui.css("#nav-notifications").text
+    # the list of spaces moved the space up with its unread count in words
+    ui.wait(lambda: "1 lukematon" in ui.css(f"main [data-space-id='{space['id']}']").text, 15)
+    ui.css("#nav-notifications").click()
+    ui.wait_page("/notifications")
+    ui.wait(lambda: ui.all("main .notification--unread"))
+    assert "Kalle Asiakas kirjoitti viestin tilaan" in ui.text()
+    ui.button("Merkitse kaikki luetuiksi").click()
+    ui.wait(lambda: not ui.all("main .notification--unread"))
+    ui.wait(lambda: ui.css("#nav-notifications").get_attribute("data-unread") == "0")
+    assert ui.css("#nav-notifications .nav-count").is_displayed() is False
+
+
+def test_the_owner_closes_the_space_with_an_outcome_and_it_becomes_read_only(ui, server):
+    _, space = open_space_api(server, f"Suljettava {secrets.token_hex(2)}")
+    ui.sign_in(*server.users["expert"])
+    open_space(ui, space["id"])
+    ui.css("#close summary").click()
+    ui.wait(lambda: ui.all("#close select[name='outcome'] option[value]:not([value=''])"))
+    ui.css("#close select[name='outcome'] option[value]:not([value=''])").click()
+    ui.button("Sulje ohjaustila", within=ui.css("#close form")).click()
+    ui.wait(lambda: ui.all("dialog[open]"))
+    ui.css("dialog[open] .btn--danger").click()
+    ui.wait_text("Ohjaustila on suljettu.")
+    ui.wait(lambda: "Suljettu" in ui.css("main .space-meta").text)
+    assert not ui.css("main .composer").is_displayed()
+    assert "et voi enää kirjoittaa" in ui.text()
+    assert "Työmarkkinatilanne sulkiessa" in ui.text()
