@@ -157,7 +157,8 @@ def test_expert_opens_a_space_adds_another_sector_and_the_client_answers_live(ui
     cui.wait(lambda: not cui.all("main .conversation__log[aria-busy='true']"))
     wait_log(cui, joined)
     log = cui.css("main .conversation__log")
-    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    assert log.get_attribute("role") == "log"
+    cui.wait(lambda: log.get_attribute("aria-live") == "polite")  # quiet only while the first rows went in
     wait_realtime(cui)
 
     # both ways, live
@@ -405,3 +406,31 @@ def test_the_owner_closes_the_space_with_an_outcome_and_it_becomes_read_only(ui,
     assert not ui.css("main .composer").is_displayed()
     assert "et voi enää kirjoittaa" in ui.text()
     assert "Työmarkkinatilanne sulkiessa" in ui.text()
+
+
+def test_a_group_space_shows_private_messages_as_such_and_the_owner_invites_a_client(ui, cui, server):
+    client = api_session(server, "client")
+    group = next(s for s in client.get(f"{server.base_url}/api/v1/spaces").json()["items"] if s["kind"] == "group")
+    cui.sign_in(*server.users["client"])
+    open_space(cui, group["id"])
+    assert "Ryhmäohjaustila" in cui.css("main .space-meta").text
+    private = [m for m in cui.all("main .msg") if "vain sinulle" in m.text]
+    assert len(private) == 1 and "Yksityinen viesti" in private[0].text
+    # the other client of the group does not see it
+    other = api_session(server, "groupClient")
+    bodies = [e["data"].get("body") for e in other.get(f"{server.base_url}/api/v1/spaces/{group['id']}/events?after=0").json()["items"]]
+    assert not [b for b in bodies if b and "vain sinulle" in b]
+
+    ui.desktop()
+    ui.sign_in(*server.users["expert"])
+    open_space(ui, group["id"])
+    email = f"uusi.{secrets.token_hex(3)}@example.fi"
+    ui.fill("clientEmail", email)
+    ui.css("#members input[name='inviteConsent'][value='phone']").click()
+    assert ui.css("#members .consent-text").text
+    ui.button("Kutsu asiakas").click()
+    ui.wait_text(f"Kutsu on lähetetty osoitteeseen {email}.")
+    ui.wait(lambda: email in ui.css("#members .member-pending").text)
+    assert "Odottaa" in ui.css("#members .member-pending").text
+    problems = serious(ui, "group space desk")
+    assert not problems, "\n".join(problems)

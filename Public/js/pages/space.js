@@ -153,6 +153,8 @@ export default {
 
     // this space is on screen: no notification entries for it, and what was noted is read
     realtime.view(spaceId);
+    // a hidden tab does not look at the space: notifications are made for it meanwhile
+    document.addEventListener('visibilitychange', () => realtime.view(document.visibilityState === 'hidden' ? null : spaceId), { signal: ctx.signal });
     realtime.subscribe(spaceId, (frame) => {
       if (frame.type === 'removed') gone();
       else if (frame.type === 'error' && frame.code) say('error', requestMessage(new ApiError(0, frame.code)));

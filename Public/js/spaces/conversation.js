@@ -233,7 +233,8 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     try {
       fn();
     } finally {
-      window.setTimeout(() => log.setAttribute('aria-live', 'polite'), 0);
+      // long enough for the browser to pass the change to assistive technology as not live
+      window.setTimeout(() => log.setAttribute('aria-live', 'polite'), 300);
     }
   }
 
@@ -367,8 +368,9 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
 
   // ---- read positions ("seen by") ------------------------------------------------------------
 
+  /** The reader sees the newest event (the tab is visible and the log is at its bottom). */
   function markRead() {
-    if (document.visibilityState === 'hidden' || !maxSeq) return;
+    if (document.visibilityState === 'hidden' || !maxSeq || !atBottom()) return;
     realtime.read(spaceId, maxSeq);
   }
 
@@ -478,6 +480,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
 
   async function editMessage(event) {
     const opener = document.activeElement;
+    const seq = event.seq;
     const id = uid('edit-body');
     const area = h('textarea', { id, name: 'body', rows: '5', maxlength: String(MESSAGE_MAX) });
     area.value = event.data.body || '';
@@ -498,7 +501,18 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       }),
     });
     if (saved) say('success', t('space.message.editedDone'));
-    if (opener && opener.isConnected) opener.focus();
+    focusRow(seq, opener);
+  }
+
+  /** Focus back on a message whose row may have been drawn again meanwhile (an edit, a delete). */
+  function focusRow(seq, opener) {
+    if (opener && opener.isConnected) {
+      opener.focus();
+      return;
+    }
+    const row = rows.get(seq);
+    if (row) focusElement(row.querySelector('button') || row);
+    else focusElement(textarea);
   }
 
   async function deleteMessage(event) {
@@ -513,6 +527,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     try {
       await realtime.deleteMessage(spaceId, event.data.messageId);
       say('success', t('space.message.deletedDone'));
+      focusRow(event.seq, null);
     } catch (error) {
       say('error', requestMessage(error instanceof realtime.RealtimeError ? new ApiError(0, error.code) : error));
     }
