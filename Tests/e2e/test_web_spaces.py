@@ -434,3 +434,70 @@ def test_a_group_space_shows_private_messages_as_such_and_the_owner_invites_a_cl
     assert "Odottaa" in ui.css("#members .member-pending").text
     problems = serious(ui, "group space desk")
     assert not problems, "\n".join(problems)
+
+
+def test_ownership_handed_over_then_removal_and_leaving_reach_the_open_pages_at_once(ui, cui, server, other_expert):
+    _, space = open_space_api(server, f"Vastuu {secrets.token_hex(2)}", extra_expert=other_expert["email"])
+    ui.desktop()
+    ui.sign_in(*server.users["expert"])
+    open_space(ui, space["id"])
+    wait_realtime(ui)
+    cui.desktop()
+    cui.sign_in(other_expert["email"], other_expert["password"])
+    open_space(cui, space["id"])
+    wait_realtime(cui)
+    assert not cui.all("#close")  # only the owner closes
+
+    row = next(li for li in ui.all("#members li.member") if other_expert["name"] in li.text)
+    ui.button("Anna vastuu", within=row).click()
+    ui.wait(lambda: ui.all("dialog[open]"))
+    ui.css("dialog[open] .btn--primary").click()
+    wait_log(cui, f"{other_expert['name']} on nyt vastuuasiantuntija.")
+    # both pages follow: the new owner gets the owner's tools, the former owner may leave
+    cui.wait(lambda: cui.all("#close"), 15)
+    ui.wait(lambda: "Lähde ohjaustilasta" in ui.css("#members").text, 15)
+    assert f"Vastuuasiantuntija: {other_expert['name']}" in ui.css("main .space-meta").text
+
+    # the new owner removes the former one, whose open page leaves the space at once
+    row = next(li for li in cui.all("#members li.member") if "Aino Asiantuntija" in li.text)
+    cui.button("Poista jäsen", within=row).click()
+    cui.wait(lambda: cui.all("dialog[open]"))
+    cui.css("dialog[open] .btn--danger").click()
+    ui.wait_page("/spaces", timeout=15)
+    ui.wait_text(f"Et ole enää ohjaustilan {space['title']} jäsen.")
+    wait_log(cui, "Aino Asiantuntija poistettiin ohjaustilasta.")
+
+    # leaving: an expert leaves a space of the demo expert's
+    _, other = open_space_api(server, f"Lähtö {secrets.token_hex(2)}", extra_expert=other_expert["email"])
+    open_space(cui, other["id"])
+    cui.button("Lähde ohjaustilasta").click()
+    cui.wait(lambda: cui.all("dialog[open]"))
+    cui.css("dialog[open] .btn--danger").click()
+    cui.wait_page("/spaces", timeout=15)
+    cui.wait_text(f"Lähdit ohjaustilasta {other['title']}.")
+    assert not cui.all(f"main [data-space-id='{other['id']}']")
+
+
+def test_the_expert_opens_a_group_space_with_clients_added_one_by_one(ui, server):
+    ui.sign_in(*server.users["expert"])
+    ui.open("/spaces/new")
+    ui.css("main input[name='kind'][value='group']").click()
+    assert not ui.css("main input[name='clientEmail']").is_displayed()
+    title = f"Ryhmä {secrets.token_hex(2)}"
+    ui.fill("title", title)
+    ui.fill("maxClients", "3")
+    newcomer = f"ryhma.{secrets.token_hex(3)}@example.fi"
+    for email in (server.users["groupClient"][0], newcomer, newcomer):
+        ui.fill("groupClientEmail", email)
+        ui.button("Lisää asiakas").click()
+    ui.wait_text("Tämä osoite on jo lisätty.")
+    assert [li.get_attribute("data-email") for li in ui.all("main .group-client")] == [server.users["groupClient"][0], newcomer]
+    ui.css("main input[name='consentMethod'][value='electronic']").click()
+    ui.css("main form.space-new button[type=submit]").click()
+    ui.wait(lambda: ui.d.execute_script("return document.documentElement.dataset.page").startswith("/spaces/")
+            and ui.d.execute_script("return document.documentElement.dataset.page") != "/spaces/new", 15)
+    ui.wait_text(f"Ohjaustila {title} on avattu.")
+    assert "Ryhmäohjaustila" in ui.css("main .space-meta").text
+    if ui.css("#members").get_attribute("open") is None:  # a phone shows the members on request
+        ui.css("#members summary").click()
+    ui.wait(lambda: "Lina Laine" in ui.css("#members").text and newcomer in ui.css("#members").text)
