@@ -65,10 +65,9 @@ struct RealtimeEndpoint: Sendable {
                 lastSent[event.spaceId] = event.seq
                 try await outbound.write(.text(Self.json(EventFrame(event))))
             case .hello(let resume):
-                let accesses = try await spaces.accesses(user: user)
-                hub.subscribe(connection, spaces: accesses)
-                try await outbound.write(.text(Self.json(WelcomeFrame(userId: user, spaces: accesses.map(\.spaceId).sorted()))))
-                let known = Dictionary(accesses.map { ($0.spaceId, $0) }, uniquingKeysWith: { a, _ in a })
+                // Subscribed already (by the reader); live events of this socket follow this item.
+                let known = hub.spaces(of: connection)
+                try await outbound.write(.text(Self.json(WelcomeFrame(userId: user, spaces: known.keys.sorted()))))
                 for (space, after) in resume.sorted(by: { $0.key < $1.key }) {
                     guard let access = known[space] else {
                         try await outbound.write(.text(Self.json(ErrorFrame(code: "space.notFound", spaceId: space))))
@@ -111,7 +110,9 @@ struct RealtimeEndpoint: Sendable {
             if frame.type == "hello" {
                 guard !helloSeen else { continue }
                 helloSeen = true
-                hub.send(.hello(resume: frame.resume ?? [:]), to: connection)
+                // Subscribe before reading the next frame, so a send right after hello finds its space.
+                let accesses = try await spaces.accesses(user: user)
+                hub.subscribe(connection, spaces: accesses, first: .hello(resume: frame.resume ?? [:]))
                 continue
             }
             await handle(frame, connection: connection, user: user, name: name)

@@ -13,7 +13,7 @@ enum AccessChange: Sendable, Equatable {
 
 /// What one socket is sent, in order.
 enum Outbound: Sendable {
-    /// The client's hello: subscribe, replay, then live (handled by the connection's writer).
+    /// The client's hello: the socket's writer replays what was missed, then goes on with live events.
     case hello(resume: [String: Int64])
     case event(SpaceEventDTO)
     case frame(String)
@@ -74,8 +74,10 @@ final class RealtimeHub: Sendable {
         }
     }
 
-    /// Starts live delivery of the user's spaces to this socket.
-    func subscribe(_ id: UInt64, spaces: [SpaceAccess]) {
+    /// Starts live delivery of the user's spaces to this socket. `first` is queued before any live
+    /// event, under the same lock that publishing takes, so nothing published after the subscription
+    /// can come before it.
+    func subscribe(_ id: UInt64, spaces: [SpaceAccess], first: Outbound? = nil) {
         state.withLock { s in
             guard var c = s.connections[id] else { return }
             for access in spaces where access.userId == c.userId {
@@ -84,6 +86,7 @@ final class RealtimeHub: Sendable {
             }
             c.subscribed = true
             s.connections[id] = c
+            if let first { Self.send(first, to: c) }
         }
     }
 
