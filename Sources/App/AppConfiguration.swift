@@ -36,6 +36,9 @@ public struct AppConfiguration: Sendable {
     public var tlsCertificate: URL?
     public var tlsKey: URL?
     public var trustForwardedFor: Bool
+    /// An HTTP connection with no request this long is closed: one that never completes its first request
+    /// head, and a keep-alive connection between requests (not an upgraded WebSocket).
+    public var httpIdleTimeout: TimeInterval
     public var demo: Bool
     /// How long a claimed job is leased; after a crash it runs again when its lease ends.
     public var jobLease: TimeInterval
@@ -98,6 +101,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case tlsCertificate = "tls-certificate"
     case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
+    case httpIdleTimeout = "http-idle-timeout"
     case jobLease = "job-lease"
     case jobRetention = "job-retention"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
@@ -161,6 +165,7 @@ extension AppConfiguration {
             tlsCertificate: certificate,
             tlsKey: key,
             trustForwardedFor: try r.bool(.trustForwardedFor, default: false),
+            httpIdleTimeout: try r.duration(.httpIdleTimeout, default: 60),
             demo: demo,
             jobLease: try r.duration(.jobLease, default: 120),
             jobRetention: try r.duration(.jobRetention, default: 7 * 86400),

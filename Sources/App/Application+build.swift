@@ -132,17 +132,12 @@ public struct AppComponents: Sendable {
         return router
     }
 
-    /// The WebSocket router: `/api/v1/ws` for signed-in callers from our own origin.
+    /// The router of WebSocket upgrades (the upgrade request sees only this one, not `router()`).
     public func webSocketRouter() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
-        router.add(middleware: SessionMiddleware(auth: auth, cookie: cookie))
+        router.addMiddleware { SessionMiddleware(auth: auth, cookie: cookie) }
         let endpoint = RealtimeEndpoint(hub: hub, messages: messages, spaces: spaces.store, logger: logger)
-        let origin = config.origin
-        router.ws("api/v1/ws") { request, context in
-            guard context.session != nil else { return .dontUpgrade }
-            if context.sessionFromCookie, request.headers[.origin] != origin { return .dontUpgrade }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
+        router.ws("api/v1/ws", shouldUpgrade: RealtimeEndpoint.shouldUpgrade(origin: config.origin)) { inbound, outbound, context in
             guard let session = context.requestContext.session else { return }
             await endpoint.run(inbound: inbound, outbound: outbound, session: session)
         }
@@ -183,7 +178,7 @@ public struct AppComponents: Sendable {
     }
 }
 
-/// Builds the server: HTTP/1.1, optionally over TLS.
+/// Builds the server: HTTP/1.1 with the WebSocket upgrade of `/api/v1/ws`, optionally over TLS.
 public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) async throws -> some ApplicationProtocol {
     let components = try await AppComponents.make(config, logger: logger)
     return try buildApplication(components)
@@ -191,13 +186,11 @@ public func buildApplication(_ config: AppConfiguration, logger: Logger? = nil) 
 
 public func buildApplication(_ components: AppComponents) throws -> some ApplicationProtocol {
     let config = components.config
-    // Plain HTTP/1.1 until the realtime WebSocket endpoint exists: hummingbird-websocket's upgrade
-    // channel (2.x) neither answers nor closes a connection whose first request does not parse
-    // (its idle timer starts only after a request parsed), so a malformed request line would hold a
-    // connection open for ever. This channel answers 400 and closes; idle connections close too.
-    var server = HTTPServerBuilder.http1WebSocketUpgrade(
-        webSocketRouter: components.webSocketRouter(),
-        configuration: .init(maxFrameSize: RealtimeEndpoint.maxFrame, autoPing: .enabled(timePeriod: .seconds(30))))
+    // hummingbird-websocket's upgrade channel neither answers nor closes a connection whose first request
+    // does not parse, nor one that sends nothing: the guarded one does (see GuardedUpgradeChannel).
+    var server = HTTPServerBuilder.guardedHTTP1WebSocketUpgrade(
+        webSocketRouter: components.webSocketRouter(), configuration: RealtimeEndpoint.configuration,
+        idleTimeout: .milliseconds(Int64(config.httpIdleTimeout * 1000)))
     if let certificate = config.tlsCertificate, let key = config.tlsKey {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate.path).map { NIOSSLCertificateSource.certificate($0) }
         let tls = TLSConfiguration.makeServerConfiguration(

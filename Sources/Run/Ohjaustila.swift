@@ -104,6 +104,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-certificate (OHJAUSTILA_TLS_KEY).") var tlsKey: String?
     @Option(help: "Take the client address from X-Forwarded-For, behind a proxy (OHJAUSTILA_TRUST_FORWARDED_FOR; default false).")
     var trustForwardedFor: String?
+    @Option(help: "Close an HTTP connection that sends no request for this long, e.g. 60s (OHJAUSTILA_HTTP_IDLE_TIMEOUT; default 60s).")
+    var httpIdleTimeout: String?
     @Flag(help: "On an empty database, create demo organisations and one user per role, and print their sign-ins.")
     var demo = false
 
@@ -117,7 +119,7 @@ struct Serve: AsyncParsableCommand {
             (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
             (.accessLogRetention, accessLogRetention),
-            (.jobLease, jobLease), (.jobRetention, jobRetention),
+            (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

@@ -10,6 +10,8 @@ struct ConfigurationTests {
         #expect(defaults.port == 8080 && defaults.host == "127.0.0.1" && defaults.sessionIdleTimeout == 8 * 3600)
         #expect(defaults.baseURL.absoluteString == "http://localhost:8080" && defaults.mailTransport == .file)
         #expect(defaults.masterKeyFile.path.hasSuffix("data/master.key"))
+        #expect(defaults.httpIdleTimeout == 60)
+        #expect(try AppConfiguration.resolve(flags: [.httpIdleTimeout: "2s"], environment: [:]).httpIdleTimeout == 2)
 
         let env = ["OHJAUSTILA_PORT": "9000", "OHJAUSTILA_SESSION_IDLE_TIMEOUT": "30m", "OHJAUSTILA_LOG_LEVEL": "debug"]
         let fromEnv = try AppConfiguration.resolve(flags: [:], environment: env)
@@ -34,6 +36,7 @@ struct ConfigurationTests {
         ([.mailTransport: "smtp"], [:], "OHJAUSTILA_SMTP_HOST"),
         ([.tlsCertificate: "/no/such/file.pem"], [:], "--tls-certificate"),
         ([.trustForwardedFor: "maybe"], [:], "--trust-forwarded-for"),
+        ([:], ["OHJAUSTILA_HTTP_IDLE_TIMEOUT": "0"], "OHJAUSTILA_HTTP_IDLE_TIMEOUT"),
     ])
     func aBadSettingIsNamedInOneLine(flags: [Setting: String], environment: [String: String], named: String) throws {
         do {

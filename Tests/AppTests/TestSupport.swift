@@ -43,8 +43,10 @@ struct TestEnv: Sendable {
     static let orgA = "org-a", orgB = "org-b"
     static let password = "correct horse battery"
 
-    /// Builds a new app in a new directory, with two organisations, and runs `body` against it.
+    /// Builds a new app in a new directory, with two organisations, and runs `body` against it
+    /// (through the router, or `.live` through a real server on a free port, for WebSockets).
     static func run(
+        _ setup: TestingSetup = .router,
         adjust: @Sendable (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestEnv) async throws -> Void
     ) async throws {
@@ -64,7 +66,7 @@ struct TestEnv: Sendable {
                         )
                     ], users: [], now: clock.now)
             }
-            try await app.test(.router) { client in
+            try await app.test(setup) { client in
                 try await body(TestEnv(components: components, client: client, time: time))
             }
         }

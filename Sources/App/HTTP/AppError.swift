@@ -44,6 +44,15 @@ struct Problem: Codable, Sendable {
 
 extension AppError: HTTPResponseError {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        headers[.cacheControl] = "no-store"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try problemJSON())))
+    }
+
+    /// The problem+json body (also written by the connection guard, which answers below the router).
+    func problemJSON() throws -> Data {
         let problem = Problem(
             type: "https://ohjaustila.fi/problems/\(code)",
             title: ProblemTitles.title(for: code, status: status),
@@ -51,14 +60,9 @@ extension AppError: HTTPResponseError {
             code: code,
             errors: errors.isEmpty ? nil : errors
         )
-        var headers = HTTPFields()
-        headers[.contentType] = "application/problem+json"
-        headers[.cacheControl] = "no-store"
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let body = try encoder.encode(problem)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return try encoder.encode(problem)
     }
 }
 
@@ -69,6 +73,7 @@ enum ProblemTitles {
         "request.validation": "Some fields are not valid",
         "request.tooLarge": "The request body is too large",
         "request.originRejected": "Requests from another site are not accepted",
+        "request.malformed": "The request could not be read",
         "auth.required": "Sign-in required",
         "auth.invalidCredentials": "Wrong e-mail address or password",
         "auth.rateLimited": "Too many sign-in attempts; try again later",

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdWebSocket
 import Logging
 
@@ -15,8 +16,29 @@ struct RealtimeEndpoint: Sendable {
     var rate: Double = 20
     var burst: Double = 40
 
+    /// Frames are JSON text of at most 64 KB.
     static let maxFrame = 1 << 16
     static let replayPage = 500
+
+    /// 64 KB frames, UTF-8 checked; the library pings every 30 s and closes a socket that does not answer.
+    static var configuration: WebSocketServerConfiguration {
+        WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true)
+    }
+
+    /// A signed-in caller from our own origin. A browser always sends `Origin` on a WebSocket handshake, so a
+    /// cookie session without it is refused; an API client with a Bearer token need not send one. A refusal
+    /// throws, so the caller gets problem+json (403, as docs/api.md says) rather than an upgrade.
+    static func shouldUpgrade(origin: String) -> @Sendable (Request, AppRequestContext) async throws -> RouterShouldUpgrade {
+        { request, context in
+            if let requestOrigin = request.headers[.origin] {
+                guard requestOrigin == origin else { throw AppError(.forbidden, "request.originRejected") }
+            } else if context.sessionFromCookie {
+                throw AppError(.forbidden, "request.originRejected")
+            }
+            guard context.session != nil else { throw AppError(.forbidden, "auth.required") }
+            return .upgrade([:])
+        }
+    }
 
     struct ClientFrame: Decodable {
         let type: String
