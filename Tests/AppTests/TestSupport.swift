@@ -8,13 +8,16 @@ import Testing
 /// The repository root, found from this file's path.
 let repoRoot = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let testOrigin = "http://localhost:8080"
+/// The origin of a live test server: a WebSocket client derives its Origin header from the address it
+/// connects to (`http://localhost:<port>` gives `http://localhost`, without the port).
+let liveOrigin = "http://localhost"
 
 extension AppConfiguration {
     /// A configuration for one test: its own data directory, a manual clock, cheap Argon2 memory.
-    static func testing(dataDir: URL, clock: AppClock) throws -> AppConfiguration {
+    static func testing(dataDir: URL, clock: AppClock, baseURL: String = testOrigin) throws -> AppConfiguration {
         var config = try AppConfiguration.resolve(
             flags: [
-                .dataDir: dataDir.path, .baseURL: testOrigin, .migrationsDir: repoRoot.appending(path: "Migrations").path,
+                .dataDir: dataDir.path, .baseURL: baseURL, .migrationsDir: repoRoot.appending(path: "Migrations").path,
                 .publicDir: repoRoot.appending(path: "Public").path, .demoData: repoRoot.appending(path: "DemoData/catalogue.json").path,
                 .logLevel: "warning",
             ], environment: [:])
@@ -38,21 +41,25 @@ struct TestEnv: Sendable {
     let components: AppComponents
     let client: any TestClientProtocol
     let time: ManualTime
+    /// The origin that the server accepts (`testOrigin`, or `liveOrigin` over a real socket).
+    var origin = testOrigin
     var config: AppConfiguration { components.config }
 
     static let orgA = "org-a", orgB = "org-b"
     static let password = "correct horse battery"
 
-    /// Builds a new app in a new directory, with two organisations, and runs `body` against it
-    /// (through the router, or `.live` through a real server on a free port, for WebSockets).
+    /// Builds a new app in a new directory, with two organisations, and runs `body` against it: through
+    /// the router (or another `setup`), or with `live` over a real socket whose origin is `liveOrigin`
+    /// (HTTP and WebSocket; `client.port` is set).
     static func run(
         _ setup: TestingSetup = .router,
+        live: Bool = false,
         adjust: @Sendable (inout AppConfiguration) -> Void = { _ in },
         _ body: @Sendable (TestEnv) async throws -> Void
     ) async throws {
         try await withTemporaryDirectory { dir in
             let (clock, time) = AppClock.manual(start: Date(timeIntervalSince1970: 1_790_000_000))
-            var config = try AppConfiguration.testing(dataDir: dir, clock: clock)
+            var config = try AppConfiguration.testing(dataDir: dir, clock: clock, baseURL: live ? liveOrigin : testOrigin)
             adjust(&config)
             let components = try await AppComponents.make(config)
             let app = try buildApplication(components)
@@ -66,8 +73,8 @@ struct TestEnv: Sendable {
                         )
                     ], users: [], now: clock.now)
             }
-            try await app.test(setup) { client in
-                try await body(TestEnv(components: components, client: client, time: time))
+            try await app.test(live ? .live : setup) { client in
+                try await body(TestEnv(components: components, client: client, time: time, origin: live ? liveOrigin : testOrigin))
             }
         }
     }
@@ -113,6 +120,8 @@ struct TestEnv: Sendable {
         headers extra: HTTPFields = [:], origin: String? = testOrigin
     ) async throws -> TestResponse {
         var headers = extra
+        // The default origin is this server's own, whichever way it runs.
+        let origin = origin == testOrigin ? self.origin : origin
         if let token { headers[.cookie] = "session=\(token)" }
         if let origin, method != .get { headers[.origin] = origin }
         var buffer: ByteBuffer?
