@@ -51,14 +51,16 @@ CREATE TABLE space_consent (
 CREATE INDEX space_consent_space ON space_consent (space_id);
 
 -- The space's log. A private item (a direct message in a group space) names its client in
--- audience_id: only that client and the experts see it. Message events keep their text in
--- `message`, so that an edit or a delete shows in every replay.
+-- audience_id: only that client and the experts see it. Events about a message (sent, edited,
+-- deleted) name it in message_id and keep no text: the text is read from `message`, so an edit or
+-- a delete shows in every replay and no earlier text is ever served.
 CREATE TABLE space_event (
     space_id     TEXT NOT NULL REFERENCES space (id) ON DELETE CASCADE,
     seq          INTEGER NOT NULL,
     kind         TEXT NOT NULL,
     actor_id     TEXT,
     audience_id  TEXT,
+    message_id   TEXT,
     data         TEXT NOT NULL,
     created_at   INTEGER NOT NULL,
     PRIMARY KEY (space_id, seq)

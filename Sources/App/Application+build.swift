@@ -171,7 +171,8 @@ public struct AppComponents: Sendable {
                 logger: logger, lease: config.jobLease,
                 retention: config.jobRetention),
             SessionSweeper(
-                auth: auth, securityEvents: securityEvents, spaces: spaces, accessLogRetention: config.accessLogRetention, clock: config.clock,
+                auth: auth, securityEvents: securityEvents, spaces: spaces, accessLogRetention: config.accessLogRetention,
+                clock: config.clock,
                 logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
         ]

@@ -145,7 +145,9 @@ struct RealtimeEndpoint: Sendable {
         let spaceId = frame.spaceId ?? ""
         func fail(_ code: String) {
             hub.send(
-                .frame(Self.json(ErrorFrame(code: code, spaceId: frame.spaceId, clientMessageId: frame.clientMessageId, requestId: frame.requestId))),
+                .frame(
+                    Self.json(
+                        ErrorFrame(code: code, spaceId: frame.spaceId, clientMessageId: frame.clientMessageId, requestId: frame.requestId))),
                 to: connection)
         }
         switch frame.type {
@@ -155,7 +157,8 @@ struct RealtimeEndpoint: Sendable {
         case "view":
             hub.setViewing(connection, space: frame.spaceId)
             return
-        default: break
+        case "send", "edit", "delete", "read", "typing": break
+        default: return fail("frame.invalid")
         }
         guard let access = hub.access(connection, space: spaceId) else { return fail("space.notFound") }
         do {
@@ -166,12 +169,20 @@ struct RealtimeEndpoint: Sendable {
                     privateTo: frame.privateTo)
                 let (sent, _) = try await messages.send(input, as: access)
                 hub.send(
-                    .frame(Self.json(AckFrame(spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId))),
+                    .frame(
+                        Self.json(
+                            AckFrame(spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId)
+                        )),
                     to: connection)
             case "edit", "delete":
-                let event = try await messages.edit(frame.messageId ?? "", body: frame.type == "edit" ? (frame.body ?? "") : nil, as: access)
+                let event = try await messages.edit(
+                    frame.messageId ?? "", body: frame.type == "edit" ? (frame.body ?? "") : nil, as: access)
                 hub.send(
-                    .frame(Self.json(AckFrame(spaceId: spaceId, clientMessageId: nil, requestId: frame.requestId, seq: event.seq, messageId: frame.messageId))),
+                    .frame(
+                        Self.json(
+                            AckFrame(
+                                spaceId: spaceId, clientMessageId: nil, requestId: frame.requestId, seq: event.seq,
+                                messageId: frame.messageId))),
                     to: connection)
             case "read":
                 try await messages.markRead(frame.seq ?? -1, as: access)
@@ -185,7 +196,9 @@ struct RealtimeEndpoint: Sendable {
                 fail("frame.invalid")
             }
         } catch let error as AppError {
-            fail(error.errors.first.map { $0.code == "field.required" || $0.code == "field.invalidValue" ? error.code : $0.code } ?? error.code)
+            fail(
+                error.errors.first.map { $0.code == "field.required" || $0.code == "field.invalidValue" ? error.code : $0.code }
+                    ?? error.code)
         } catch {
             logger.error("realtime frame failed", metadata: ["error.type": "\(type(of: error))"])
             fail("server.internal")
@@ -195,7 +208,9 @@ struct RealtimeEndpoint: Sendable {
     // MARK: Frames
 
     static func json(_ value: some Encodable) -> String {
-        String(decoding: (try? SpaceTransaction.encoder.encode(value)) ?? Data(#"{"type":"error","code":"server.internal"}"#.utf8), as: UTF8.self)
+        String(
+            decoding: (try? SpaceTransaction.encoder.encode(value)) ?? Data(#"{"type":"error","code":"server.internal"}"#.utf8),
+            as: UTF8.self)
     }
 
     struct EventFrame: Encodable {

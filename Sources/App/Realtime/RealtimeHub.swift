@@ -130,7 +130,7 @@ final class RealtimeHub: Sendable {
             for event in events {
                 for id in s.bySpace[event.spaceId] ?? [] {
                     guard let c = s.connections[id], let access = c.spaces[event.spaceId] else { continue }
-                    guard SpaceVisibility.allows(seq: event.seq, audienceId: event.audienceId, to: access) else { continue }
+                    guard SpaceVisibility.allows(event, to: access) else { continue }
                     Self.send(.event(event), to: c)
                 }
             }

@@ -24,13 +24,16 @@ struct DemoSpaces: Sendable {
         guard let aino = ids["expert"], let kalle = ids["client"], let tero = ids["partnerExpert"], let vilma = ids["coachExpert"],
             let lina = ids["groupClient"]
         else { return }
-        let expert = expertUser(aino, "hki-tyollisyys"), partner = expertUser(tero, "nuorten-verstas")
+        let expert = expertUser(aino, "hki-tyollisyys")
+        let partner = expertUser(tero, "nuorten-verstas")
         let coach = expertUser(vilma, "valmennus-kompassi")
-        let kalleUser = clientUser(kalle), linaUser = clientUser(lina)
+        let kalleUser = clientUser(kalle)
+        let linaUser = clientUser(lina)
 
         let own = try await spaces.create(
             CreateSpaceInput(
-                kind: .oneToOne, title: "Kallen ohjaustila", clientEmail: "asiakas@demo.example.fi", consent: ConsentInput(method: .inPerson),
+                kind: .oneToOne, title: "Kallen ohjaustila", clientEmail: "asiakas@demo.example.fi",
+                consent: ConsentInput(method: .inPerson),
                 language: .fi, maxClients: nil, clients: nil), by: expert, address: nil)
         try await say("Hei Kalle! Tässä on nyt yhteinen ohjaustilamme. Kirjoita tänne, jos tulee kysyttävää.", in: own.id, as: expert)
         try await say("Hei! Kiitos, hyvä että tämä on nyt yhdessä paikassa.", in: own.id, as: kalleUser)
@@ -56,7 +59,8 @@ struct DemoSpaces: Sendable {
         for email in ["verstas@demo.example.fi", "valmentaja@demo.example.fi"] {
             _ = try await spaces.addExpert(network.id, AddMemberInput(email: email, history: .all), by: expert)
         }
-        try await say("Verkoston seuraava tapaaminen on kuun viimeisenä torstaina. Tuokaa tiedot uusista ryhmistä.", in: network.id, as: expert)
+        try await say(
+            "Verkoston seuraava tapaaminen on kuun viimeisenä torstaina. Tuokaa tiedot uusista ryhmistä.", in: network.id, as: expert)
         try await say("Meillä alkaa uusi työpajajakso maaliskuussa, 8 paikkaa vapaana.", in: network.id, as: partner)
         try await say("Valmennus Kompassilla on tilaa kahdelle asiakkaalle huhtikuun valmennuksessa.", in: network.id, as: coach)
     }

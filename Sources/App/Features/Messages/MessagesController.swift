@@ -47,10 +47,15 @@ struct MessagesController: Sendable {
             }
             return n
         }
-        let after = seq("after"), before = seq("before")
+        let after = seq("after")
+        let before = seq("before")
         var limit = 50
         if let raw = query["limit"] {
-            if let n = Int(String(raw)), (1...200).contains(n) { limit = n } else { errors.append(FieldError("limit", "field.invalidValue")) }
+            if let n = Int(String(raw)), (1...200).contains(n) {
+                limit = n
+            } else {
+                errors.append(FieldError("limit", "field.invalidValue"))
+            }
         }
         if let raw = query["cursor"], !raw.isEmpty, after == nil, before == nil {
             errors.append(FieldError("cursor", "field.invalidValue"))

@@ -61,7 +61,10 @@ struct MessagesService: Sendable {
     func markRead(_ seq: Int64, as access: SpaceAccess) async throws {
         guard seq >= 0 else { throw AppError.validation([FieldError("seq", "field.invalidValue")]) }
         let stored = try await store.markRead(access, seq: seq, now: clock.now)
-        hub.broadcast(ReadFrame(spaceId: access.spaceId, userId: access.userId, seq: stored).json, space: access.spaceId)
+        // A client's read position in a group space is for the experts (and the client) only.
+        let audience = !access.isExpert && access.kind == .group ? access.userId : nil
+        hub.broadcast(
+            ReadFrame(spaceId: access.spaceId, userId: access.userId, seq: stored).json, space: access.spaceId, audienceId: audience)
     }
 
     func markRead(_ spaceId: String, seq: Int64, by caller: SessionUser?) async throws {

@@ -138,12 +138,12 @@ struct MessagesStore: Sendable {
                 try tx.db.execute(literal: "UPDATE message SET body = \(body), edited_at = \(now.millis) WHERE id = \(id)")
                 event = try tx.append(
                     .messageEdited, space: access.spaceId, actor: access.userId, audience: message.audienceId,
-                    data: EventData(messageId: id, body: body, editedAt: Date(millis: now.millis)))
+                    data: EventData(messageId: id, body: body, editedAt: Date(millis: now.millis)), itemSeq: message.seq)
             } else {
                 try tx.db.execute(literal: "UPDATE message SET body = NULL, deleted_at = \(now.millis) WHERE id = \(id)")
                 event = try tx.append(
                     .messageDeleted, space: access.spaceId, actor: access.userId, audience: message.audienceId,
-                    data: EventData(messageId: id))
+                    data: EventData(messageId: id), itemSeq: message.seq)
             }
             return .changed(event)
         }
@@ -190,9 +190,10 @@ struct MessagesStore: Sendable {
         let rows = try SQLRequest<Row>(
             """
             SELECT e.*, m.id AS m_id, m.client_message_id, m.sender_id, m.body, m.attachments, m.edited_at, m.deleted_at
-            FROM space_event e LEFT JOIN message m ON e.kind = 'message' AND m.space_id = e.space_id AND m.seq = e.seq
+            FROM space_event e LEFT JOIN message m ON m.id = e.message_id
             WHERE e.space_id = \(viewer.spaceId) AND \(range)
               AND \(SpaceVisibility.filter(viewer, audience: "e.audience_id", seq: "e.seq"))
+              AND (m.id IS NULL OR \(SpaceVisibility.filter(viewer, audience: "m.audience_id", seq: "m.seq")))
             ORDER BY e.seq \(order) LIMIT \(limit)
             """
         ).fetchAll(db)
@@ -203,7 +204,11 @@ struct MessagesStore: Sendable {
     private static func event(_ row: Row) throws -> SpaceEventDTO {
         let kind = SpaceEventKind(rawValue: row["kind"]) ?? .message
         var data = try SpaceTransaction.decoder.decode(EventData.self, from: Data((row["data"] as String).utf8))
-        if kind == .message, let messageId: String = row["m_id"] {
+        if kind == .messageEdited, let messageId: String = row["m_id"] {
+            // The text as it is now (never an earlier one); none when the message was deleted since.
+            data.messageId = messageId
+            data.body = row["body"]
+        } else if kind == .message, let messageId: String = row["m_id"] {
             data.messageId = messageId
             data.clientMessageId = row["client_message_id"]
             data.senderId = row["sender_id"]

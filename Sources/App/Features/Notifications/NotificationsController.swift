@@ -20,7 +20,8 @@ struct NotificationsController: Sendable {
 
     func markRead(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         _ = try context.requireSession()
-        try await notifications.markRead(try await request.decode(as: MarkNotificationsReadInput.self, context: context), by: context.session)
+        try await notifications.markRead(
+            try await request.decode(as: MarkNotificationsReadInput.self, context: context), by: context.session)
         return .noContent
     }
 }

@@ -44,11 +44,14 @@ struct NotificationsStore: Sendable {
             if let ids {
                 for id in ids {
                     try db.execute(
-                        literal: "UPDATE notification SET read_at = \(now.millis) WHERE id = \(id) AND user_id = \(user) AND read_at IS NULL")
+                        literal:
+                            "UPDATE notification SET read_at = \(now.millis) WHERE id = \(id) AND user_id = \(user) AND read_at IS NULL")
                 }
             } else if let space {
                 try db.execute(
-                    literal: "UPDATE notification SET read_at = \(now.millis) WHERE space_id = \(space) AND user_id = \(user) AND read_at IS NULL")
+                    literal:
+                        "UPDATE notification SET read_at = \(now.millis) WHERE space_id = \(space) AND user_id = \(user) AND read_at IS NULL"
+                )
             } else {
                 try db.execute(literal: "UPDATE notification SET read_at = \(now.millis) WHERE user_id = \(user) AND read_at IS NULL")
             }

@@ -35,20 +35,25 @@ struct SpaceTransaction {
     /// Appends an event to the space's log with the next seq and returns it.
     @discardableResult
     mutating func append(
-        _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData()
+        _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData(),
+        itemSeq: Int64? = nil
     ) throws -> SpaceEventDTO {
         let next: SQLRequest<Int64> = """
             UPDATE space SET last_seq = last_seq + 1, last_activity_at = \(now.millis) WHERE id = \(space) RETURNING last_seq
             """
         guard let seq = try next.fetchOne(db) else { throw AppError.notFound("space.notFound") }
-        // Message events keep their text in `message` (edits and deletes show in every replay).
-        let stored = kind == .message ? EventData(messageId: data.messageId) : data
+        // Events about a message keep no text: it is read from `message` (edits and deletes show in
+        // every replay, and no earlier text is served).
+        let aboutMessage = kind == .message || kind == .messageEdited || kind == .messageDeleted
+        let stored = aboutMessage ? EventData(messageId: data.messageId, editedAt: data.editedAt) : data
         let json = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)
         try SpaceEventRecord(
-            spaceId: space, seq: seq, kind: kind.rawValue, actorId: actor, audienceId: audience, data: json, createdAt: now.millis
+            spaceId: space, seq: seq, kind: kind.rawValue, actorId: actor, audienceId: audience,
+            messageId: aboutMessage ? data.messageId : nil, data: json, createdAt: now.millis
         ).insert(db)
         let event = SpaceEventDTO(
-            spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience)
+            spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience,
+            itemSeq: itemSeq)
         if kind.notifies { try notify(event) }
         events.append(event)
         return event
@@ -71,7 +76,7 @@ struct SpaceTransaction {
             let access = SpaceAccess(
                 spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
                 visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
-            guard SpaceVisibility.allows(seq: event.seq, audienceId: event.audienceId, to: access) else { continue }
+            guard SpaceVisibility.allows(event, to: access) else { continue }
             try db.execute(
                 literal: """
                     INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at)
@@ -84,7 +89,9 @@ struct SpaceTransaction {
     /// Hands the events and access changes to the hub when (and only if) the transaction commits.
     func publishOnCommit() {
         guard !events.isEmpty || !changes.isEmpty else { return }
-        let events = events, changes = changes, hub = hub
+        let events = events
+        let changes = changes
+        let hub = hub
         db.afterNextTransaction(onCommit: { _ in hub.publish(events, changes: changes) })
     }
 }

@@ -14,6 +14,12 @@ enum SpaceVisibility {
         return viewer.isExpert || audienceId == viewer.userId
     }
 
+    /// An event: the event itself and, for an edit or a delete, the message it changes.
+    static func allows(_ event: SpaceEventDTO, to viewer: SpaceAccess) -> Bool {
+        allows(seq: event.seq, audienceId: event.audienceId, to: viewer)
+            && (event.itemSeq.map { allows(seq: $0, audienceId: event.audienceId, to: viewer) } ?? true)
+    }
+
     /// The same rule as an SQL condition over a table's audience column and, when the item has one,
     /// its seq column.
     static func filter(_ viewer: SpaceAccess, audience: String, seq: String? = nil) -> SQL {
@@ -27,7 +33,8 @@ enum SpaceVisibility {
     /// The same rule for a join of events (`event` alias) with the viewing member's row (`member`
     /// alias of space_member), for lists over several spaces (unread counts).
     static func memberFilter(event: String, member: String) -> SQL {
-        let e = SQL(sql: event), m = SQL(sql: member)
+        let e = SQL(sql: event)
+        let m = SQL(sql: member)
         return "(\(e).seq > \(m).visible_after AND (\(e).audience_id IS NULL OR \(m).role <> 'client' OR \(e).audience_id = \(m).user_id))"
     }
 }

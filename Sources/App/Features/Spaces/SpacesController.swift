@@ -95,7 +95,8 @@ struct SpacesController: Sendable {
     func transferOwner(_ request: Request, context: AppRequestContext) async throws -> SpaceDTO {
         let id = try spaceId(context)
         _ = try await spaces.requireOwner(id, context.session)
-        return try await spaces.transferOwner(id, try await request.decode(as: TransferOwnerInput.self, context: context), by: context.session)
+        return try await spaces.transferOwner(
+            id, try await request.decode(as: TransferOwnerInput.self, context: context), by: context.session)
     }
 
     func consents(_ request: Request, context: AppRequestContext) async throws -> Items<ConsentDTO> {

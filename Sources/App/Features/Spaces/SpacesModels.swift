@@ -129,6 +129,7 @@ struct SpaceEventRecord: AppRecord {
     var kind: String
     var actorId: String?
     var audienceId: String?
+    var messageId: String?
     var data: String
     var createdAt: Int64
 }
@@ -235,6 +236,13 @@ struct SpaceEventDTO: ResponseCodable, Sendable, Equatable {
     let createdAt: Date
     @Nullable var actorId: String?
     @Nullable var audienceId: String?
+    /// For an edit or a delete: the seq of the message it changes, which the viewer must be allowed
+    /// to see too (a member added "from now on" sees nothing about earlier messages). Not sent.
+    var itemSeq: Int64? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case spaceId, seq, kind, data, createdAt, actorId, audienceId
+    }
 }
 
 struct InvitedDTO: ResponseCodable, Sendable {

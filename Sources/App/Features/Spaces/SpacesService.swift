@@ -165,7 +165,9 @@ struct SpacesService: Sendable {
         let access = try await requireOwner(spaceId, caller)
         let title = input.title.trimmed
         if title.isEmpty || title.count > Self.maxTitle { throw AppError.validation([FieldError("title", "field.invalidValue")]) }
-        guard try await store.update(access, title: title, closeWith: nil, now: clock.now) else { throw AppError(.conflict, "space.closed") }
+        guard try await store.update(access, title: title, closeWith: nil, now: clock.now) else {
+            throw AppError(.conflict, "space.closed")
+        }
         return try await get(spaceId, by: caller)
     }
 
@@ -219,7 +221,8 @@ struct SpacesService: Sendable {
             record?.clientId = person.0.id
             return .joined(
                 try joined(
-                    await store.addMember(person.0, role: .client, organizationId: nil, history: .all, consent: record, to: access, now: clock.now)
+                    await store.addMember(
+                        person.0, role: .client, organizationId: nil, history: .all, consent: record, to: access, now: clock.now)
                 ))
         }
         guard let space = try await store.space(access, now: clock.now) else { throw AppError.notFound("space.notFound") }

@@ -102,7 +102,9 @@ struct SpacesStore: Sendable {
                       AND expires_at > \(now.millis)
                     ORDER BY created_at
                     """
-                ).fetchAll(db).map { PendingClientDTO(invitationId: $0["id"], email: $0["email"], createdAt: Date(millis: $0["created_at"])) }
+                ).fetchAll(db).map {
+                    PendingClientDTO(invitationId: $0["id"], email: $0["email"], createdAt: Date(millis: $0["created_at"]))
+                }
             }
             return SpaceDTO(
                 id: s.id, kind: s.kind, title: s.title, status: s.status, role: s.role, unread: s.unread, lastSeq: s.lastSeq,
@@ -200,7 +202,9 @@ struct SpacesStore: Sendable {
     ) async throws {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
             try space.insert(tx.db)
-            try tx.append(.spaceOpened, space: space.id, actor: owner.0.id, data: EventData(title: space.title, kind: SpaceKind(rawValue: space.kind)))
+            try tx.append(
+                .spaceOpened, space: space.id, actor: owner.0.id, data: EventData(title: space.title, kind: SpaceKind(rawValue: space.kind))
+            )
             try Self.join(
                 &tx, space: space.id, kind: SpaceKind(rawValue: space.kind) ?? .oneToOne, user: owner.0, role: .owner,
                 organizationId: owner.organizationId, history: .all, by: owner.0.id)
@@ -242,7 +246,8 @@ struct SpacesStore: Sendable {
         let org = try organizationId.flatMap { id in
             try SQLRequest<Row>("SELECT id AS org_id, name_fi, name_sv, name_en, sector FROM organization WHERE id = \(id)").fetchOne(tx.db)
         }.flatMap(organizationRef)
-        let status = SpaceStatus(rawValue: try SQLRequest<String>("SELECT status FROM space WHERE id = \(space)").fetchOne(tx.db) ?? "") ?? .open
+        let status =
+            SpaceStatus(rawValue: try SQLRequest<String>("SELECT status FROM space WHERE id = \(space)").fetchOne(tx.db) ?? "") ?? .open
         tx.change(
             .granted(
                 SpaceAccess(
@@ -368,7 +373,8 @@ struct SpacesStore: Sendable {
             if let outcome {
                 try tx.append(.spaceClosed, space: access.spaceId, actor: access.userId, data: EventData(outcome: outcome))
                 try tx.db.execute(
-                    literal: "UPDATE space SET status = 'closed', outcome = \(outcome), closed_at = \(now.millis) WHERE id = \(access.spaceId)")
+                    literal:
+                        "UPDATE space SET status = 'closed', outcome = \(outcome), closed_at = \(now.millis) WHERE id = \(access.spaceId)")
                 tx.change(.status(spaceId: access.spaceId, .closed))
             }
             return true
