@@ -94,6 +94,7 @@ struct Serve: AsyncParsableCommand {
     var jobLease: String?
     @Option(help: "Finished background jobs other than mail are forgotten after this long (OHJAUSTILA_JOB_RETENTION; default 7d).")
     var jobRetention: String?
+    @Option(help: "The largest file a space accepts, in MiB (OHJAUSTILA_MAX_UPLOAD_MB; default 20).") var maxUploadMb: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -114,7 +115,7 @@ struct Serve: AsyncParsableCommand {
             (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
             (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
-            (.jobLease, jobLease), (.jobRetention, jobRetention),
+            (.jobLease, jobLease), (.jobRetention, jobRetention), (.maxUploadMB, maxUploadMb),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

@@ -85,6 +85,11 @@ enum ProblemTitles {
         "code.expired": "The code has expired or was tried too many times; ask for a new one",
         "server.busy": "The server is busy; try again in a moment",
         "method.notAllowed": "Method not allowed",
+        "request.invalidMultipart": "The request body is not a valid multipart/form-data form",
+        "file.tooLarge": "The file is larger than this server accepts",
+        "file.typeNotAllowed": "This type of file is not accepted",
+        "file.notFound": "Not found",
+        "file.corrupt": "The stored file is damaged and cannot be sent",
     ]
 
     static func title(for code: String, status: HTTPResponse.Status) -> String {
