@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Markdown of catalogue articles (instead of a hand-written parser).
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        // The streaming multipart/form-data parser of file uploads (instead of a hand-written one).
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .systemLibrary(
@@ -74,6 +76,8 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Ink", package: "Ink"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -44,6 +44,8 @@ public struct AppConfiguration: Sendable {
     public var jobLease: TimeInterval
     /// How long done and dead jobs are kept (mail: `sentMailRetention`).
     public var jobRetention: TimeInterval
+    /// The largest file a space accepts, in MiB (multipart uploads are streamed, not collected).
+    public var maxUploadMB: Int
     /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
     public var testFileMailDelayMs: Int
     /// Tests replace these.
@@ -56,6 +58,8 @@ public struct AppConfiguration: Sendable {
 
     public var databasePath: URL { dataDir.appending(path: "ohjaustila.sqlite") }
     public var mailDir: URL { dataDir.appending(path: "mail") }
+    public var filesDir: URL { dataDir.appending(path: "files") }
+    public var maxUploadBytes: Int64 { Int64(maxUploadMB) * 1024 * 1024 }
     public var isHTTPS: Bool { baseURL.scheme == "https" }
     /// The origin (`scheme://host[:port]`) that browsers' Origin headers must match.
     public var origin: String {
@@ -104,6 +108,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case httpIdleTimeout = "http-idle-timeout"
     case jobLease = "job-lease"
     case jobRetention = "job-retention"
+    case maxUploadMB = "max-upload-mb"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
     case testFileMailDelayMs = "test-file-mail-delay-ms"
 
@@ -169,6 +174,7 @@ extension AppConfiguration {
             demo: demo,
             jobLease: try r.duration(.jobLease, default: 120),
             jobRetention: try r.duration(.jobRetention, default: 7 * 86400),
+            maxUploadMB: try r.integer(.maxUploadMB, default: 20, range: 1...4096),
             testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
         )
     }

@@ -33,6 +33,7 @@ public struct AppComponents: Sendable {
     let spaces: SpacesService
     let messages: MessagesService
     let notifications: NotificationsService
+    let files: FilesService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -43,7 +44,9 @@ public struct AppComponents: Sendable {
             log.warning("\(warning)")
         }
         try FilePermissions.createPrivateDirectory(config.dataDir)
-        try MasterKey.ensure(at: config.masterKeyFile)
+        let masterKey = try MasterKey.ensure(at: config.masterKeyFile)
+        let fileStorage = FileStorage(directory: config.filesDir, masterKey: masterKey)
+        try fileStorage.prepare()
         let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
         let passwords = try Passwords(hasher: PasswordHasher(memoryKiB: config.passwordMemoryKiB), limiter: .sizedToCores())
         let wakeup = MailWakeup()
@@ -88,6 +91,9 @@ public struct AppComponents: Sendable {
                 store: SecurityEventsStore(db: db), clock: config.clock, retention: config.securityEventRetention),
             hub: hub, spaces: spaces, messages: messages,
             notifications: NotificationsService(store: NotificationsStore(db: db), clock: config.clock),
+            files: FilesService(
+                store: FilesStore(db: db, hub: hub, ids: config.ids), storage: fileStorage, spaces: spaces, clock: config.clock,
+                ids: config.ids, maxBytes: config.maxUploadBytes, logger: log),
             logger: log)
     }
 
@@ -128,7 +134,7 @@ public struct AppComponents: Sendable {
                 securityEvents: SecurityEventsController(events: securityEvents),
                 spaces: SpacesController(spaces: spaces, trustForwardedFor: config.trustForwardedFor),
                 messages: MessagesController(messages: messages),
-                notifications: NotificationsController(notifications: notifications)))
+                notifications: NotificationsController(notifications: notifications), files: FilesController(files: files)))
         return router
     }
 
@@ -175,6 +181,7 @@ public struct AppComponents: Sendable {
                 clock: config.clock,
                 logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
+            FileSweeper(files: files, clock: config.clock, logger: logger),
         ]
     }
 }
@@ -236,5 +243,18 @@ struct SessionSweeper: PeriodicService {
         _ = try await auth.sweepExpiredSessions()
         _ = try await securityEvents.sweep()
         _ = try await spaces.sweepAccessLog(retention: accessLogRetention)
+    }
+}
+
+/// Removes stored files that no row names any more, once an hour.
+struct FileSweeper: PeriodicService {
+    let files: FilesService
+    let clock: AppClock
+    let logger: Logger
+    var name: String { "file sweep" }
+    var interval: TimeInterval = 3600
+
+    func runOnce() async throws {
+        _ = try await files.sweep()
     }
 }

@@ -13,6 +13,7 @@ enum Routes {
         c.spaces.addRoutes(to: api)
         c.messages.addRoutes(to: api)
         c.notifications.addRoutes(to: api)
+        c.files.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -26,5 +27,6 @@ enum Routes {
         let spaces: SpacesController
         let messages: MessagesController
         let notifications: NotificationsController
+        let files: FilesController
     }
 }

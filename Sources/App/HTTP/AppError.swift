@@ -98,6 +98,11 @@ enum ProblemTitles {
         "member.exists": "The person is a member already",
         "member.notExpert": "The person is not an expert of any organisation",
         "message.editExpired": "A message can be edited for 24 hours",
+        "request.invalidMultipart": "The request body is not a valid multipart/form-data form",
+        "file.tooLarge": "The file is larger than this server accepts",
+        "file.typeNotAllowed": "This type of file is not accepted",
+        "file.notFound": "Not found",
+        "file.corrupt": "The stored file is damaged and cannot be sent",
     ]
 
     static func title(for code: String, status: HTTPResponse.Status) -> String {

@@ -79,8 +79,9 @@ struct MessagesStore: Sendable {
         return .stored(SentMessage(row), isNew: true)
     }
 
-    /// A private item names a client of the space; a client may only address themselves.
-    private static func checkAudience(_ audience: String?, access: SpaceAccess, _ db: Database) throws {
+    /// A private item (a message or a file) names a client of the space; a client may only address
+    /// themselves.
+    static func checkAudience(_ audience: String?, access: SpaceAccess, _ db: Database) throws {
         guard let audience else { return }
         if access.kind != .group { throw AppError.validation([FieldError("privateTo", "field.invalidValue")]) }
         if !access.isExpert, audience != access.userId { throw AppError.validation([FieldError("privateTo", "field.invalidValue")]) }
