@@ -39,8 +39,11 @@ def session_cookie(server, who="expert"):
 
 
 def ping_pong(ws):
-    ws.send(json.dumps({"type": "hello"}))  # not a ping: no answer
+    """Says hello (answered with the welcome), then ping; returns the answer after the welcome."""
+    ws.send(json.dumps({"type": "hello"}))
     ws.send(json.dumps({"type": "ping"}))
+    welcome = json.loads(ws.recv())
+    assert welcome["type"] == "welcome", welcome
     return json.loads(ws.recv())
 
 
