@@ -33,7 +33,7 @@ test-deps: deps
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
 	  else echo "Missing system packages:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
-	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, requests" 2>/dev/null || \
+	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, requests, websocket" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt
 
 ## Every test: the Swift suites, then the browser, SMTP and API-schema suites against the real binary.
