@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev libvoikko-dev voikko-
 TEST_PACKAGES := chromium chromium-driver openssl
 PYTHON ?= python3
 
-.PHONY: run build test swift-test e2e bench deps test-deps format lint clean
+.PHONY: run build test swift-test e2e bench load idle-sockets deps test-deps format lint clean
 
 ## Install the C libraries the build links, when missing (as root or with sudo), else say what to install.
 deps:
@@ -52,6 +52,17 @@ e2e: build
 bench: deps
 	$(SWIFT) build -c release --product Bench
 	.build/release/Bench 20000 DemoData/catalogue.json
+
+## Messages over WebSockets, briefly (release build): persisted messages a second, ack and delivery
+## latency (Benchmarks/load_messages.py; run it without arguments for 200 spaces at 300, 1000, 2000/s).
+load: deps
+	$(SWIFT) build -c release --product ohjaustila
+	$(PYTHON) Benchmarks/load_messages.py --spaces 50 --rates 300,1000 --duration 5
+
+## 10,000 signed-in idle WebSockets held through two heartbeats: server memory per connection.
+idle-sockets: deps
+	$(SWIFT) build -c release --product ohjaustila
+	$(PYTHON) Benchmarks/idle_sockets.py
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
