@@ -86,6 +86,7 @@ def main():
     ap.add_argument("--sessions", type=int, default=100)
     ap.add_argument("--hold", type=float, default=65, help="seconds to hold the sockets idle (server pings every 30 s)")
     ap.add_argument("--connect-threads", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3, help="times the sockets are opened and closed (memory reuse)")
     args = ap.parse_args()
 
     limit = raise_nofile(args.sockets * 2 + 2000)
@@ -122,7 +123,7 @@ def main():
             ws.recv()
             ws.close()
         time.sleep(3)
-        rss0, threads0 = stat.rss_kib(), stat.threads()
+        rss0, threads0, fds0 = stat.rss_kib(), stat.threads(), stat.fds()
         print(f"server RSS before the sockets {rss0 / 1024:.1f} MiB, {threads0} threads", flush=True)
 
         t = time.time()
@@ -196,7 +197,30 @@ def main():
             except Exception:  # noqa: BLE001
                 pass
         time.sleep(5)
-        print(f"- RSS 5 s after closing them all: {stat.rss_kib() / 1024:.1f} MiB")
+        print(f"- RSS 5 s after closing them all: {stat.rss_kib() / 1024:.1f} MiB; server file descriptors {stat.fds()} "
+              f"(before the sockets {fds0})")
+        # Open and close as many again: if the memory of closed sockets is reused, RSS levels off;
+        # if something is kept per closed socket, it grows by about the same each round.
+        for round_ in range(2, args.rounds + 1):
+            watcher = Watcher()
+            watcher.start()
+            with concurrent.futures.ThreadPoolExecutor(args.connect_threads) as pool:
+                again = list(pool.map(connect, range(args.sockets)))
+            deadline = time.time() + 60
+            while watcher.welcomes < args.sockets and time.time() < deadline:
+                time.sleep(0.1)
+            time.sleep(2)
+            rss_open = stat.rss_kib()
+            watcher.stopping = True
+            for ws in again:
+                try:
+                    ws.close(timeout=0)
+                except Exception:  # noqa: BLE001
+                    pass
+            time.sleep(5)
+            print(f"- round {round_}: RSS with {len(again)} sockets open {rss_open / 1024:.1f} MiB "
+                  f"({(rss_open - rss1) / 1024:+.1f} MiB against round 1), after closing {stat.rss_kib() / 1024:.1f} MiB, "
+                  f"server file descriptors {stat.fds()}", flush=True)
     finally:
         server.stop()
 
