@@ -6,12 +6,14 @@ first, and the server inherits it), signs the demo users in a few hundred times 
 sign-in), and opens the sockets over those sessions, each with `hello` so the server subscribes it
 to the user's spaces. It then holds them idle for a while (the server pings every 30 s; the client
 answers each ping with a pong, as a browser does) and meanwhile times `/healthz` and an API read.
-At the end one message is sent into a space and its delivery to every subscribed socket is timed.
+At the end one message is sent into a space and its delivery to every subscribed socket is timed;
+then the sockets are closed, and as many are opened and closed again (`--rounds`) to see whether
+the server reuses their memory.
 
 Memory per connection = (server VmRSS with the sockets open − VmRSS before them) / sockets.
 
-    python3 Benchmarks/idle_sockets.py                   # 10,000 sockets, held 65 s
-    python3 Benchmarks/idle_sockets.py --sockets 2000 --hold 35
+    python3 Benchmarks/idle_sockets.py                   # 10,000 sockets, held 65 s, 3 rounds
+    python3 Benchmarks/idle_sockets.py --sockets 2000 --hold 35 --rounds 1
 """
 import argparse
 import collections
