@@ -7,6 +7,7 @@ import os
 import pathlib
 import re
 import resource
+import shutil
 import subprocess
 import tempfile
 import time
@@ -68,13 +69,17 @@ class OwnServer:
                 time.sleep(0.1)
         raise RuntimeError("server did not become healthy")
 
-    def stop(self):
+    def stop(self, keep=False):
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+        if keep:
+            print(f"data directory kept: {self.data_dir}")
+        else:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def session(base_url, email_address=None, password=None):
@@ -175,12 +180,23 @@ class ProcStat:
                     return int(line.split()[1])
         return 0
 
+    def fds(self):
+        return len(os.listdir(f"/proc/{self.pid}/fd"))
+
     def threads(self):
         with open(f"/proc/{self.pid}/status") as f:
             for line in f:
                 if line.startswith("Threads:"):
                     return int(line.split()[1])
         return 0
+
+
+def machine_ticks():
+    """(busy, total) CPU ticks of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
 
 
 def self_cpu():

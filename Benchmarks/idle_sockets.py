@@ -6,12 +6,14 @@ first, and the server inherits it), signs the demo users in a few hundred times 
 sign-in), and opens the sockets over those sessions, each with `hello` so the server subscribes it
 to the user's spaces. It then holds them idle for a while (the server pings every 30 s; the client
 answers each ping with a pong, as a browser does) and meanwhile times `/healthz` and an API read.
-At the end one message is sent into a space and its delivery to every subscribed socket is timed.
+At the end one message is sent into a space and its delivery to every subscribed socket is timed;
+then the sockets are closed, and as many are opened and closed again (`--rounds`) to see whether
+the server reuses their memory.
 
 Memory per connection = (server VmRSS with the sockets open − VmRSS before them) / sockets.
 
-    python3 Benchmarks/idle_sockets.py                   # 10,000 sockets, held 65 s
-    python3 Benchmarks/idle_sockets.py --sockets 2000 --hold 35
+    python3 Benchmarks/idle_sockets.py                   # 10,000 sockets, held 65 s, 3 rounds
+    python3 Benchmarks/idle_sockets.py --sockets 2000 --hold 35 --rounds 1
 """
 import argparse
 import collections
@@ -86,6 +88,7 @@ def main():
     ap.add_argument("--sessions", type=int, default=100)
     ap.add_argument("--hold", type=float, default=65, help="seconds to hold the sockets idle (server pings every 30 s)")
     ap.add_argument("--connect-threads", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3, help="times the sockets are opened and closed (memory reuse)")
     args = ap.parse_args()
 
     limit = raise_nofile(args.sockets * 2 + 2000)
@@ -122,7 +125,7 @@ def main():
             ws.recv()
             ws.close()
         time.sleep(3)
-        rss0, threads0 = stat.rss_kib(), stat.threads()
+        rss0, threads0, fds0 = stat.rss_kib(), stat.threads(), stat.fds()
         print(f"server RSS before the sockets {rss0 / 1024:.1f} MiB, {threads0} threads", flush=True)
 
         t = time.time()
@@ -196,7 +199,30 @@ def main():
             except Exception:  # noqa: BLE001
                 pass
         time.sleep(5)
-        print(f"- RSS 5 s after closing them all: {stat.rss_kib() / 1024:.1f} MiB")
+        print(f"- RSS 5 s after closing them all: {stat.rss_kib() / 1024:.1f} MiB; server file descriptors {stat.fds()} "
+              f"(before the sockets {fds0})")
+        # Open and close as many again: if the memory of closed sockets is reused, RSS levels off;
+        # if something is kept per closed socket, it grows by about the same each round.
+        for round_ in range(2, args.rounds + 1):
+            watcher = Watcher()
+            watcher.start()
+            with concurrent.futures.ThreadPoolExecutor(args.connect_threads) as pool:
+                again = list(pool.map(connect, range(args.sockets)))
+            deadline = time.time() + 60
+            while watcher.welcomes < args.sockets and time.time() < deadline:
+                time.sleep(0.1)
+            time.sleep(2)
+            rss_open = stat.rss_kib()
+            watcher.stopping = True
+            for ws in again:
+                try:
+                    ws.close(timeout=0)
+                except Exception:  # noqa: BLE001
+                    pass
+            time.sleep(5)
+            print(f"- round {round_}: RSS with {len(again)} sockets open {rss_open / 1024:.1f} MiB "
+                  f"({(rss_open - rss1) / 1024:+.1f} MiB against round 1), after closing {stat.rss_kib() / 1024:.1f} MiB, "
+                  f"server file descriptors {stat.fds()}", flush=True)
     finally:
         server.stop()
 

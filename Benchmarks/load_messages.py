@@ -22,6 +22,7 @@ import collections
 import json
 import pathlib
 import selectors
+import sqlite3
 import sys
 import threading
 import time
@@ -29,8 +30,8 @@ import time
 import websocket
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from benchcommon import (ROOT, OwnServer, ProcStat, accept_all, invitation_tokens, machine_facts, make_experts,  # noqa: E402
-                         percentile, raise_nofile, self_cpu)
+from benchcommon import (ROOT, OwnServer, ProcStat, accept_all, invitation_tokens, machine_facts, machine_ticks,  # noqa: E402
+                         make_experts, percentile, raise_nofile, self_cpu)
 
 
 class Socket:
@@ -149,6 +150,7 @@ def run_rate(receiver, senders, tag, rate, duration, server_stat):
         sock, space = senders[k % len(senders)]
         frames.append((sock.ws, json.dumps({"type": "send", "spaceId": space, "clientMessageId": f"{tag}-{k}", "body": body})))
     cpu0, scpu0, wall0 = self_cpu(), server_stat.cpu(), time.perf_counter()
+    busy0, total0 = machine_ticks()
     t0 = time.perf_counter() + 0.05
     late = 0.0
     clock, sleep = time.perf_counter, time.sleep
@@ -162,11 +164,17 @@ def run_rate(receiver, senders, tag, rate, duration, server_stat):
             late = max(late, now - due)
         ws.send(text)
     send_end = clock()
-    deadline = send_end + 20
+    # Until every ack and delivery is in, or nothing has come for 5 s (at most 120 s).
+    deadline, seen, quiet_since = send_end + 120, -1, clock()
     while clock() < deadline and (run.acks < count or sum(1 for d in run.delivered if d) < count):
+        if run.acks != seen:
+            seen, quiet_since = run.acks, clock()
+        elif clock() - quiet_since > 5:
+            break
         sleep(0.05)
     wall = clock() - wall0
     cpu, scpu = self_cpu() - cpu0, server_stat.cpu() - scpu0
+    busy1, total1 = machine_ticks()
     acks = [(a - d) * 1000 for a, d in zip(run.acked, run.due) if a]
     deliveries = [(v - d) * 1000 for v, d in zip(run.delivered, run.due) if v]
     persisted = run.acks / (run.last_ack - t0) if run.acks else 0.0
@@ -174,6 +182,7 @@ def run_rate(receiver, senders, tag, rate, duration, server_stat):
         "rate": rate, "sent": count, "acked": run.acks, "delivered": len(deliveries), "persisted": persisted,
         "ack": [percentile(acks, p) for p in (50, 99, 99.9)], "delivery": [percentile(deliveries, p) for p in (50, 99, 99.9)],
         "client_cpu": 100 * cpu / wall, "server_cpu": 100 * scpu / wall, "send_lag_ms": late * 1000,
+        "machine_busy": 100 * (busy1 - busy0) / max(1, total1 - total0),
         "send_span": send_end - t0, "errors": dict(run.errors), "rss_mib": server_stat.rss_kib() / 1024,
     }
 
@@ -185,6 +194,7 @@ def main():
     ap.add_argument("--spaces-per-expert", type=int, default=1)
     ap.add_argument("--rates", default="300,1000,2000", help="messages a second, comma-separated")
     ap.add_argument("--duration", type=float, default=15, help="seconds of sending at each rate")
+    ap.add_argument("--keep", action="store_true", help="keep the data directory")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
 
@@ -198,7 +208,7 @@ def main():
         stat = ProcStat(server.proc.pid)
         receiver = Receiver(sockets)
         receiver.start()
-        run_rate(receiver, senders, "warm", 100, 2, stat)
+        warm = run_rate(receiver, senders, "warm", 100, 2, stat)
         results = []
         for i, rate in enumerate(rates):
             print(f"sending {rate:.0f}/s for {args.duration:.0f} s", flush=True)
@@ -208,16 +218,24 @@ def main():
         print()
         print(f"{args.spaces} one-to-one spaces, {len(sockets)} sockets, {args.duration:.0f} s per rate; {facts}")
         print("| offered /s | persisted /s | acked / sent | ack p50 / p99 / p999 ms | delivery p50 / p99 / p999 ms "
-              "| server CPU % | client CPU % | client send lag max ms | errors |")
-        print("|---|---|---|---|---|---|---|---|---|")
+              "| server CPU % | client CPU % | machine busy % | client send lag max ms | errors |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for r in results:
             print(f"| {r['rate']:.0f} | {r['persisted']:.0f} | {r['acked']} / {r['sent']} | "
                   f"{r['ack'][0]:.1f} / {r['ack'][1]:.1f} / {r['ack'][2]:.1f} | "
                   f"{r['delivery'][0]:.1f} / {r['delivery'][1]:.1f} / {r['delivery'][2]:.1f} | "
-                  f"{r['server_cpu']:.0f} | {r['client_cpu']:.0f} | {r['send_lag_ms']:.0f} | {r['errors'] or '-'} |")
+                  f"{r['server_cpu']:.0f} | {r['client_cpu']:.0f} | {r['machine_busy']:.0f} | {r['send_lag_ms']:.0f} | "
+                  f"{r['errors'] or '-'} |")
         print(f"server RSS at the end {results[-1]['rss_mib']:.0f} MiB; sockets closed by the server during the run: {receiver.closed}")
+        db = sqlite3.connect(f"file:{server.data_dir / 'ohjaustila.sqlite'}?mode=ro", uri=True)
+        try:
+            stored = db.execute("SELECT COUNT(*) FROM message WHERE client_message_id LIKE 'r%-%' OR client_message_id LIKE 'warm-%'").fetchone()[0]
+        finally:
+            db.close()
+        sent = sum(r["sent"] for r in results) + warm["sent"]
+        print(f"messages sent {sent}, stored {stored}" + ("" if stored == sent else "  <-- NOT EQUAL"))
     finally:
-        server.stop()
+        server.stop(keep=args.keep)
 
 
 if __name__ == "__main__":
