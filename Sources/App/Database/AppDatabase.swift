@@ -23,6 +23,9 @@ public struct AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA busy_timeout = 5000")
+            // Savepoints (one per message of a group commit) keep their statement journals in
+            // memory instead of a temporary file written page by page.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         let pool = try DatabasePool(path: path.path, configuration: configuration)
         // DatabasePool sets synchronous = NORMAL after prepareDatabase; acknowledged means on disk.

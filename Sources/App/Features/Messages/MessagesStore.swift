@@ -31,17 +31,17 @@ struct MessagesStore: Sendable {
             outcomes.reserveCapacity(batch.count)
             for item in batch {
                 var outcome = SendOutcome.failed(.internalError)
-                var attempt = tx
+                let mark = tx.mark
                 try tx.db.inSavepoint {
                     do {
-                        outcome = try Self.store(item, &attempt)
+                        outcome = try Self.store(item, &tx)
                         return .commit
                     } catch let error as AppError {
                         outcome = .failed(error)
                         return .rollback
                     }
                 }
-                if case .stored(_, true) = outcome { tx = attempt }
+                if case .failed = outcome { tx.rollBack(to: mark) }
                 outcomes.append(outcome)
             }
             return outcomes
@@ -55,10 +55,10 @@ struct MessagesStore: Sendable {
         if let old = try MessageRecord.fetchOne(
             tx.db,
             SQLRequest<MessageRecord>(
-                """
-                SELECT * FROM message
-                WHERE space_id = \(item.spaceId) AND sender_id = \(item.senderId) AND client_message_id = \(item.clientMessageId)
-                """))
+                literal: """
+                    SELECT * FROM message
+                    WHERE space_id = \(item.spaceId) AND sender_id = \(item.senderId) AND client_message_id = \(item.clientMessageId)
+                    """, cached: true))
         {
             return .stored(SentMessage(old), isNew: false)
         }

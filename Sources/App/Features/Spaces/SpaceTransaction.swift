@@ -38,9 +38,9 @@ struct SpaceTransaction {
         _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData(),
         itemSeq: Int64? = nil
     ) throws -> SpaceEventDTO {
-        let next: SQLRequest<Int64> = """
-            UPDATE space SET last_seq = last_seq + 1, last_activity_at = \(now.millis) WHERE id = \(space) RETURNING last_seq
-            """
+        let next = SQLRequest<Int64>(
+            literal: "UPDATE space SET last_seq = last_seq + 1, last_activity_at = \(now.millis) WHERE id = \(space) RETURNING last_seq",
+            cached: true)
         guard let seq = try next.fetchOne(db) else { throw AppError.notFound("space.notFound") }
         // Events about a message keep no text: it is read from `message` (edits and deletes show in
         // every replay, and no earlier text is served).
@@ -63,12 +63,22 @@ struct SpaceTransaction {
         changes.append(change)
     }
 
+    /// Where the collected events and changes stand, to go back to when a savepoint rolls back.
+    var mark: (events: Int, changes: Int) { (events.count, changes.count) }
+
+    /// Forgets what was collected after `mark` (its savepoint rolled back).
+    mutating func rollBack(to mark: (events: Int, changes: Int)) {
+        events.removeSubrange(mark.events...)
+        changes.removeSubrange(mark.changes...)
+    }
+
     /// One notification for each member who may see the event, did not cause it and is not looking
     /// at the space now; `UNIQUE (user_id, space_id, seq)` makes it once.
     private func notify(_ event: SpaceEventDTO) throws {
         let viewers = hub.viewers(of: event.spaceId)
         let members = try SQLRequest<Row>(
-            "SELECT user_id, role, visible_after FROM space_member WHERE space_id = \(event.spaceId) AND left_at IS NULL"
+            literal: "SELECT user_id, role, visible_after FROM space_member WHERE space_id = \(event.spaceId) AND left_at IS NULL",
+            cached: true
         ).fetchAll(db)
         for row in members {
             let userId: String = row["user_id"]
@@ -77,12 +87,13 @@ struct SpaceTransaction {
                 spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
                 visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
             guard SpaceVisibility.allows(event, to: access) else { continue }
-            try db.execute(
+            try db.cachedStatement(
                 literal: """
                     INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at)
                     VALUES (\(ids.next()), \(userId), \(event.spaceId), \(event.seq), \(event.kind.rawValue), \(event.actorId), \(now.millis))
                     ON CONFLICT (user_id, space_id, seq) DO NOTHING
-                    """)
+                    """
+            ).execute()
         }
     }
 

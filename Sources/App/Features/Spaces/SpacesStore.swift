@@ -16,11 +16,11 @@ struct SpacesStore: Sendable {
 
     static func access(space: String, user: String, _ db: Database) throws -> SpaceAccess? {
         let row = try SQLRequest<Row>(
-            """
-            SELECT m.role, m.organization_id, m.visible_after, s.kind, s.status
-            FROM space_member m JOIN space s ON s.id = m.space_id
-            WHERE m.space_id = \(space) AND m.user_id = \(user) AND m.left_at IS NULL
-            """
+            literal: """
+                SELECT m.role, m.organization_id, m.visible_after, s.kind, s.status
+                FROM space_member m JOIN space s ON s.id = m.space_id
+                WHERE m.space_id = \(space) AND m.user_id = \(user) AND m.left_at IS NULL
+                """, cached: true
         ).fetchOne(db)
         return row.map { Self.access($0, space: space, user: user) }
     }
