@@ -177,7 +177,9 @@ def test_my_account_language_and_sessions(ui, server):
     ui.wait_text("Uppgifterna har sparats.")
     # focus stays on the save button, now in Swedish
     assert ui.d.switch_to.active_element.text == "Spara uppgifterna"
-    assert ui.css("#sign-out").text == "Logga ut"
+    # the header too (on a phone signing out sits behind "Meny")
+    assert ui.css("#sign-out").get_attribute("textContent") == "Logga ut"
+    assert ui.css("#menu-label").get_attribute("textContent") == "Meny"
     assert ui.d.title.startswith("Mitt konto")
     ui.wait(lambda: "Den här enheten" in ui.css("main li[data-current='true']").text)
 
