@@ -57,6 +57,7 @@ const SHELL = [
   '/js/pages/spaces.js',
   '/js/spaces/common.js',
   '/js/spaces/conversation.js',
+  '/js/spaces/files.js',
   '/js/spaces/panels.js',
   '/js/ui/errors.js',
   '/js/ui/live.js',

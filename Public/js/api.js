@@ -83,6 +83,61 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
   throw error;
 }
 
+/**
+ * Upload a FormData body with XMLHttpRequest (fetch has no upload progress): onProgress(sent,
+ * total) while the bytes go out. Resolves and rejects as api() does (ApiError, AbortError).
+ */
+export function upload(path, form, { onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    if (onProgress) xhr.upload.addEventListener('progress', (e) => onProgress(e.loaded, e.lengthComputable ? e.total : 0));
+    const abort = () => xhr.abort();
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException('The page changed', 'AbortError'));
+        return;
+      }
+      signal.addEventListener('abort', abort, { once: true });
+    }
+    const done = () => {
+      if (signal) signal.removeEventListener('abort', abort);
+    };
+    xhr.addEventListener('abort', () => {
+      done();
+      reject(new DOMException('The page changed', 'AbortError'));
+    });
+    xhr.addEventListener('error', () => {
+      done();
+      emit('connection', 'offline');
+      reject(new ApiError(0, navigator.onLine === false ? 'network.offline' : 'network.failed'));
+    });
+    xhr.addEventListener('load', () => {
+      done();
+      emit('connection', 'online');
+      let data = null;
+      if (/json/.test(xhr.getResponseHeader('Content-Type') || '')) {
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          data = null;
+        }
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      const code = (data && typeof data.code === 'string' && data.code) || STATUS_CODES[xhr.status] || 'unknown';
+      const error = new ApiError(xhr.status, code, { errors: data && data.errors, title: data && data.title });
+      if (xhr.status === 401 && code === 'auth.required') emit('unauthorized', error);
+      reject(error);
+    });
+    xhr.send(form);
+  });
+}
+
 export const get = (path, options) => api(path, { ...options, method: 'GET' });
 export const post = (path, body = {}, options) => api(path, { ...options, method: 'POST', body });
 export const patch = (path, body, options) => api(path, { ...options, method: 'PATCH', body });

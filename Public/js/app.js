@@ -59,6 +59,11 @@ function updateChrome() {
   }
   const notificationsLink = document.getElementById('nav-notifications');
   if (notificationsLink) notificationsLink.parentElement.hidden = !signedIn;
+  // on a phone a signed-in user's header is one row: the brand and "Valikko" (with the count)
+  document.getElementById('menu-label').textContent = t('shell.menu');
+  document.getElementById('menu-toggle').hidden = !signedIn;
+  document.getElementById('site-header').classList.toggle('site-header--menu', signedIn);
+  if (!signedIn) setMenu(false);
   updateUnread();
   markCurrentNav();
   const description = document.querySelector('meta[name="description"]');
@@ -75,6 +80,18 @@ function updateUnread() {
   badge.textContent = count ? plural('notifications.unreadShort', count) : '';
   badge.hidden = !count;
   link.dataset.unread = String(count);
+  // the closed phone menu shows the count on its button too
+  const menuCount = document.getElementById('menu-count');
+  menuCount.textContent = badge.textContent;
+  menuCount.hidden = !count;
+}
+
+/** Open or close the phone menu (a disclosure: the button says whether it is open). */
+function setMenu(open, { focusToggle = false } = {}) {
+  const toggle = document.getElementById('menu-toggle');
+  toggle.setAttribute('aria-expanded', String(open));
+  document.getElementById('site-header').classList.toggle('site-header--open', open);
+  if (focusToggle) toggle.focus();
 }
 
 /** Realtime, the outbox of unsent messages and the unread count follow who is signed in. */
@@ -107,6 +124,13 @@ function wireShell() {
     });
   }
   document.getElementById('sign-out').addEventListener('click', signOutHere);
+  const toggle = document.getElementById('menu-toggle');
+  toggle.addEventListener('click', () => setMenu(toggle.getAttribute('aria-expanded') !== 'true'));
+  document.getElementById('site-header').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && toggle.getAttribute('aria-expanded') === 'true') {
+      setMenu(false, { focusToggle: !toggle.hidden && toggle.offsetParent !== null });
+    }
+  });
   // The skip link moves focus itself so that the URL (which may hold a #token) is kept.
   document.getElementById('skip-link').addEventListener('click', (event) => {
     event.preventDefault();
@@ -123,7 +147,13 @@ function wireShell() {
     updateChrome();
   });
   on('unread', updateUnread);
-  on('page', markCurrentNav);
+  let shownPath = null;
+  on('page', ({ path }) => {
+    markCurrentNav();
+    // a link of the menu was followed (a change of language renders the same path again)
+    if (path !== shownPath) setMenu(false);
+    shownPath = path;
+  });
   // a request found the session ended (signed out elsewhere, expired, revoked)
   on('unauthorized', async () => {
     if (!getUser()) return;

@@ -1,6 +1,8 @@
 // Messages not sent yet, kept in IndexedDB (one database per user, named through storage.js
 // userDatabase(), so that clearUserData() deletes it at sign-out): {spaceId, clientMessageId,
-// body, createdAt, failed?}. A message is written here first, then sent over the socket (over
+// body, createdAt, attachmentIds?, attachments?, privateTo?, failed?}. Attachments are uploaded
+// before a message is queued (the message form does it, and says so when it cannot): only their
+// ids are kept here. A message is written here first, then sent over the socket (over
 // HTTP when the socket is not open) with its clientMessageId; it is removed when the server has
 // acknowledged it. What could not go out is sent again, with the same id, when the connection
 // returns: the server never stores a message twice for one id.
@@ -100,9 +102,15 @@ export async function pendingFor(spaceId) {
 }
 
 /** Keep a new message and send it; resolves with the entry at once (sending goes on). */
-export async function queue(spaceId, body) {
+export async function queue(spaceId, body, { attachments = [], privateTo = null } = {}) {
   if (!user) throw new Error('outbox: nobody is signed in');
   const entry = { spaceId, clientMessageId: realtime.newId(), body, createdAt: new Date().toISOString() };
+  // files uploaded already (an attachment is never kept here: only its id, name and size)
+  if (attachments.length) {
+    entry.attachments = attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, contentType: a.contentType }));
+    entry.attachmentIds = entry.attachments.map((a) => a.id);
+  }
+  if (privateTo) entry.privateTo = privateTo;
   try {
     await putEntry(entry);
   } catch {
@@ -131,7 +139,10 @@ async function sendOnce(entry) {
     }
   }
   // No socket (yet): HTTP does the same (the same clientMessageId is never stored twice).
-  const answer = await post(`/api/v1/spaces/${enc(entry.spaceId)}/messages`, { clientMessageId: entry.clientMessageId, body: entry.body });
+  const payload = { clientMessageId: entry.clientMessageId, body: entry.body };
+  if (entry.attachmentIds && entry.attachmentIds.length) payload.attachmentIds = entry.attachmentIds;
+  if (entry.privateTo) payload.privateTo = entry.privateTo;
+  const answer = await post(`/api/v1/spaces/${enc(entry.spaceId)}/messages`, payload);
   return { spaceId: entry.spaceId, ...answer };
 }
 

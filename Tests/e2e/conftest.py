@@ -221,8 +221,20 @@ class UI:
         root = within or self.d
         xpath = f".//button[normalize-space(.)={self._xq(text)}]"
         found = [b for b in root.find_elements(By.XPATH, xpath) if b.is_displayed()]
+        if not found and within is None and self.open_menu():
+            # a header button (a language, signing out) behind the phone menu: open it, as a person would
+            found = [b for b in root.find_elements(By.XPATH, xpath) if b.is_displayed()]
         assert found, f"no visible button {text!r}"
         return found[0]
+
+    def open_menu(self):
+        """Open the header's phone menu ("Valikko") when it is shown and closed; True if it was opened."""
+        toggles = [b for b in self.all("#menu-toggle") if b.is_displayed()]
+        if not toggles or toggles[0].get_attribute("aria-expanded") == "true":
+            return False
+        toggles[0].click()
+        self.wait(lambda: toggles[0].get_attribute("aria-expanded") == "true")
+        return True
 
     def link(self, text):
         from selenium.webdriver.common.by import By

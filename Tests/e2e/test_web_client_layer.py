@@ -279,6 +279,7 @@ def assert_cleared(ui):
 
 def test_sign_out_clears_what_the_browser_holds_for_the_user(ui, server):
     fill_storage_as_a_client(ui, server)
+    ui.open_menu()  # on a phone, signing out is in the header's menu
     ui.css("#sign-out").click()
     ui.wait_page("/login")
     assert_cleared(ui)

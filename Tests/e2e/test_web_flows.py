@@ -50,7 +50,8 @@ def test_invite_accept_sign_out_and_sign_in_again(ui, server):
     assert ui.h1() == "Hei, Uusi Asiantuntija!"
     ui.wait_text("Kutsu on hyväksytty")
 
-    # Sign out from the header, then sign in again with the new password.
+    # Sign out from the header (its menu on a phone), then sign in again with the new password.
+    ui.open_menu()
     ui.css("#sign-out").click()
     ui.wait_page("/login")
     ui.wait_text("Olet kirjautunut ulos.")
@@ -59,6 +60,7 @@ def test_invite_accept_sign_out_and_sign_in_again(ui, server):
     assert ui.h1() == "Hei, Uusi Asiantuntija!"
 
     # The admin now sees the new member and the accepted invitation.
+    ui.open_menu()
     ui.css("#sign-out").click()
     ui.wait_page("/login")
     ui.desktop()
@@ -175,7 +177,9 @@ def test_my_account_language_and_sessions(ui, server):
     ui.wait_text("Uppgifterna har sparats.")
     # focus stays on the save button, now in Swedish
     assert ui.d.switch_to.active_element.text == "Spara uppgifterna"
-    assert ui.css("#sign-out").text == "Logga ut"
+    # the header too (on a phone signing out sits behind "Meny")
+    assert ui.css("#sign-out").get_attribute("textContent") == "Logga ut"
+    assert ui.css("#menu-label").get_attribute("textContent") == "Meny"
     assert ui.d.title.startswith("Mitt konto")
     ui.wait(lambda: "Den här enheten" in ui.css("main li[data-current='true']").text)
 

@@ -1,5 +1,5 @@
 // Words and small pieces shared by the pages of guidance spaces (docs/api.md "Guidance spaces").
-import { h } from '../dom.js';
+import { h, uid } from '../dom.js';
 import { t, localText, locale } from '../i18n.js';
 import { get, enc } from '../api.js';
 
@@ -90,4 +90,63 @@ export function consentTextCard({ language, signal, intro = null }) {
   };
   card.setLanguage(language);
   return card;
+}
+
+/**
+ * Who sees a message or a file of a group space (docs/api.md: privateTo): a select of "Kaikille"
+ * and, for an expert, each client of the group; for a client, "Vain asiantuntijoille" (their own
+ * id). null in other spaces. `onChange(value)` follows the choice; field.hint() says who sees it.
+ */
+export function audienceField({ space, me, name = 'privateTo', onChange = () => {} }) {
+  if (space.kind !== 'group') return null;
+  const id = uid(`f-${name}`);
+  const hintId = `${id}-hint`;
+  const select = h('select', { id, name, 'aria-describedby': hintId });
+  const hint = h('span', { class: 'hint', id: hintId });
+  const wrapper = h('div', { class: 'field field--audience', dataset: { field: name } },
+    h('label', { for: id }, t('space.audience.label')), hint, select);
+  const clientName = (userId) => {
+    const member = (space.members || []).find((m) => m.userId === userId);
+    return member ? member.displayName : '';
+  };
+  const describe = () => {
+    const value = select.value;
+    if (!value) hint.textContent = t('space.audience.allHint');
+    else if (value === me.id) hint.textContent = t('space.audience.expertsHint');
+    else hint.textContent = t('space.audience.clientHint', { name: clientName(value) });
+  };
+  wrapper.setSpace = (next) => {
+    space = next;
+    const was = select.value;
+    const options = [h('option', { value: '' }, t('space.audience.all'))];
+    if (space.role === 'client') {
+      options.push(h('option', { value: me.id }, t('space.audience.experts')));
+    } else {
+      const clients = (space.members || []).filter((m) => m.role === 'client')
+        .sort((a, b) => a.displayName.localeCompare(b.displayName));
+      for (const m of clients) options.push(h('option', { value: m.userId }, t('space.audience.client', { name: m.displayName })));
+    }
+    select.replaceChildren(...options);
+    select.value = options.some((o) => o.value === was) ? was : '';
+    describe();
+  };
+  select.addEventListener('change', () => {
+    describe();
+    onChange(select.value);
+  });
+  wrapper.value = () => select.value || null;
+  wrapper.reset = () => {
+    select.value = '';
+    describe();
+  };
+  wrapper.setSpace(space);
+  return wrapper;
+}
+
+/** "Yksityinen viesti – vain sinä ja asiantuntijat näette sen" / "… vain Kalle Asiakas ja asiantuntijat". */
+export function privateLabel(audienceId, me, nameOf, what = 'message') {
+  const text = audienceId === me.id
+    ? t(`space.private.${what}.toMe`)
+    : t(`space.private.${what}.to`, { name: nameOf(audienceId) });
+  return h('span', { class: 'badge badge--private' }, text);
 }

@@ -11,13 +11,14 @@ import { t, plural } from '../i18n.js';
 import { get, ApiError } from '../api.js';
 import { formatRecent, formatDateTime } from '../format.js';
 import { confirmDialog, formDialog } from '../dialog.js';
-import { formError } from '../forms.js';
+import { formError, setFieldError, clearErrors } from '../forms.js';
 import { requestMessage } from '../ui/errors.js';
 import { focusElement } from '../ui/rows.js';
 import * as realtime from '../realtime.js';
 import * as outbox from '../outbox.js';
 import { on } from '../store.js';
-import { spaceBase, personText, sizeText } from './common.js';
+import { spaceBase, personText, sizeText, audienceField, privateLabel } from './common.js';
+import { ACCEPT, checkFile, uploadErrorText, uploadFile, progressLine } from './files.js';
 
 const PAGE = 30;
 const MESSAGE_MAX = 8000;
@@ -73,14 +74,36 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     autocomplete: 'off',
   });
   const send = h('button', { type: 'submit', class: 'btn btn--primary' }, t('space.send'));
+  // who sees the message (group spaces): everyone, one client (an expert), the experts (a client)
+  const audience = audienceField({ space, me });
+  const messageHint = h('span', { class: 'hint', id: hintId }, t('space.messageHint'));
+  if (audience) {
+    // the audience's own hint says who sees it; the text box points there too
+    messageHint.hidden = true;
+    textarea.setAttribute('aria-describedby', audience.querySelector('.hint').id);
+  }
+  // an attachment: uploaded first, then the message is sent with its id
+  const attachId = uid('attach');
+  const attachInput = h('input', { type: 'file', id: attachId, name: 'attachment', accept: ACCEPT, 'aria-describedby': `${attachId}-hint` });
+  const attachClear = h('button', { type: 'button', class: 'btn btn--link composer__attach-clear', hidden: true }, t('space.attach.remove'));
+  const progress = progressLine();
+  const attachField = h('div', { class: 'field composer__attach', dataset: { field: 'attachment' } },
+    h('label', { for: attachId }, t('space.attach.label')),
+    h('span', { class: 'hint', id: `${attachId}-hint` }, t('space.attach.hint')),
+    h('span', { class: 'field-error', id: `${attachId}-error` }),
+    attachInput,
+    attachClear);
   const composer = h('form', { class: 'composer', novalidate: true },
     formError(),
+    audience,
     h('div', { class: 'field', dataset: { field: 'body' } },
       h('label', { for: bodyId }, t('space.messageLabel')),
-      h('span', { class: 'hint', id: hintId }, t('space.messageHint')),
+      messageHint,
       h('span', { class: 'field-error', id: `${bodyId}-error` }),
       textarea),
-    h('div', { class: 'composer__actions' }, send));
+    attachField,
+    h('div', { class: 'composer__actions' }, send),
+    progress.node);
   const closedNote = h('p', { class: 'notice notice--info', hidden: true }, t('space.readOnly'));
 
   const node = h('section', { class: 'conversation', 'aria-labelledby': headingId },
@@ -112,7 +135,10 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       dataset: { seq: String(event.seq), messageId: d.messageId || '', clientMessageId: d.clientMessageId || '', sender: d.senderId || '' },
     });
     const head = h('p', { class: 'msg__head' }, h('strong', { class: 'msg__sender' }, nameText(d.senderId)), ' ', timeNode(event.createdAt));
-    if (event.audienceId) head.append(' ', h('span', { class: 'badge badge--info' }, t('space.message.private')));
+    if (event.audienceId) {
+      row.classList.add('msg--private');
+      head.append(' ', privateLabel(event.audienceId, me, nameOf));
+    }
     row.appendChild(head);
     if (d.deleted) {
       row.appendChild(h('p', { class: 'msg__body msg__body--deleted' }, t('space.message.deleted')));
@@ -162,6 +188,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       case 'clientInvited':
         return t('space.event.clientInvited', { email: d.email || '' });
       case 'fileAdded':
+        if (event.actorId === me.id) return t('space.event.fileAddedByYou', { file: d.name || '' });
         return t('space.event.fileAdded', { name: event.actorId ? nameText(event.actorId) : t('space.someone'), file: d.name || '' });
       default:
         return null;
@@ -188,6 +215,12 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     const row = h('div', { class: 'msg msg--own msg--pending', dataset: { clientMessageId: entry.clientMessageId, pending: entry.failed ? 'failed' : 'waiting' } },
       h('p', { class: 'msg__head' }, h('strong', { class: 'msg__sender' }, t('space.you')), ' ', timeNode(entry.createdAt)),
       h('p', { class: 'msg__body' }, entry.body));
+    if (entry.privateTo) {
+      row.classList.add('msg--private');
+      row.querySelector('.msg__head').append(' ', privateLabel(entry.privateTo, me, nameOf));
+    }
+    const files = attachmentList(entry.attachments);
+    if (files) row.appendChild(files);
     if (entry.failed) {
       row.appendChild(h('p', { class: 'msg__state msg__state--failed' }, t('space.message.failed'), ' ', requestMessage(new ApiError(0, entry.failed))));
       const remove = h('button', { type: 'button', class: 'btn btn--link' }, t('space.message.removeUnsent'));
@@ -433,17 +466,74 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     }
     setLive(box, '');
     textarea.removeAttribute('aria-invalid');
+    clearErrors(composer);
+    const privateTo = audience ? audience.value() : null;
+    const file = attachInput.files && attachInput.files[0];
+    const attachments = [];
+    if (file) {
+      // the file goes first; a message whose attachment did not go is not queued
+      const added = await uploadAttachment(file, privateTo);
+      if (!added) return;
+      attachments.push(added);
+    }
     textarea.value = '';
     try {
-      await outbox.queue(spaceId, body);
+      await outbox.queue(spaceId, body, { attachments, privateTo });
     } catch {
       textarea.value = body;
       setLive(box, t('error.unknown'));
       return;
     }
+    clearAttachment();
     scrollToBottom();
     textarea.focus();
   }, { signal: ctx.signal });
+
+  function clearAttachment() {
+    attachInput.value = '';
+    attachClear.hidden = true;
+  }
+  attachInput.addEventListener('change', () => {
+    clearErrors(composer);
+    attachClear.hidden = !(attachInput.files && attachInput.files.length);
+  }, { signal: ctx.signal });
+  attachClear.addEventListener('click', () => {
+    clearAttachment();
+    attachInput.focus();
+  }, { signal: ctx.signal });
+
+  /** Upload the message's attachment; null (and the reason beside the field) when it did not go. */
+  async function uploadAttachment(file, privateTo) {
+    const problem = checkFile(file);
+    const failed = (text) => {
+      setFieldError(composer, 'attachment', text);
+      attachInput.focus();
+      return null;
+    };
+    if (problem) return failed(uploadErrorText({ code: problem }));
+    if (navigator.onLine === false) return failed(t('space.attach.offline'));
+    if (composer.dataset.busy === 'true') return null;
+    composer.dataset.busy = 'true';
+    send.setAttribute('aria-disabled', 'true');
+    send.textContent = t('space.files.sendingShort');
+    progress.start(file.name);
+    try {
+      return await uploadFile(spaceId, file, {
+        privateTo,
+        signal: ctx.signal,
+        onProgress: (sent, total) => progress.update(sent, total, file.name),
+      });
+    } catch (error) {
+      if (error && error.name === 'AbortError') return null;
+      const offline = error instanceof ApiError && error.status === 0;
+      return failed(offline ? t('space.attach.offline') : `${uploadErrorText(error)} ${t('space.attach.notSent')}`);
+    } finally {
+      delete composer.dataset.busy;
+      send.removeAttribute('aria-disabled');
+      send.textContent = t('space.send');
+      progress.stop();
+    }
+  }
 
   textarea.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -571,6 +661,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
 
   function setSpace(next) {
     space = next;
+    if (audience) audience.setSpace(space);
     const writable = space.canWrite !== false && space.status !== 'closed';
     composer.hidden = !writable;
     closedNote.hidden = writable;

@@ -9,12 +9,13 @@ import { t, localText } from '../i18n.js';
 import { get, post, del, enc, ApiError } from '../api.js';
 import { formatDateTime, formatDate } from '../format.js';
 import { confirmDialog } from '../dialog.js';
-import { field, radioGroup, radioValue, formError, showFieldErrors, showApiError, checkEmail, value, busy, clearErrors } from '../forms.js';
-import { requestMessage } from '../ui/errors.js';
+import { field, radioGroup, radioValue, formError, showFieldErrors, showApiError, checkEmail, value, busy, clearErrors, setFieldError } from '../forms.js';
+import { requestMessage, isAbort } from '../ui/errors.js';
 import { pagedList } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, CONSENT_METHODS } from './common.js';
+import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, audienceField, privateLabel, CONSENT_METHODS } from './common.js';
+import { ACCEPT, checkFile, uploadErrorText, uploadFile, progressLine } from './files.js';
 
 /** A disclosure section: <details><summary><h2>…</h2></summary>…</details>; onFirstOpen(body) loads it. */
 export function panel({ id, title, open = false, onFirstOpen, signal }) {
@@ -257,10 +258,11 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
   });
 
   function fileRow(f) {
-    const who = f.uploaderId === me.id ? t('space.you') : nameOf(f.uploaderId);
+    const added = f.uploaderId === me.id ? t('space.files.addedByYou') : t('space.files.addedBy', { name: nameOf(f.uploaderId) });
     return h('li', { class: 'file', dataset: { fileId: f.id } },
-      h('p', { class: 'file__name' }, h('a', { href: `${base}/files/${enc(f.id)}`, download: f.name || '' }, f.name), ' ', h('span', { class: 'muted small' }, `(${sizeText(f.size)})`)),
-      h('p', { class: 'muted small' }, t('space.files.addedBy', { name: who }), ' ', h('time', { datetime: f.createdAt }, formatDateTime(f.createdAt))));
+      h('p', { class: 'file__name' }, h('a', { href: `${base}/files/${enc(f.id)}`, download: f.name || '' }, f.name), ' ', h('span', { class: 'file__size muted small' }, `(${sizeText(f.size)})`)),
+      f.audienceId ? h('p', {}, privateLabel(f.audienceId, me, nameOf, 'file')) : null,
+      h('p', { class: 'muted small' }, added, ' ', h('time', { datetime: f.createdAt }, formatDateTime(f.createdAt))));
   }
 
   function build(body) {
@@ -302,38 +304,61 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
 
   function uploadForm() {
     const id = uid('file');
-    const input = h('input', { type: 'file', id, name: 'file', 'aria-describedby': `${id}-hint` });
+    const input = h('input', { type: 'file', id, name: 'file', accept: ACCEPT, 'aria-describedby': `${id}-hint` });
     const status = h('div', { class: 'live-region', role: 'status' });
+    const progress = progressLine();
+    const audience = audienceField({ space: getSpace(), me, name: 'filePrivateTo' });
+    details.audience = audience;
+    const submit = h('button', { type: 'submit', class: 'btn btn--secondary' }, t('space.files.upload'));
     const form = h('form', { novalidate: true, class: 'upload-form' },
       h('h3', {}, t('space.files.add')),
       formError(),
       h('div', { class: 'field', dataset: { field: 'file' } },
         h('label', { for: id }, t('space.files.choose')),
-        h('span', { class: 'hint', id: `${id}-hint` }, t('space.files.hint')),
+        h('span', { class: 'hint', id: `${id}-hint` }, t('space.files.allowed')),
         h('span', { class: 'field-error', id: `${id}-error` }),
         input),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn--secondary' }, t('space.files.upload'))),
+      audience,
+      h('div', { class: 'actions' }, submit),
+      progress.node,
       status);
+    input.addEventListener('change', () => clearErrors(form), { signal: ctx.signal });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      if (!input.files || !input.files.length) {
-        showFieldErrors(form, [{ field: 'file', code: 'field.required' }], { summary: false });
+      const file = input.files && input.files[0];
+      const problem = checkFile(file);
+      if (problem) {
+        setLive(status, '');
+        clearErrors(form);
+        setFieldError(form, 'file', uploadErrorText({ code: problem }));
+        input.focus();
         return;
       }
       const done = busy(form);
       if (!done) return;
-      const data = new FormData();
-      data.append('file', input.files[0]);
+      clearErrors(form);
+      setLive(status, '');
+      progress.start(file.name);
+      submit.textContent = t('space.files.sendingShort');
       try {
-        const file = await post(`${base}/files`, data);
-        done();
-        clearErrors(form);
+        const privateTo = audience ? audience.value() : null;
+        const added = await uploadFile(getSpace().id, file, {
+          privateTo,
+          signal: ctx.signal,
+          onProgress: (sent, total) => progress.update(sent, total, file.name),
+        });
         input.value = '';
-        setLive(status, h('p', { class: 'notice notice--success' }, t('space.files.uploaded', { name: file.name })));
+        if (audience) audience.reset();
+        setLive(status, h('p', { class: 'notice notice--success' }, t('space.files.uploaded', { name: added.name })));
         if (pages) await pages.load();
       } catch (error) {
+        if (isAbort(error)) return;
+        setFieldError(form, 'file', uploadErrorText(error));
+        input.focus();
+      } finally {
+        progress.stop();
+        submit.textContent = t('space.files.upload');
         done();
-        showApiError(form, error);
       }
     });
     return form;
