@@ -353,6 +353,23 @@ struct RealtimeTests {
         }
     }
 
+    @Test func writingOverTheSocketKeepsTheSessionAlive() async throws {
+        try await TestEnv.run(live: true) { env in
+            let (_, client, space) = try await setUp(env)
+            let idle = try await env.login(client.email)  // signed in at the same moment, never used
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            // Seven hours of the eight-hour idle timeout pass, then the client writes over the socket.
+            env.time.advance(by: 7 * 3600)
+            sendFrame(socket, space, "k1", "Olen vielä täällä.")
+            #expect(try await ack(socket, "k1") != nil)
+            env.time.advance(by: 2 * 3600)
+            #expect(try await env.request(.get, "/api/v1/me", token: client.token).status == .ok)
+            #expect(try await env.request(.get, "/api/v1/me", token: idle).status == .unauthorized)
+            socket.close()
+        }
+    }
+
     @Test func aRemovedMemberIsToldAndCutOff() async throws {
         try await TestEnv.run(live: true) { env in
             let (owner, client, space) = try await setUp(env)
@@ -422,9 +439,14 @@ struct RealtimeTests {
             let (_, client, space) = try await setUp(env)
             let socket = try await TestSocket.connect(env, token: client.token)
             _ = try await socket.hello()
-            for text in ["not json", "{\"type\": 5}", "[1, 2]", "{\"spaceId\": \"\(space)\"}"] {
+            // Odd input too: JSON nested 20,000 deep (within 64 KB), a lone surrogate, a NUL byte.
+            let deep = "{\"type\": \"send\", \"x\": " + String(repeating: "[", count: 20000) + String(repeating: "]", count: 20000) + "}"
+            for text in [
+                "not json", "{\"type\": 5}", "[1, 2]", "{\"spaceId\": \"\(space)\"}", deep, "{\"type\": \"\\ud800\"}",
+                "{\"type\": \"send\u{0000}\"}",
+            ] {
                 socket.sendText(text)
-                #expect(try await socket.next(type: "error")?.code == "frame.invalid", "\(text)")
+                #expect(try await socket.next(type: "error")?.code == "frame.invalid", "\(text.prefix(40))")
             }
             socket.send(["type": "dance", "spaceId": space])
             #expect(try await socket.next(type: "error")?.code == "frame.invalid")

@@ -25,6 +25,15 @@ struct SpacesStore: Sendable {
         return row.map { Self.access($0, space: space, user: user) }
     }
 
+    /// Checks again, inside a write, what the service checked before it: the actor is still a member
+    /// (the owner, for `owner`) of the still open space. Two requests of one owner that race (two
+    /// hand-overs, a hand-over and a removal) cannot both act on the earlier check.
+    static func confirm(_ access: SpaceAccess, owner: Bool, _ db: Database) throws {
+        guard let now = try Self.access(space: access.spaceId, user: access.userId, db) else { throw AppError.notFound("space.notFound") }
+        if owner, !now.isOwner { throw AppError.forbidden }
+        if !now.canWrite { throw AppError(.conflict, "space.closed") }
+    }
+
     private static func access(_ row: Row, space: String, user: String) -> SpaceAccess {
         SpaceAccess(
             spaceId: space, userId: user, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: row["organization_id"],
@@ -52,11 +61,7 @@ struct SpacesStore: Sendable {
             let statusFilter: SQL = status.map { "AND s.status = \($0.rawValue)" } ?? ""
             return try SQLRequest<Row>(
                 """
-                SELECT s.*, m.role AS my_role, m.read_seq AS my_read_seq, o.display_name AS owner_name,
-                  (SELECT COUNT(*) FROM space_event e
-                   WHERE e.space_id = s.id AND e.seq > m.read_seq AND e.kind = 'message'
-                     AND (e.actor_id IS NULL OR e.actor_id <> m.user_id)
-                     AND \(SpaceVisibility.memberFilter(event: "e", member: "m"))) AS unread
+                SELECT \(Self.summaryColumns)
                 FROM space_member m JOIN space s ON s.id = m.space_id LEFT JOIN app_user o ON o.id = s.owner_id
                 WHERE m.user_id = \(user) AND m.left_at IS NULL \(statusFilter)
                 ORDER BY s.last_activity_at DESC, s.id LIMIT \(page.limit + 1) OFFSET \(page.offset)
@@ -64,6 +69,17 @@ struct SpacesStore: Sendable {
             ).fetchAll(db).map(Self.summary)
         }
     }
+
+    /// The columns `summary(_:)` reads, for a query joining `space s`, the viewer's `space_member m`
+    /// and the owner `app_user o`: the unread count is the messages after the member's read position
+    /// that the member may see and did not write.
+    private static let summaryColumns: SQL = """
+        s.*, m.role AS my_role, m.read_seq AS my_read_seq, o.display_name AS owner_name,
+          (SELECT COUNT(*) FROM space_event e
+           WHERE e.space_id = s.id AND e.seq > m.read_seq AND e.kind = 'message'
+             AND (e.actor_id IS NULL OR e.actor_id <> m.user_id)
+             AND \(SpaceVisibility.memberFilter(event: "e", member: "m"))) AS unread
+        """
 
     private static func summary(_ row: Row) -> SpaceSummaryDTO {
         SpaceSummaryDTO(
@@ -80,18 +96,13 @@ struct SpacesStore: Sendable {
             guard
                 let row = try SQLRequest<Row>(
                     """
-                    SELECT s.*, m.role AS my_role, m.read_seq AS my_read_seq, o.display_name AS owner_name,
-                      (SELECT COUNT(*) FROM space_event e
-                       WHERE e.space_id = s.id AND e.seq > m.read_seq AND e.kind = 'message'
-                         AND (e.actor_id IS NULL OR e.actor_id <> m.user_id)
-                         AND \(SpaceVisibility.memberFilter(event: "e", member: "m"))) AS unread
+                    SELECT \(Self.summaryColumns)
                     FROM space s JOIN space_member m ON m.space_id = s.id AND m.user_id = \(viewer.userId)
                     LEFT JOIN app_user o ON o.id = s.owner_id
                     WHERE s.id = \(viewer.spaceId)
                     """
                 ).fetchOne(db)
             else { return nil }
-            let s = Self.summary(row)
             let members = try Self.members(viewer, db)
             var pending: [PendingClientDTO]?
             if viewer.isExpert {
@@ -107,11 +118,9 @@ struct SpacesStore: Sendable {
                 }
             }
             return SpaceDTO(
-                id: s.id, kind: s.kind, title: s.title, status: s.status, role: s.role, unread: s.unread, lastSeq: s.lastSeq,
-                readSeq: s.readSeq, lastActivityAt: s.lastActivityAt, ownerName: s.ownerName, ownerId: row["owner_id"],
-                outcome: row["outcome"], maxClients: row["max_clients"], createdAt: Date(millis: row["created_at"]),
-                closedAt: (row["closed_at"] as Int64?).map(Date.init(millis:)), canWrite: s.status == .open, members: members,
-                pendingClients: pending)
+                summary: Self.summary(row), ownerId: row["owner_id"], outcome: row["outcome"], maxClients: row["max_clients"],
+                createdAt: Date(millis: row["created_at"]), closedAt: (row["closed_at"] as Int64?).map(Date.init(millis:)),
+                members: members, pendingClients: pending)
         }
     }
 
@@ -264,6 +273,7 @@ struct SpacesStore: Sendable {
         to access: SpaceAccess, now: Date
     ) async throws -> JoinOutcome {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
+            try Self.confirm(access, owner: true, tx.db)
             guard let space = try SpaceRecord.fetchOne(tx.db, key: access.spaceId) else { return .closed }
             if space.status != SpaceStatus.open.rawValue { return .closed }
             if try Self.access(space: access.spaceId, user: user.id, tx.db) != nil { return .alreadyMember }
@@ -289,6 +299,7 @@ struct SpacesStore: Sendable {
         -> JoinOutcome?
     {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
+            try Self.confirm(access, owner: true, tx.db)
             guard let space = try SpaceRecord.fetchOne(tx.db, key: access.spaceId), space.status == SpaceStatus.open.rawValue else {
                 return .closed
             }
@@ -314,6 +325,7 @@ struct SpacesStore: Sendable {
     /// A member leaves or is removed: access ends at once, their sockets close, the others see why.
     func remove(user: String, from access: SpaceAccess, leaving: Bool, now: Date) async throws -> RemovalOutcome {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
+            if !leaving { try Self.confirm(access, owner: true, tx.db) }
             guard let space = try SpaceRecord.fetchOne(tx.db, key: access.spaceId) else { return .notMember }
             if space.status != SpaceStatus.open.rawValue { return .closed }
             guard let member = try Self.access(space: access.spaceId, user: user, tx.db) else { return .notMember }
@@ -335,6 +347,7 @@ struct SpacesStore: Sendable {
 
     func transferOwner(to user: String, in access: SpaceAccess, now: Date) async throws -> OwnerOutcome {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
+            try Self.confirm(access, owner: true, tx.db)
             guard let space = try SpaceRecord.fetchOne(tx.db, key: access.spaceId), space.status == SpaceStatus.open.rawValue else {
                 return .closed
             }
@@ -366,6 +379,7 @@ struct SpacesStore: Sendable {
             guard let space = try SpaceRecord.fetchOne(tx.db, key: access.spaceId), space.status == SpaceStatus.open.rawValue else {
                 return false
             }
+            try Self.confirm(access, owner: true, tx.db)
             if let title {
                 try tx.db.execute(literal: "UPDATE space SET title = \(title) WHERE id = \(access.spaceId)")
                 try tx.append(.spaceRenamed, space: access.spaceId, actor: access.userId, data: EventData(title: title))
