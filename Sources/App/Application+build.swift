@@ -73,7 +73,8 @@ public struct AppComponents: Sendable {
         let spaces = SpacesService(
             store: SpacesStore(db: db, hub: hub, ids: config.ids), invitations: invitations, clock: config.clock, ids: config.ids,
             mailWakeup: wakeup,
-            outcomes: { Set(((try? await snapshots.snapshot())?.taxonomy.employmentStatuses ?? []).map(\.id)) })
+            outcomes: { Set(((try? await snapshots.snapshot())?.taxonomy.employmentStatuses ?? []).map(\.id)) },
+            maxFileBytes: config.maxUploadBytes)
         let messageStore = MessagesStore(db: db, hub: hub, ids: config.ids)
         let messages = MessagesService(
             store: messageStore, writer: MessageWriter(store: messageStore, clock: config.clock), spaces: spaces, hub: hub,
@@ -142,7 +143,9 @@ public struct AppComponents: Sendable {
     public func webSocketRouter() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.addMiddleware { SessionMiddleware(auth: auth, cookie: cookie) }
-        let endpoint = RealtimeEndpoint(hub: hub, messages: messages, spaces: spaces.store, logger: logger)
+        let endpoint = RealtimeEndpoint(
+            hub: hub, messages: messages, spaces: spaces.store, logger: logger, clock: config.clock,
+            keepAlive: { [auth] in await auth.keepAlive(sessionId: $0) })
         router.ws("api/v1/ws", shouldUpgrade: RealtimeEndpoint.shouldUpgrade(origin: config.origin)) { inbound, outbound, context in
             guard let session = context.requestContext.session else { return }
             await endpoint.run(inbound: inbound, outbound: outbound, session: session)

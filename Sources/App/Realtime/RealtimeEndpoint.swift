@@ -12,6 +12,9 @@ struct RealtimeEndpoint: Sendable {
     let messages: MessagesService
     let spaces: SpacesStore
     let logger: Logger
+    let clock: AppClock
+    /// Marks the socket's session as in use (its idle timer starts again).
+    let keepAlive: @Sendable (_ sessionId: String) async -> Void
     /// Frames a second per connection, and the burst allowed.
     var rate: Double = 20
     var burst: Double = 40
@@ -61,7 +64,9 @@ struct RealtimeEndpoint: Sendable {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.write(stream, to: outbound, connection: id, user: session.userId) }
-                group.addTask { try await self.read(inbound, connection: id, user: session.userId, name: name) }
+                group.addTask {
+                    try await self.read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
+                }
                 _ = try await group.next()
                 group.cancelAll()
             }
@@ -110,8 +115,11 @@ struct RealtimeEndpoint: Sendable {
 
     // MARK: Reading
 
-    private func read(_ inbound: WebSocketInboundStream, connection: UInt64, user: String, name: String) async throws {
+    private func read(_ inbound: WebSocketInboundStream, connection: UInt64, user: String, name: String, sessionId: String)
+        async throws
+    {
         var bucket = TokenBucket(rate: rate, burst: burst)
+        var lastUse = clock.now
         var strikes = 0
         var helloSeen = false
         for try await message in inbound.messages(maxSize: Self.maxFrame) {
@@ -136,6 +144,11 @@ struct RealtimeEndpoint: Sendable {
                 let accesses = try await spaces.accesses(user: user)
                 hub.subscribe(connection, spaces: accesses, first: .hello(resume: frame.resume ?? [:]))
                 continue
+            }
+            // What the user does over the socket keeps the session alive; the heartbeat does not.
+            if frame.type != "ping", clock.now.timeIntervalSince(lastUse) >= AuthService.touchInterval {
+                lastUse = clock.now
+                await keepAlive(sessionId)
             }
             await handle(frame, connection: connection, user: user, name: name)
         }

@@ -126,6 +126,13 @@ struct AuthService: Sendable {
         return ended
     }
 
+    /// Counts activity that did not come as an HTTP request (a socket's frames) as use of the session,
+    /// so a conversation held over the socket alone does not end at the idle timeout. The caller
+    /// calls at most once per `touchInterval`.
+    func keepAlive(sessionId: String) async {
+        try? await store.touch(sessionId: sessionId, now: clock.now)
+    }
+
     /// Deletes sessions past their lifetime or idle timeout (the sweeper calls it), and says so.
     func sweepExpiredSessions() async throws -> Int {
         let now = clock.now
