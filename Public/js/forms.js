@@ -53,53 +53,17 @@ export function languageField({ name = 'language', label, hint, value }) {
   });
 }
 
-/** Checkboxes in a fieldset: options [{value, label, hint}]. */
-export function checkboxGroup({ name, legend, hint, options, values = [] }) {
+/** Choices in a fieldset: `type` 'checkbox' or 'radio', options [{value, label, hint}], and
+ *  `isChecked(value)` for the ones checked at first. */
+function choiceGroup({ type, name, legend, hint, options, isChecked }) {
   const id = uid(`g-${name}`);
   const hintId = hint ? `${id}-hint` : null;
-  const errorId = `${id}-error`;
-  const fieldset = h(
-    'fieldset',
-    { class: 'field', dataset: { field: name }, 'aria-describedby': hintId },
-    h('legend', {}, legend),
-    hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
-    h('span', { class: 'field-error', id: errorId }),
-    h(
-      'ul',
-      { class: 'choices' },
-      options.map((o) => {
-        const cid = uid(`c-${name}-${o.value}`);
-        const optHint = o.hint ? `${cid}-hint` : null;
-        return h(
-          'li',
-          { class: 'choice' },
-          h('input', {
-            type: 'checkbox',
-            id: cid,
-            name,
-            value: o.value,
-            checked: values.includes(o.value),
-            'aria-describedby': optHint,
-          }),
-          h('span', {}, h('label', { for: cid }, o.label), o.hint ? h('span', { class: 'hint', id: optHint }, o.hint) : null),
-        );
-      }),
-    ),
-  );
-  return fieldset;
-}
-
-/** Radio buttons in a fieldset: options [{value, label, hint}]; `value` is the one checked. */
-export function radioGroup({ name, legend, hint, options, value: checked }) {
-  const id = uid(`r-${name}`);
-  const hintId = hint ? `${id}-hint` : null;
-  const errorId = `${id}-error`;
   return h(
     'fieldset',
     { class: 'field', dataset: { field: name }, 'aria-describedby': hintId },
     h('legend', {}, legend),
     hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
-    h('span', { class: 'field-error', id: errorId }),
+    h('span', { class: 'field-error', id: `${id}-error` }),
     h(
       'ul',
       { class: 'choices' },
@@ -109,12 +73,22 @@ export function radioGroup({ name, legend, hint, options, value: checked }) {
         return h(
           'li',
           { class: 'choice' },
-          h('input', { type: 'radio', id: cid, name, value: o.value, checked: o.value === checked, 'aria-describedby': optHint }),
+          h('input', { type, id: cid, name, value: o.value, checked: isChecked(o.value), 'aria-describedby': optHint }),
           h('span', {}, h('label', { for: cid }, o.label), o.hint ? h('span', { class: 'hint', id: optHint }, o.hint) : null),
         );
       }),
     ),
   );
+}
+
+/** Checkboxes in a fieldset: options [{value, label, hint}]; `values` are the ones checked. */
+export function checkboxGroup({ name, legend, hint, options, values = [] }) {
+  return choiceGroup({ type: 'checkbox', name, legend, hint, options, isChecked: (v) => values.includes(v) });
+}
+
+/** Radio buttons in a fieldset: options [{value, label, hint}]; `value` is the one checked. */
+export function radioGroup({ name, legend, hint, options, value: checked }) {
+  return choiceGroup({ type: 'radio', name, legend, hint, options, isChecked: (v) => v === checked });
 }
 
 /** The value of the checked radio button of `name` ('' when none). */

@@ -48,11 +48,15 @@ extension TestEnv {
 
     /// A multipart upload as a browser sends it; `fileHeader` replaces the file part's disposition.
     fileprivate func upload(
-        _ who: Uploader?, _ space: String, name: String, _ bytes: [UInt8], privateTo: String? = nil, fileHeader: String? = nil
+        _ who: Uploader?, _ space: String, name: String, _ bytes: [UInt8], privateTo: String? = nil, attachment: Bool = false,
+        fileHeader: String? = nil
     ) async throws -> TestResponse {
         var body: [UInt8] = []
         if let privateTo {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"privateTo\"\r\n\r\n\(privateTo)\r\n".utf8)
+        }
+        if attachment {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"attachment\"\r\n\r\ntrue\r\n".utf8)
         }
         let disposition = fileHeader ?? "form-data; name=\"file\"; filename=\"\(name)\""
         body += Array("--\(boundary)\r\nContent-Disposition: \(disposition)\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
@@ -354,7 +358,10 @@ private enum Samples {
             #expect(refused.status == .notFound && refused.code == "file.notFound")
             #expect(try await env.download(lina, group, shared).status == .ok)
             #expect(try await env.fileList(lina, group).items().compactMap { $0["id"] as? String } == [shared])
-            #expect(try await env.fileList(kalle, group).items().compactMap { $0["id"] as? String } == [privateId, shared])
+            let kallesList = try await env.fileList(kalle, group).items()
+            #expect(kallesList.compactMap { $0["id"] as? String } == [privateId, shared])
+            // The list says whom a private file is for, so the page can label it.
+            #expect(kallesList.map { $0["audienceId"] as? String } == [kalle.id, nil])
 
             // The event of the private file is not Lina's either.
             let linaEvents = try await env.request(.get, "/api/v1/spaces/\(group)/events", token: lina.token).items()
@@ -366,6 +373,44 @@ private enum Samples {
             #expect(bad.status == .unprocessableContent)
             #expect(try await env.upload(lina, group, name: "oma.pdf", Samples.pdf, privateTo: lina.id).status == .created)
             #expect(try env.storedFiles().count == 3)
+        }
+    }
+
+    @Test func anAttachmentIsAnnouncedByItsMessageOnly() async throws {
+        try await TestEnv.run { env in
+            let expert = try await env.filesExpert("aino@example.fi")
+            let client = try await env.filesClient("kalle@example.fi")
+            let space = try await env.filesSpace(expert, client: "kalle@example.fi")
+            // The notifications of files and messages (the client's joining has one too).
+            func notifications() async throws -> [[String: Any]] {
+                try await env.request(.get, "/api/v1/notifications", token: client.token).items().filter {
+                    ["fileAdded", "message"].contains($0["kind"] as? String)
+                }
+            }
+
+            // A file added on its own is an event with a notification for the client, who is away.
+            let plain = try await env.upload(expert, space, name: "ohje.pdf", Samples.pdf)
+            #expect(plain.status == .created)
+            let first = try await notifications().map { $0["kind"] as? String }
+            #expect(first == ["fileAdded"], "\(first)")
+
+            // A file uploaded for a message: its event says so, and only the message notifies.
+            let attached = try await env.upload(expert, space, name: "cv-pohja.pdf", Samples.pdf, attachment: true)
+            #expect(attached.status == .created)
+            let fileId = try #require(try attached.json()["id"] as? String)
+            #expect(try await notifications().count == 1)
+            let sent = try await env.request(
+                .post, "/api/v1/spaces/\(space)/messages", token: expert.token,
+                json: ["clientMessageId": "m-attach-1", "body": "Pohja liitteenä.", "attachmentIds": [fileId]])
+            #expect(sent.status == .created || sent.status == .ok, "sending gave \(sent.status) \(sent.code ?? "")")
+            #expect(try await notifications().map { $0["kind"] as? String } == ["message", "fileAdded"])
+
+            let events = try await env.request(.get, "/api/v1/spaces/\(space)/events", token: client.token).items()
+            let added = events.filter { $0["kind"] as? String == "fileAdded" }.map { $0["data"] as? [String: Any] ?? [:] }
+            #expect(added.map { $0["name"] as? String } == ["ohje.pdf", "cv-pohja.pdf"])
+            #expect(added.map { $0["attachment"] as? Bool } == [nil, true])
+            // Both are in the files list.
+            #expect(try await env.fileList(client, space).items().count == 2)
         }
     }
 

@@ -594,14 +594,20 @@ struct GroupSpacesTests {
         }
     }
 
+    /// A group space of an owner with clients c1 and c2, and a partner expert of organisation B.
+    func groupWithPartner(_ env: TestEnv) async throws -> (owner: Person, partner: Person, c1: Person, c2: Person, id: String) {
+        let owner = try await env.expert("omistaja@a.fi")
+        let partner = try await env.expert("kumppani@b.fi", org: TestEnv.orgB)
+        let c1 = try await env.client("c1@example.fi")
+        let c2 = try await env.client("c2@example.fi")
+        let id = try #require(try await env.openGroup(owner, clients: [c1.email, c2.email]).string("id"))
+        #expect(try await env.addExpert(owner, to: id, partner.email).status == .created)
+        return (owner, partner, c1, c2, id)
+    }
+
     @Test func clientsSeeEachOthersDisplayNamesOnly() async throws {
         try await TestEnv.run { env in
-            let owner = try await env.expert("omistaja@a.fi")
-            let partner = try await env.expert("kumppani@b.fi", org: TestEnv.orgB)
-            let c1 = try await env.client("c1@example.fi")
-            let c2 = try await env.client("c2@example.fi")
-            let id = try #require(try await env.openGroup(owner, clients: [c1.email, c2.email]).string("id"))
-            #expect(try await env.addExpert(owner, to: id, partner.email).status == .created)
+            let (owner, partner, c1, c2, id) = try await groupWithPartner(env)
 
             for list in [
                 try await env.request(.get, "/api/v1/spaces/\(id)/members", token: c1.token).items(),
@@ -630,12 +636,7 @@ struct GroupSpacesTests {
 
     @Test func aDirectMessageIsSeenByItsClientAndTheExpertsOnly() async throws {
         try await TestEnv.run { env in
-            let owner = try await env.expert("omistaja@a.fi")
-            let partner = try await env.expert("kumppani@b.fi", org: TestEnv.orgB)
-            let c1 = try await env.client("c1@example.fi")
-            let c2 = try await env.client("c2@example.fi")
-            let id = try #require(try await env.openGroup(owner, clients: [c1.email, c2.email]).string("id"))
-            #expect(try await env.addExpert(owner, to: id, partner.email).status == .created)
+            let (owner, partner, c1, c2, id) = try await groupWithPartner(env)
 
             let toC1 = try await env.sent(owner, id, "p1", "Vain sinulle", privateTo: c1.id)
             let fromC1 = try await env.sent(c1, id, "p2", "Vain asiantuntijoille", privateTo: c1.id)

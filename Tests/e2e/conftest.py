@@ -314,6 +314,23 @@ def ui(driver, server):
     return u
 
 
+@pytest.fixture(scope="module")
+def client_driver():
+    """A second browser (its own profile: its own cookies and storage), for the client."""
+    d = make_driver()
+    yield d
+    d.quit()
+
+
+@pytest.fixture
+def cui(client_driver, server):
+    """The client's browser at 360 px, signed out."""
+    u = UI(client_driver, server)
+    u.reset()
+    u.phone()
+    return u
+
+
 def api_session(server, who):
     """A requests.Session signed in as a demo user (sends the server's Origin on writes)."""
     import requests

@@ -11,29 +11,14 @@ import time
 import pytest
 import requests
 
-from conftest import BINARY, MIGRATIONS, ROOT, UI, api_session, make_driver
+from conftest import BINARY, MIGRATIONS, ROOT, api_session
+from spaces_ui import enter, messages_with, open_space, open_space_api, serious, wait_log, wait_realtime
 
 SHOTS = pathlib.Path("/tmp/shots")
 SECTOR_WORDS = {"public": "julkinen sektori", "private": "yksityinen sektori", "third": "järjestö tai säätiö"}
 
 
 # ---- fixtures --------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def client_driver():
-    """The client's own browser (a second profile: its own cookies and storage)."""
-    d = make_driver()
-    yield d
-    d.quit()
-
-
-@pytest.fixture
-def cui(client_driver, server):
-    u = UI(client_driver, server)
-    u.reset()
-    u.phone()
-    return u
-
 
 def create_expert(server, organization, name):
     email = f"{name.split()[0].lower()}.{secrets.token_hex(3)}@example.fi"
@@ -54,36 +39,6 @@ def other_expert(server):
     return {"email": email, "password": password, "name": "Vesa Verkosto", "org": other}
 
 
-def open_space_api(server, title, history=None, extra_expert=None):
-    """A one-to-one space of the demo expert with the demo client (over the API)."""
-    expert = api_session(server, "expert")
-    r = expert.post(f"{server.base_url}/api/v1/spaces", json={
-        "title": title, "clientEmail": server.users["client"][0], "consent": {"method": "inPerson"}})
-    assert r.status_code == 201, r.text
-    space = r.json()
-    if extra_expert:
-        r = expert.post(f"{server.base_url}/api/v1/spaces/{space['id']}/members",
-                        json={"email": extra_expert, "history": history or "all"})
-        assert r.status_code == 201, r.text
-    return expert, space
-
-
-def messages_with(session, server, space_id, body):
-    items, after = [], 0
-    while True:
-        page = session.get(f"{server.base_url}/api/v1/spaces/{space_id}/events?after={after}&limit=200").json()
-        items += page["items"]
-        if not page["nextCursor"]:
-            break
-        after = page["nextCursor"]
-    return [e for e in items if e["kind"] == "message" and e["data"].get("body") == body]
-
-
-def wait_log(ui, text, timeout=15):
-    ui.wait(lambda: text in ui.css("main .conversation__log").text, timeout,
-            f"{text!r} not in the conversation: {ui.css('main .conversation__log').text[-600:]!r}")
-
-
 def log_seqs(ui):
     return ui.d.execute_script(
         "return [...document.querySelectorAll('main .conversation__log [data-seq]')].map((r) => Number(r.dataset.seq))")
@@ -93,23 +48,6 @@ def send(ui, text):
     box = ui.css("main .composer textarea")
     box.send_keys(text)
     ui.css("main .composer button[type=submit]").click()
-
-
-def open_space(ui, space_id):
-    ui.open(f"/spaces/{space_id}")
-    ui.wait(lambda: not ui.all("main .conversation__log[aria-busy='true']"), 15)
-
-
-def wait_realtime(ui):
-    ui.wait(lambda: ui.d.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        import('/js/realtime.js').then((m) => done(m.status()), () => done(null));
-    """) == "open", 15, "the realtime connection did not open")
-
-
-def serious(ui, label):
-    problems = ui.page_problems(label, width=ui.d.execute_script("return window.innerWidth"))
-    return problems
 
 
 # ---- the main flow ---------------------------------------------------------------------------
@@ -217,12 +155,8 @@ def test_expert_opens_a_space_adds_another_sector_and_the_client_answers_live(ui
 def test_a_message_written_offline_is_sent_once_when_the_connection_returns(ui, cui, server):
     expert, space = open_space_api(server, f"Verkoton {secrets.token_hex(2)}")
     ui.desktop()
-    ui.sign_in(*server.users["expert"])
-    open_space(ui, space["id"])
-    wait_realtime(ui)
-    cui.sign_in(*server.users["client"])
-    open_space(cui, space["id"])
-    wait_realtime(cui)
+    enter(ui, server, "expert", space["id"])
+    enter(cui, server, "client", space["id"])
 
     text = f"Kirjoitin tämän ilman verkkoa {secrets.token_hex(3)}"
     cui.d.execute_cdp_cmd("Network.enable", {})
@@ -439,9 +373,7 @@ def test_a_group_space_shows_private_messages_as_such_and_the_owner_invites_a_cl
 def test_ownership_handed_over_then_removal_and_leaving_reach_the_open_pages_at_once(ui, cui, server, other_expert):
     _, space = open_space_api(server, f"Vastuu {secrets.token_hex(2)}", extra_expert=other_expert["email"])
     ui.desktop()
-    ui.sign_in(*server.users["expert"])
-    open_space(ui, space["id"])
-    wait_realtime(ui)
+    enter(ui, server, "expert", space["id"])
     cui.desktop()
     cui.sign_in(other_expert["email"], other_expert["password"])
     open_space(cui, space["id"])

@@ -18,7 +18,7 @@ import * as realtime from '../realtime.js';
 import * as outbox from '../outbox.js';
 import { on } from '../store.js';
 import { spaceBase, personText, sizeText, audienceField, privateLabel } from './common.js';
-import { ACCEPT, checkFile, uploadErrorText, uploadFile, progressLine } from './files.js';
+import { ACCEPT, checkFile, limitText, uploadErrorText, uploadFile, progressLine } from './files.js';
 
 const PAGE = 30;
 const MESSAGE_MAX = 8000;
@@ -89,7 +89,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
   const progress = progressLine();
   const attachField = h('div', { class: 'field composer__attach', dataset: { field: 'attachment' } },
     h('label', { for: attachId }, t('space.attach.label')),
-    h('span', { class: 'hint', id: `${attachId}-hint` }, t('space.attach.hint')),
+    h('span', { class: 'hint', id: `${attachId}-hint` }, t('space.attach.hint', { max: limitText(space) })),
     h('span', { class: 'field-error', id: `${attachId}-error` }),
     attachInput,
     attachClear);
@@ -188,6 +188,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       case 'clientInvited':
         return t('space.event.clientInvited', { email: d.email || '' });
       case 'fileAdded':
+        if (d.attachment) return null; // the message it goes with shows it
         if (event.actorId === me.id) return t('space.event.fileAddedByYou', { file: d.name || '' });
         return t('space.event.fileAdded', { name: event.actorId ? nameText(event.actorId) : t('space.someone'), file: d.name || '' });
       default:
@@ -504,13 +505,13 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
 
   /** Upload the message's attachment; null (and the reason beside the field) when it did not go. */
   async function uploadAttachment(file, privateTo) {
-    const problem = checkFile(file);
+    const problem = checkFile(file, space);
     const failed = (text) => {
       setFieldError(composer, 'attachment', text);
       attachInput.focus();
       return null;
     };
-    if (problem) return failed(uploadErrorText({ code: problem }));
+    if (problem) return failed(uploadErrorText({ code: problem }, space));
     if (navigator.onLine === false) return failed(t('space.attach.offline'));
     if (composer.dataset.busy === 'true') return null;
     composer.dataset.busy = 'true';
@@ -520,13 +521,14 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
     try {
       return await uploadFile(spaceId, file, {
         privateTo,
+        attachment: true,
         signal: ctx.signal,
         onProgress: (sent, total) => progress.update(sent, total, file.name),
       });
     } catch (error) {
       if (error && error.name === 'AbortError') return null;
       const offline = error instanceof ApiError && error.status === 0;
-      return failed(offline ? t('space.attach.offline') : `${uploadErrorText(error)} ${t('space.attach.notSent')}`);
+      return failed(offline ? t('space.attach.offline') : `${uploadErrorText(error, space)} ${t('space.attach.notSent')}`);
     } finally {
       delete composer.dataset.busy;
       send.removeAttribute('aria-disabled');

@@ -5,9 +5,20 @@
 import { h } from '../dom.js';
 import { t, errorText } from '../i18n.js';
 import { upload, enc } from '../api.js';
+import { sizeText } from './common.js';
 
-/** The server's default limit (--max-upload-mb 20); a smaller server limit answers file.tooLarge. */
-export const MAX_BYTES = 20 * 1024 * 1024;
+/** The server's default limit (--max-upload-mb 20), for a space that does not say its own. */
+const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+/** The largest file the server takes in this space. */
+function maxBytes(space) {
+  return (space && space.maxFileBytes) || DEFAULT_MAX_BYTES;
+}
+
+/** The limit in words: "20 Mt". */
+export function limitText(space) {
+  return sizeText(maxBytes(space));
+}
 
 /** What the file chooser offers (the server decides from the content, not from the name). */
 export const ACCEPT = [
@@ -18,24 +29,28 @@ export const ACCEPT = [
 ].join(',');
 
 /** A problem found before uploading (a code of the API), or null. */
-export function checkFile(file) {
+export function checkFile(file, space) {
   if (!file) return 'field.required';
-  if (file.size > MAX_BYTES) return 'file.tooLarge';
+  if (file.size > maxBytes(space)) return 'file.tooLarge';
   return null;
 }
 
 /** The text for a failed upload, meant for the file field. */
-export function uploadErrorText(error) {
+export function uploadErrorText(error, space) {
   const code = error && error.code;
   if (code === 'field.required') return t('field.required.file');
-  if (code === 'request.tooLarge') return errorText('file.tooLarge');
+  if (code === 'file.tooLarge' || code === 'request.tooLarge') return t('error.file.tooLarge', { max: limitText(space) });
   return errorText(code || 'unknown');
 }
 
-/** POST the file; resolves with {id, name, size, contentType}. */
-export function uploadFile(spaceId, file, { privateTo = null, onProgress, signal } = {}) {
+/**
+ * POST the file; resolves with {id, name, size, contentType}. `attachment`: the file goes with a
+ * message, which shows it (the conversation then has no note of its own for the file).
+ */
+export function uploadFile(spaceId, file, { privateTo = null, attachment = false, onProgress, signal } = {}) {
   const form = new FormData();
   if (privateTo) form.append('privateTo', privateTo);
+  if (attachment) form.append('attachment', 'true');
   form.append('file', file, file.name);
   return upload(`/api/v1/spaces/${enc(spaceId)}/files`, form, { onProgress, signal });
 }

@@ -15,7 +15,7 @@ import { pagedList } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, audienceField, privateLabel, CONSENT_METHODS } from './common.js';
-import { ACCEPT, checkFile, uploadErrorText, uploadFile, progressLine } from './files.js';
+import { ACCEPT, checkFile, limitText, uploadErrorText, uploadFile, progressLine } from './files.js';
 
 /** A disclosure section: <details><summary><h2>…</h2></summary>…</details>; onFirstOpen(body) loads it. */
 export function panel({ id, title, open = false, onFirstOpen, signal }) {
@@ -315,7 +315,7 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
       formError(),
       h('div', { class: 'field', dataset: { field: 'file' } },
         h('label', { for: id }, t('space.files.choose')),
-        h('span', { class: 'hint', id: `${id}-hint` }, t('space.files.allowed')),
+        h('span', { class: 'hint', id: `${id}-hint` }, t('space.files.allowed', { max: limitText(getSpace()) })),
         h('span', { class: 'field-error', id: `${id}-error` }),
         input),
       audience,
@@ -326,11 +326,11 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const file = input.files && input.files[0];
-      const problem = checkFile(file);
+      const problem = checkFile(file, getSpace());
       if (problem) {
         setLive(status, '');
         clearErrors(form);
-        setFieldError(form, 'file', uploadErrorText({ code: problem }));
+        setFieldError(form, 'file', uploadErrorText({ code: problem }, getSpace()));
         input.focus();
         return;
       }
@@ -353,7 +353,7 @@ export function filesPanel({ ctx, getSpace, nameOf, me }) {
         if (pages) await pages.load();
       } catch (error) {
         if (isAbort(error)) return;
-        setFieldError(form, 'file', uploadErrorText(error));
+        setFieldError(form, 'file', uploadErrorText(error, getSpace()));
         input.focus();
       } finally {
         progress.stop();

@@ -270,7 +270,7 @@ struct Refusal: Sendable {
     /// answers 405 with none).
     init(_ response: Response) async {
         let collector = BodyCollector()
-        var body = response.body
+        let body = response.body
         do {
             try await body.write(collector)
         } catch {

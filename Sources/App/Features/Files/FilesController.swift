@@ -47,11 +47,13 @@ struct FilesController: Sendable {
 }
 
 /// A `multipart/form-data` body read as it arrives through multipart-kit's streaming parser: the
-/// bytes of the part named `file` are handed on as they come, `privateTo` is kept as a short field,
-/// other parts are skipped. Nothing is collected whole.
+/// bytes of the part named `file` are handed on as they come, `privateTo` and `attachment` are kept
+/// as short fields, other parts are skipped. Nothing is collected whole.
 struct MultipartUpload: UploadSource {
     static let invalid = AppError(.badRequest, "request.invalidMultipart")
     static let maxField = 200
+    /// The form's fields besides `file`; any other part is skipped.
+    static let shortFields: Set<String> = ["privateTo", "attachment"]
 
     private var iterator: RequestBody.AsyncIterator
     private let state: State
@@ -129,7 +131,7 @@ struct MultipartUpload: UploadSource {
                     fileBytes += buffer.readableBytesView
                 } else {
                     overhead += buffer.readableBytes
-                    if current == "privateTo" { fieldBytes += buffer.readableBytesView }
+                    if let name = current, MultipartUpload.shortFields.contains(name) { fieldBytes += buffer.readableBytesView }
                     checkOverhead()
                 }
             }
@@ -137,8 +139,8 @@ struct MultipartUpload: UploadSource {
                 begin()
                 if current == "file" {
                     filePart = .done
-                } else if let name = current, name == "privateTo" {
-                    if fieldBytes.count > Self.maxField { fail(AppError.validation([FieldError("privateTo", "field.invalidValue")])) }
+                } else if let name = current, MultipartUpload.shortFields.contains(name) {
+                    if fieldBytes.count > Self.maxField { fail(AppError.validation([FieldError(name, "field.invalidValue")])) }
                     fields[name] = String(decoding: fieldBytes, as: UTF8.self)
                 }
                 headers = [:]

@@ -34,6 +34,8 @@ struct FileListItemDTO: Codable, Sendable, Equatable {
     let size: Int64
     let contentType: String
     @Nullable var uploaderId: String?
+    /// The client a private file of a group space is for (seen by that client and the experts).
+    @Nullable var audienceId: String?
     let createdAt: Date
 }
 

@@ -70,6 +70,7 @@ struct FilesService: Sendable {
             throw error
         }
         let privateTo = source.field("privateTo").map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        let attachment = source.field("attachment").map(\.trimmed) == "true"
         let record = SpaceFileRecord(
             id: id, spaceId: access.spaceId, uploaderId: access.userId, audienceId: privateTo,
             name: FileNames.sanitize(source.fileName, type: fileType), contentType: fileType.contentType, size: size,
@@ -77,7 +78,7 @@ struct FilesService: Sendable {
             createdAt: clock.now.millis)
         let outcome: FilesStore.AddOutcome
         do {
-            outcome = try await store.add(record, now: clock.now)
+            outcome = try await store.add(record, attachment: attachment, now: clock.now)
         } catch {
             await storage.remove(storageName)
             throw error

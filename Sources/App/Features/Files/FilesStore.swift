@@ -15,7 +15,8 @@ struct FilesStore: Sendable {
 
     /// Stores the row and the `fileAdded` event in one transaction, after checking again that the
     /// uploader is a member of the open space and that a private file names a client of it.
-    func add(_ file: SpaceFileRecord, now: Date) async throws -> AddOutcome {
+    /// `attachment`: the file goes with a message, which announces it.
+    func add(_ file: SpaceFileRecord, attachment: Bool, now: Date) async throws -> AddOutcome {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
             guard let uploader = file.uploaderId, let access = try SpacesStore.access(space: file.spaceId, user: uploader, tx.db) else {
                 return .notMember
@@ -24,7 +25,9 @@ struct FilesStore: Sendable {
             try MessagesStore.checkAudience(file.audienceId, access: access, tx.db)
             let event = try tx.append(
                 .fileAdded, space: file.spaceId, actor: uploader, audience: file.audienceId,
-                data: EventData(fileId: file.id, name: file.name, size: file.size, contentType: file.contentType))
+                data: EventData(
+                    fileId: file.id, name: file.name, size: file.size, contentType: file.contentType,
+                    attachment: attachment ? true : nil))
             var row = file
             row.seq = event.seq
             try row.insert(tx.db)
@@ -46,7 +49,7 @@ struct FilesStore: Sendable {
             ).map {
                 FileListItemDTO(
                     id: $0.id, name: $0.name, size: $0.size, contentType: $0.contentType, uploaderId: $0.uploaderId,
-                    createdAt: Date(millis: $0.createdAt))
+                    audienceId: $0.audienceId, createdAt: Date(millis: $0.createdAt))
             }
         }
     }

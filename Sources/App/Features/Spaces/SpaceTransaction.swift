@@ -54,7 +54,8 @@ struct SpaceTransaction {
         let event = SpaceEventDTO(
             spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience,
             itemSeq: itemSeq)
-        if kind.notifies { try notify(event) }
+        // A file uploaded to go with a message is announced by that message.
+        if kind.notifies, data.attachment != true { try notify(event) }
         events.append(event)
         return event
     }

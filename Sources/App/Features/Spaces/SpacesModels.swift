@@ -185,25 +185,71 @@ struct SpaceSummaryDTO: Codable, Sendable, Equatable {
     @Nullable var ownerName: String?
 }
 
+/// The space as one member sees it: the list entry's fields (flattened on the wire, and read as
+/// `space.title`), and the details.
+@dynamicMemberLookup
 struct SpaceDTO: ResponseCodable, Sendable, Equatable {
-    let id: String
-    let kind: SpaceKind
-    let title: String
-    let status: SpaceStatus
-    let role: SpaceRole
-    let unread: Int
-    let lastSeq: Int64
-    let readSeq: Int64
-    let lastActivityAt: Date
-    @Nullable var ownerName: String?
-    @Nullable var ownerId: String?
-    @Nullable var outcome: String?
+    let summary: SpaceSummaryDTO
+
+    subscript<Value>(dynamicMember field: KeyPath<SpaceSummaryDTO, Value>) -> Value { summary[keyPath: field] }
+    let ownerId: String?
+    let outcome: String?
     let maxClients: Int
     let createdAt: Date
-    @Nullable var closedAt: Date?
+    let closedAt: Date?
     let canWrite: Bool
     let members: [MemberDTOSpace]
-    @Nullable var pendingClients: [PendingClientDTO]?
+    let pendingClients: [PendingClientDTO]?
+    /// The largest file a member may upload (`--max-upload-mb`).
+    var maxFileBytes: Int64 = 0
+
+    init(
+        summary: SpaceSummaryDTO, ownerId: String?, outcome: String?, maxClients: Int, createdAt: Date, closedAt: Date?,
+        members: [MemberDTOSpace], pendingClients: [PendingClientDTO]?
+    ) {
+        self.summary = summary
+        self.ownerId = ownerId
+        self.outcome = outcome
+        self.maxClients = maxClients
+        self.createdAt = createdAt
+        self.closedAt = closedAt
+        self.canWrite = summary.status == .open
+        self.members = members
+        self.pendingClients = pendingClients
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ownerId, outcome, maxClients, createdAt, closedAt, canWrite, members, pendingClients, maxFileBytes
+    }
+
+    init(from decoder: any Decoder) throws {
+        summary = try SpaceSummaryDTO(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        ownerId = try c.decodeIfPresent(String.self, forKey: .ownerId)
+        outcome = try c.decodeIfPresent(String.self, forKey: .outcome)
+        maxClients = try c.decode(Int.self, forKey: .maxClients)
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        closedAt = try c.decodeIfPresent(Date.self, forKey: .closedAt)
+        canWrite = try c.decode(Bool.self, forKey: .canWrite)
+        members = try c.decode([MemberDTOSpace].self, forKey: .members)
+        pendingClients = try c.decodeIfPresent([PendingClientDTO].self, forKey: .pendingClients)
+        maxFileBytes = try c.decode(Int64.self, forKey: .maxFileBytes)
+    }
+
+    /// Absent optionals are written as `null`, as everywhere else in the API.
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(ownerId, forKey: .ownerId)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(maxClients, forKey: .maxClients)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(closedAt, forKey: .closedAt)
+        try c.encode(canWrite, forKey: .canWrite)
+        try c.encode(members, forKey: .members)
+        try c.encode(pendingClients, forKey: .pendingClients)
+        try c.encode(maxFileBytes, forKey: .maxFileBytes)
+    }
 }
 
 struct ConsentDTO: Codable, Sendable, Equatable {
@@ -312,6 +358,8 @@ struct EventData: Codable, Sendable, Equatable {
     var name: String? = nil
     var size: Int64? = nil
     var contentType: String? = nil
+    /// A file uploaded to go with a message (the message shows it; no note of its own).
+    var attachment: Bool? = nil
 }
 
 struct AttachmentDTO: Codable, Sendable, Equatable {

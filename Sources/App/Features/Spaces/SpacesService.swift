@@ -9,6 +9,8 @@ struct SpacesService: Sendable {
     let mailWakeup: MailWakeup
     /// Employment statuses of the catalogue, for a closing outcome.
     let outcomes: @Sendable () async -> Set<String>
+    /// The upload limit, shown with each space so the browser can say it before sending.
+    let maxFileBytes: Int64
 
     static let maxTitle = 200
 
@@ -156,7 +158,8 @@ struct SpacesService: Sendable {
 
     func get(_ spaceId: String, by caller: SessionUser?) async throws -> SpaceDTO {
         let access = try await requireMember(spaceId, caller)
-        guard let space = try await store.space(access, now: clock.now) else { throw AppError.notFound("space.notFound") }
+        guard var space = try await store.space(access, now: clock.now) else { throw AppError.notFound("space.notFound") }
+        space.maxFileBytes = maxFileBytes
         try await logRead(.members, access)
         return space
     }
