@@ -306,12 +306,17 @@ class UI:
         return out
 
 
-@pytest.fixture
-def ui(driver, server):
+def phone_ui(driver, server):
+    """A browser at 360 px, signed out, with nothing kept from the test before."""
     u = UI(driver, server)
     u.reset()
     u.phone()
     return u
+
+
+@pytest.fixture
+def ui(driver, server):
+    return phone_ui(driver, server)
 
 
 @pytest.fixture(scope="module")
@@ -325,10 +330,7 @@ def client_driver():
 @pytest.fixture
 def cui(client_driver, server):
     """The client's browser at 360 px, signed out."""
-    u = UI(client_driver, server)
-    u.reset()
-    u.phone()
-    return u
+    return phone_ui(client_driver, server)
 
 
 def api_session(server, who):

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import UI, Server, api_session, make_driver
+from conftest import Server, api_session, make_driver, phone_ui
 from spaces_ui import enter, events, open_space, open_space_api, serious, wait_log
 
 SHOTS = pathlib.Path("/tmp/shots")
@@ -36,10 +36,7 @@ def third_driver():
 
 @pytest.fixture
 def lui(third_driver, server):
-    u = UI(third_driver, server)
-    u.reset()
-    u.phone()
-    return u
+    return phone_ui(third_driver, server)
 
 
 @pytest.fixture
