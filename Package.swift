@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         // The streaming multipart/form-data parser of file uploads (instead of a hand-written one).
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        // Latency histograms of the benchmarks' load generator.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -89,9 +91,30 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `make bench`: the load generator and the catalogue benchmark (Benchmarks/, docs/performance.md).
         .executableTarget(
             name: "Bench",
-            dependencies: ["App"],
+            dependencies: [
+                "App",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Bench",
+            swiftSettings: strict
+        ),
+        // The fan-out scenario's reference: a minimal SwiftNIO WebSocket broadcaster.
+        .executableTarget(
+            name: "Broadcaster",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Broadcaster",
             swiftSettings: strict
         ),
         .testTarget(

@@ -6,7 +6,10 @@ import Foundation
 /// measured in the same run on the same database: a bare FTS5 lookup of the word (the floor of an
 /// indexed search) and a LIKE scan over names and descriptions (what search without an index costs).
 enum CatalogueBenchmark {
-    static func run(demoCatalogue: URL, services target: Int, dataDir: URL, output: @Sendable (String) -> Void) async throws {
+    /// Returns the figures per kind for `latest.json`: `{kind: {p50, p99, fts5P50, fts5P99, likeP50, likeP99}}`.
+    static func run(demoCatalogue: URL, services target: Int, dataDir: URL, output: @Sendable (String) -> Void) async throws
+        -> [String: [String: Double]]
+    {
         let app = try await CatalogueBenchTarget(dataDir: dataDir)
         let (encoded, count) = try multiplied(demoCatalogue, to: target)
         let importStart = ContinuousClock.now
@@ -34,12 +37,18 @@ enum CatalogueBenchmark {
         }
         output("")
         output("kind               queries   p50 ms   p99 ms   target p99 < 10 ms   | FTS5 only p50/p99   LIKE scan p50/p99")
+        var figures: [String: [String: Double]] = [:]
         for (kind, ours, fts, like) in rows {
             let p99 = percentile(ours, 0.99)
+            figures[kind] = [
+                "p50": percentile(ours, 0.5), "p99": p99, "fts5P50": percentile(fts, 0.5), "fts5P99": percentile(fts, 0.99),
+                "likeP50": percentile(like, 0.5), "likeP99": percentile(like, 0.99),
+            ]
             output(
                 "\(kind.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%7d", ours.count / 3))  \(String(format: "%7.2f", percentile(ours, 0.5)))  \(String(format: "%7.2f", p99))   \(p99 < 10 ? "met    " : "MISSED ")              | \(String(format: "%6.2f / %6.2f", percentile(fts, 0.5), percentile(fts, 0.99)))     \(String(format: "%6.2f / %6.2f", percentile(like, 0.5), percentile(like, 0.99)))"
             )
         }
+        return figures
     }
 
     /// The demo file with every service copied under new ids until there are `target` services, and
