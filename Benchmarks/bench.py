@@ -76,6 +76,8 @@ class Server:
                 "--base-url", "http://127.0.0.1", "--migrations-dir", str(ROOT / "Migrations"), "--public-dir", str(ROOT / "Public"),
                 "--demo-data", str(ROOT / "DemoData" / "catalogue.json"), "--log-level", "warning"]
         started = time.perf_counter()
+        if self.proc:
+            self.log.close()  # the log of the run before a kill
         self.log = open(self.data_dir / "server.log", "a")
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=self.log)
         wait_for(self.url + wait_path, timeout, self.proc)
@@ -301,10 +303,8 @@ class Bench:
                 "ratio": ratio(worst["p99"], worst["fts5P99"]), "services": self.size["search_services"],
                 "targets": [target(f"p99 < 10 ms: {k}", v["p99"], "<", 10) for k, v in rows.items()]}
 
-    def restart(self):
-        size = self.size
-        data_dir, _ = self.seed("restart", 200, history=size["restart_messages"])
-        stored = count_rows(data_dir, "SELECT COUNT(*) FROM message")
+    def seconds_back_after_kill(self, data_dir):
+        """Starts the server on `data_dir`, SIGKILLs it once ready, and times the start until `/readyz` answers."""
         server = Server(self.bin / "ohjaustila", data_dir)
         server.start(wait_path="/readyz")
         try:
@@ -312,21 +312,18 @@ class Bench:
             server.kill()
             killed = time.perf_counter()
             server.start(wait_path="/readyz")
-            ours = time.perf_counter() - killed
+            return time.perf_counter() - killed
         finally:
             server.stop()
+
+    def restart(self):
+        size = self.size
+        data_dir, _ = self.seed("restart", 200, history=size["restart_messages"])
+        stored = count_rows(data_dir, "SELECT COUNT(*) FROM message")
+        ours = self.seconds_back_after_kill(data_dir)
         empty_dir = self.work / "restart-empty"
         empty_dir.mkdir(mode=0o700)
-        empty = Server(self.bin / "ohjaustila", empty_dir)
-        empty.start(wait_path="/readyz")
-        try:
-            time.sleep(1)
-            empty.kill()
-            killed = time.perf_counter()
-            empty.start(wait_path="/readyz")
-            reference = time.perf_counter() - killed
-        finally:
-            empty.stop()
+        reference = self.seconds_back_after_kill(empty_dir)
         return {"ours": {"messages": stored, "secondsToReady": ours},
                 "reference": {"name": "the same server with the demo data only", "secondsToReady": reference},
                 "ratio": ratio(ours, reference),

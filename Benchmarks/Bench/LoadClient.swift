@@ -125,7 +125,6 @@ final class LoadClient: Sendable {
     let url: String
     let tally = Tally()
     let group: MultiThreadedEventLoopGroup
-    let connectionTasks = Mutex<[Task<Void, Never>]>([])
 
     init(baseURL: String, threads: Int) {
         // The client library sends `Origin: <scheme>://<host>` (no port), so the server under load is
@@ -141,8 +140,7 @@ final class LoadClient: Sendable {
         var welcomed = 0
         var failed = 0
         func start(_ socket: LoadSocket) {
-            let task = Task { await self.run(socket, ready: readyContinuation) }
-            connectionTasks.withLock { $0.append(task) }
+            Task { await self.run(socket, ready: readyContinuation) }
         }
         while started < min(parallel, sockets.count) {
             start(sockets[started])
@@ -179,10 +177,11 @@ final class LoadClient: Sendable {
                     let now = nanos()
                     guard let frame = try? decoder.decode(ServerFrame.self, from: Data(text.utf8)) else { continue }
                     if frame.type == "welcome" {
-                        if !welcomed.withLock({ $0 }) {
-                            welcomed.withLock { $0 = true }
-                            ready.yield(true)
+                        let first = welcomed.withLock { seen in
+                            defer { seen = true }
+                            return !seen
                         }
+                        if first { ready.yield(true) }
                         continue
                     }
                     tally.received(frame, by: socket.userId, at: now)
@@ -197,11 +196,6 @@ final class LoadClient: Sendable {
     }
 
     func closedCount(_ sockets: [LoadSocket]) -> Int { sockets.filter { $0.closed.withLock { $0 } }.count }
-
-    func shutdown() async {
-        for task in connectionTasks.withLock({ $0 }) { task.cancel() }
-        try? await group.shutdownGracefully()
-    }
 }
 
 struct BenchError: Error, CustomStringConvertible {
