@@ -127,7 +127,7 @@ struct RealtimeEndpoint: Sendable {
                 hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
                 continue
             }
-            guard bucket.take(now: ContinuousClock.now) else {
+            guard bucket.take(now: clock.now) else {
                 strikes += 1
                 hub.send(.frame(Self.json(ErrorFrame(code: "rate.limited"))), to: connection)
                 if strikes > 200 { return }
@@ -278,12 +278,13 @@ struct RealtimeEndpoint: Sendable {
     }
 }
 
-/// A token bucket: `rate` tokens a second, at most `burst` saved up.
+/// A token bucket: `rate` tokens a second, at most `burst` saved up. Time comes from the server's
+/// clock (tests set it); a clock set back adds nothing.
 struct TokenBucket {
     let rate: Double
     let burst: Double
     private var tokens: Double
-    private var last: ContinuousClock.Instant?
+    private var last: Date?
 
     init(rate: Double, burst: Double) {
         self.rate = rate
@@ -291,12 +292,8 @@ struct TokenBucket {
         tokens = burst
     }
 
-    mutating func take(now: ContinuousClock.Instant) -> Bool {
-        if let last {
-            let elapsed = now - last
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            tokens = min(burst, tokens + seconds * rate)
-        }
+    mutating func take(now: Date) -> Bool {
+        if let last { tokens = min(burst, tokens + max(0, now.timeIntervalSince(last)) * rate) }
         last = now
         guard tokens >= 1 else { return false }
         tokens -= 1

@@ -5,6 +5,7 @@ import GRDB
 struct NotificationsStore: Sendable {
     let db: AppDatabase
 
+    /// Newest first; of notifications made in the same millisecond, the one made later first.
     func list(user: String, page: PageRequest) async throws -> ([NotificationDTO], unread: Int) {
         try await db.writer.read { db in
             let items = try SQLRequest<Row>(
@@ -12,7 +13,7 @@ struct NotificationsStore: Sendable {
                 SELECT n.*, s.title AS space_title, u.display_name AS actor_name
                 FROM notification n JOIN space s ON s.id = n.space_id LEFT JOIN app_user u ON u.id = n.actor_id
                 WHERE n.user_id = \(user)
-                ORDER BY n.created_at DESC, n.id LIMIT \(page.limit + 1) OFFSET \(page.offset)
+                ORDER BY n.created_at DESC, n.rowid DESC LIMIT \(page.limit + 1) OFFSET \(page.offset)
                 """
             ).fetchAll(db).map { row in
                 NotificationDTO(
