@@ -87,10 +87,10 @@ struct RealtimeEndpoint: Sendable {
                 return
             case .frame(let text):
                 try await outbound.write(.text(text))
-            case .event(let event):
-                if let last = lastSent[event.spaceId], event.seq <= last { continue }
-                lastSent[event.spaceId] = event.seq
-                try await outbound.write(.text(Self.json(EventFrame(event))))
+            case .event(let space, let seq, let frame):
+                if let last = lastSent[space], seq <= last { continue }
+                lastSent[space] = seq
+                try await outbound.write(.text(frame))
             case .hello(let resume):
                 // Subscribed already (by the reader); live events of this socket follow this item.
                 let known = hub.spaces(of: connection)
@@ -103,7 +103,7 @@ struct RealtimeEndpoint: Sendable {
                     var cursor = max(after, lastSent[space] ?? after)
                     while true {
                         let page = try await messages.replay(access, after: cursor, limit: Self.replayPage)
-                        for event in page { try await outbound.write(.text(Self.json(EventFrame(event)))) }
+                        for event in page { try await outbound.write(.text(EventFrame(event).json)) }
                         if let last = page.last?.seq { cursor = last }
                         if page.count < Self.replayPage { break }
                     }
@@ -122,6 +122,7 @@ struct RealtimeEndpoint: Sendable {
         var lastUse = clock.now
         var strikes = 0
         var helloSeen = false
+        let decoder = JSONDecoder()
         for try await message in inbound.messages(maxSize: Self.maxFrame) {
             guard case .text(let text) = message else {
                 hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
@@ -133,7 +134,7 @@ struct RealtimeEndpoint: Sendable {
                 if strikes > 200 { return }
                 continue
             }
-            guard let frame = try? JSONDecoder().decode(ClientFrame.self, from: Data(text.utf8)) else {
+            guard let frame = try? decoder.decode(ClientFrame.self, from: Data(text.utf8)) else {
                 hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
                 continue
             }
@@ -224,27 +225,6 @@ struct RealtimeEndpoint: Sendable {
         String(
             decoding: (try? SpaceTransaction.encoder.encode(value)) ?? Data(#"{"type":"error","code":"server.internal"}"#.utf8),
             as: UTF8.self)
-    }
-
-    struct EventFrame: Encodable {
-        var type = "event"
-        let spaceId: String
-        let seq: Int64
-        let kind: SpaceEventKind
-        let data: EventData
-        let createdAt: Date
-        let actorId: String?
-        let audienceId: String?
-
-        init(_ e: SpaceEventDTO) {
-            spaceId = e.spaceId
-            seq = e.seq
-            kind = e.kind
-            data = e.data
-            createdAt = e.createdAt
-            actorId = e.actorId
-            audienceId = e.audienceId
-        }
     }
 
     struct WelcomeFrame: Encodable {

@@ -15,7 +15,8 @@ enum AccessChange: Sendable, Equatable {
 enum Outbound: Sendable {
     /// The client's hello: the socket's writer replays what was missed, then goes on with live events.
     case hello(resume: [String: Int64])
-    case event(SpaceEventDTO)
+    /// A committed event, encoded once for every socket that may see it.
+    case event(spaceId: String, seq: Int64, frame: String)
     case frame(String)
     /// Close the socket (session ended, access removed, too slow a reader).
     case close
@@ -125,13 +126,15 @@ final class RealtimeHub: Sendable {
     /// are applied first for grants (a new member gets the event of their joining) and revocations
     /// (a removed member gets nothing of the space from now on).
     func publish(_ events: [SpaceEventDTO], changes: [AccessChange] = []) {
+        // Encoded once, before the lock: a group's members all get the same text.
+        let frames = events.map { Outbound.event(spaceId: $0.spaceId, seq: $0.seq, frame: EventFrame($0).json) }
         state.withLock { s in
             for change in changes { Self.apply(change, &s) }
-            for event in events {
+            for (event, frame) in zip(events, frames) {
                 for id in s.bySpace[event.spaceId] ?? [] {
                     guard let c = s.connections[id], let access = c.spaces[event.spaceId] else { continue }
                     guard SpaceVisibility.allows(event, to: access) else { continue }
-                    Self.send(.event(event), to: c)
+                    Self.send(frame, to: c)
                 }
             }
         }
@@ -202,4 +205,28 @@ final class RealtimeHub: Sendable {
             }
         }
     }
+}
+
+/// `event {spaceId, seq, kind, data, createdAt, actorId, audienceId}`: one committed event of a space.
+struct EventFrame: Encodable {
+    var type = "event"
+    let spaceId: String
+    let seq: Int64
+    let kind: SpaceEventKind
+    let data: EventData
+    let createdAt: Date
+    let actorId: String?
+    let audienceId: String?
+
+    init(_ e: SpaceEventDTO) {
+        spaceId = e.spaceId
+        seq = e.seq
+        kind = e.kind
+        data = e.data
+        createdAt = e.createdAt
+        actorId = e.actorId
+        audienceId = e.audienceId
+    }
+
+    var json: String { RealtimeEndpoint.json(self) }
 }

@@ -9,8 +9,12 @@ public struct IDGenerator: Sendable {
 
 enum Secrets {
     static func randomBytes(_ count: Int) -> [UInt8] {
+        // Eight bytes from each draw of the system generator (one getrandom call each), not one.
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count { withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) } }
+        return Array(bytes.prefix(count))
     }
 
     static func randomString(bytes: Int) -> String { base64url(randomBytes(bytes)) }

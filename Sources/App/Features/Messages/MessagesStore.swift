@@ -52,14 +52,8 @@ struct MessagesStore: Sendable {
         guard let access = try SpacesStore.access(space: item.spaceId, user: item.senderId, tx.db) else {
             throw AppError.notFound("space.notFound")
         }
-        if let old = try MessageRecord.fetchOne(
-            tx.db,
-            SQLRequest<MessageRecord>(
-                literal: """
-                    SELECT * FROM message
-                    WHERE space_id = \(item.spaceId) AND sender_id = \(item.senderId) AND client_message_id = \(item.clientMessageId)
-                    """, cached: true))
-        {
+        let earlier = try tx.db.cachedStatement(sql: "SELECT * FROM message WHERE space_id = ? AND sender_id = ? AND client_message_id = ?")
+        if let old = try MessageRecord.fetchOne(earlier, arguments: [item.spaceId, item.senderId, item.clientMessageId]) {
             return .stored(SentMessage(old), isNew: false)
         }
         guard access.status == .open else { throw AppError(.conflict, "space.closed") }
@@ -71,11 +65,18 @@ struct MessagesStore: Sendable {
             data: EventData(
                 messageId: messageId, clientMessageId: item.clientMessageId, senderId: item.senderId, body: item.body,
                 attachments: attachments, deleted: false))
-        let json = String(decoding: try SpaceTransaction.encoder.encode(attachments), as: UTF8.self)
+        let json = attachments.isEmpty ? "[]" : String(decoding: try SpaceTransaction.encoder.encode(attachments), as: UTF8.self)
         let row = MessageRecord(
             id: messageId, spaceId: item.spaceId, seq: event.seq, senderId: item.senderId, clientMessageId: item.clientMessageId,
             audienceId: item.audienceId, body: item.body, attachments: json, createdAt: tx.now.millis, editedAt: nil, deletedAt: nil)
-        try row.insert(tx.db)
+        try tx.db.cachedStatement(
+            sql: """
+                INSERT INTO message (id, space_id, seq, sender_id, client_message_id, audience_id, body, attachments, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            row.id, row.spaceId, row.seq, row.senderId, row.clientMessageId, row.audienceId, row.body, row.attachments, row.createdAt,
+        ])
         return .stored(SentMessage(row), isNew: true)
     }
 

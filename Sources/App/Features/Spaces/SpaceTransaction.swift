@@ -38,19 +38,20 @@ struct SpaceTransaction {
         _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData(),
         itemSeq: Int64? = nil
     ) throws -> SpaceEventDTO {
-        let next = SQLRequest<Int64>(
-            literal: "UPDATE space SET last_seq = last_seq + 1, last_activity_at = \(now.millis) WHERE id = \(space) RETURNING last_seq",
-            cached: true)
-        guard let seq = try next.fetchOne(db) else { throw AppError.notFound("space.notFound") }
+        // Prepared statements kept by the connection, with plain arguments: this is the send path.
+        let next = try db.cachedStatement(sql: "UPDATE space SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq")
+        guard let seq = try Int64.fetchOne(next, arguments: [now.millis, space]) else { throw AppError.notFound("space.notFound") }
         // Events about a message keep no text: it is read from `message` (edits and deletes show in
         // every replay, and no earlier text is served).
         let aboutMessage = kind == .message || kind == .messageEdited || kind == .messageDeleted
         let stored = aboutMessage ? EventData(messageId: data.messageId, editedAt: data.editedAt) : data
         let json = String(decoding: try Self.encoder.encode(stored), as: UTF8.self)
-        try SpaceEventRecord(
-            spaceId: space, seq: seq, kind: kind.rawValue, actorId: actor, audienceId: audience,
-            messageId: aboutMessage ? data.messageId : nil, data: json, createdAt: now.millis
-        ).insert(db)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO space_event (space_id, seq, kind, actor_id, audience_id, message_id, data, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [space, seq, kind.rawValue, actor, audience, aboutMessage ? data.messageId : nil, json, now.millis])
         let event = SpaceEventDTO(
             spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience,
             itemSeq: itemSeq)
@@ -77,10 +78,14 @@ struct SpaceTransaction {
     /// at the space now; `UNIQUE (user_id, space_id, seq)` makes it once.
     private func notify(_ event: SpaceEventDTO) throws {
         let viewers = hub.viewers(of: event.spaceId)
-        let members = try SQLRequest<Row>(
-            literal: "SELECT user_id, role, visible_after FROM space_member WHERE space_id = \(event.spaceId) AND left_at IS NULL",
-            cached: true
-        ).fetchAll(db)
+        let members = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT user_id, role, visible_after FROM space_member WHERE space_id = ? AND left_at IS NULL"),
+            arguments: [event.spaceId])
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, space_id, seq) DO NOTHING
+                """)
         for row in members {
             let userId: String = row["user_id"]
             guard userId != event.actorId, !viewers.contains(userId) else { continue }
@@ -88,13 +93,7 @@ struct SpaceTransaction {
                 spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
                 visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
             guard SpaceVisibility.allows(event, to: access) else { continue }
-            try db.cachedStatement(
-                literal: """
-                    INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at)
-                    VALUES (\(ids.next()), \(userId), \(event.spaceId), \(event.seq), \(event.kind.rawValue), \(event.actorId), \(now.millis))
-                    ON CONFLICT (user_id, space_id, seq) DO NOTHING
-                    """
-            ).execute()
+            try insert.execute(arguments: [ids.next(), userId, event.spaceId, event.seq, event.kind.rawValue, event.actorId, now.millis])
         }
     }
 

@@ -15,13 +15,14 @@ struct SpacesStore: Sendable {
     }
 
     static func access(space: String, user: String, _ db: Database) throws -> SpaceAccess? {
-        let row = try SQLRequest<Row>(
-            literal: """
+        // A prepared statement kept by the connection: this runs for every message sent.
+        let statement = try db.cachedStatement(
+            sql: """
                 SELECT m.role, m.organization_id, m.visible_after, s.kind, s.status
                 FROM space_member m JOIN space s ON s.id = m.space_id
-                WHERE m.space_id = \(space) AND m.user_id = \(user) AND m.left_at IS NULL
-                """, cached: true
-        ).fetchOne(db)
+                WHERE m.space_id = ? AND m.user_id = ? AND m.left_at IS NULL
+                """)
+        let row = try Row.fetchOne(statement, arguments: [space, user])
         return row.map { Self.access($0, space: space, user: user) }
     }
 
