@@ -225,4 +225,35 @@ struct CatalogueSearchTests {
             #expect(odd.status == .ok)
         }
     }
+
+    /// Answers are kept per catalogue revision: the same search after an import (here by the CLI path)
+    /// shows the imported catalogue, never the answer kept from before it.
+    @Test func aSearchAskedAgainAfterAnImportShowsTheImportedCatalogue() async throws {
+        try await Self.withCatalogue { env in
+            let path = "/api/v1/catalogue/search?q=uraohjaus&organization=valtion-tyovoimatoimisto&limit=100"
+            func name(_ id: String) async throws -> String? {
+                let r = try await env.request(.get, path)
+                #expect(r.status == .ok)
+                let item = try r.items().first { $0["id"] as? String == id }
+                return (item?["name"] as? [String: Any])?["fi"] as? String
+            }
+            let before = try await name("ammatinvalinta-ja-uraohjaus")
+            #expect(before == "Ammatinvalinta- ja uraohjaus")
+            #expect(try await name("ammatinvalinta-ja-uraohjaus") == before)  // asked again, kept
+
+            let demo = try Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json"))
+            var json = try JSONSerialization.jsonObject(with: demo) as? [String: Any] ?? [:]
+            var services = json["services"] as? [[String: Any]] ?? []
+            var renamed = services[0]["name"] as? [String: Any] ?? [:]
+            renamed["fi"] = "Uraohjaus, uusi nimi"
+            services[0]["name"] = renamed
+            json["services"] = services
+            let file = env.config.dataDir.appending(path: "changed-catalogue.json")
+            try JSONSerialization.data(withJSONObject: json).write(to: file)
+            let summary = try await Commands.importCatalogue(env.config, file: file)
+            #expect(summary.contains("services 0 new, 1 changed, 179 unchanged"))
+
+            #expect(try await name("ammatinvalinta-ja-uraohjaus") == "Uraohjaus, uusi nimi")
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// `?limit=&cursor=` of every list. The cursor is opaque to clients.
-struct PageRequest: Sendable, Equatable {
+struct PageRequest: Sendable, Hashable {
     var limit: Int
     var offset: Int
 

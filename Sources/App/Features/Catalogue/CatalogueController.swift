@@ -10,6 +10,8 @@ struct CatalogueController: Sendable {
     let snapshots: CatalogueSnapshots
     /// Records the services staff open (recently viewed).
     let favourites: FavouritesService
+    /// Search answers as sent, at the catalogue's current revision.
+    let answers = SearchAnswers()
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         api.get("catalogue/search", use: search)
@@ -37,12 +39,22 @@ struct CatalogueController: Sendable {
             code: code, viewer: CatalogueViewer(context.session), language: Self.language(request, context))
     }
 
+    /// A search asked before at the catalogue's current revision, by a viewer who sees the same, gets
+    /// the answer encoded then: searching and encoding it again would give the same bytes.
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let query = try Self.query(request, context: context)
-        var response = try await catalogueSearch.search(query, viewer: CatalogueViewer(context.session)).response(
-            from: request, context: context)
-        response.headers[.cacheControl] = "private, no-cache"
-        return response
+        let key = SearchAnswers.Key(viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context))
+        var body = answers.answer(key, at: try await snapshots.revision())
+        if body == nil {
+            let (result, revision) = try await catalogueSearch.answer(key.query, viewer: key.viewer)
+            let encoded = ByteBuffer(bytes: try context.responseEncoder.encode(result))
+            answers.keep(encoded, for: key, at: revision)
+            body = encoded
+        }
+        guard let body else { throw AppError.internalError }
+        let headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .cacheControl: "private, no-cache",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     func suggest(_ request: Request, context: AppRequestContext) async throws -> SuggestionsDTO {

@@ -27,7 +27,7 @@ extension RawRepresentable where RawValue == String {
 }
 
 /// Who is looking at the catalogue, which decides what they may see.
-struct CatalogueViewer: Sendable, Equatable {
+struct CatalogueViewer: Sendable, Hashable {
     /// Sees hidden services and the internal instructions.
     var seesInternal: Bool
     /// Organisations whose drafts and services in review this viewer sees (content roles).
@@ -70,7 +70,7 @@ struct CatalogueViewer: Sendable, Equatable {
 }
 
 /// A client profile that search results are ranked against.
-struct FitProfile: Sendable, Equatable {
+struct FitProfile: Sendable, Hashable {
     var age: Int?
     var municipality: String?
     var lifeSituations: [String] = []
@@ -83,7 +83,7 @@ struct FitProfile: Sendable, Equatable {
 enum SearchSort: String, Sendable, CaseIterable { case relevance, name, updated }
 
 /// Every input of a search.
-struct SearchQuery: Sendable, Equatable {
+struct SearchQuery: Sendable, Hashable {
     var text = ""
     var municipalities: [String] = []
     var categories: [String] = []

@@ -33,6 +33,11 @@ struct CatalogueSearch: Sendable {
     }
 
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
+        try await answer(query, viewer: viewer).result
+    }
+
+    /// The search's result and the catalogue revision it was made at.
+    func answer(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> (result: SearchResultDTO, revision: Int64) {
         let words = Array(Analyzer.words(query.text).prefix(12))
         var table = try await snapshots.cachedTable()
         // A word with nothing to look up (a single letter) does not narrow the search.
@@ -113,7 +118,7 @@ struct CatalogueSearch: Sendable {
                 language: language, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
-        return SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next)
+        return (SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next), snap.revision)
     }
 
     /// The terms and prefixes one query word may match in the index, in all three languages, with

@@ -16,12 +16,21 @@ struct CatalogueSnapshots: Sendable {
             var loading: (revision: Int64, task: Task<FacetTable, any Error>)?
         }
         let state = Mutex(State())
+        /// The revision read that concurrent searches share.
+        let revisionRead = SharedRead()
     }
 
     init(store: CatalogueSearchStore, indexer: CatalogueIndexer, cache: Cache = Cache()) {
         self.store = store
         self.indexer = indexer
         self.cache = cache
+    }
+
+    /// The catalogue's revision in the database now: read after the call began, the read shared with
+    /// the calls that wait with it.
+    func revision() async throws -> Int64 {
+        let store = store
+        return try await cache.revisionRead.value { try await store.revision() }
     }
 
     /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
