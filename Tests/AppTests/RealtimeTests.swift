@@ -187,6 +187,29 @@ struct RealtimeTests {
         }
     }
 
+    /// A socket does not wait for one send's commit before reading its next frame (the sends share
+    /// group commits), yet its messages are stored in the order sent, and a refused one among them is
+    /// answered with its own error and leaves no gap.
+    @Test func pipelinedSendsOfOneSocketAreStoredInTheOrderSent() async throws {
+        try await TestEnv.run(live: true) { env in
+            let (expert, client, space) = try await setUp(env)
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            for i in 1...30 { sendFrame(socket, space, "p\(i)", i == 10 ? "   " : "Viesti \(i)") }
+            let answers = try await socket.take(30, timeout: .seconds(30)) { $0.type == "ack" || $0.type == "error" }
+            let refused = answers.filter { $0.type == "error" }
+            #expect(refused.count == 1 && refused.first?.json.string("clientMessageId") == "p10")
+            #expect(refused.first?.code == "request.validation")
+            let acks = answers.filter { $0.type == "ack" }
+            let seqOf = Dictionary(uniqueKeysWithValues: acks.map { ($0.json.string("clientMessageId") ?? "", $0.seq ?? 0) })
+            let sent = (1...30).filter { $0 != 10 }.map { "p\($0)" }
+            #expect(sent.map { seqOf[$0] ?? 0 } == Array(4...32), "seqs follow the order sent")
+            let stored = try await env.events(expert, space).ofKind("message").map { $0.object("data")?.string("body") ?? "" }
+            #expect(stored == (1...30).filter { $0 != 10 }.map { "Viesti \($0)" })
+            socket.close()
+        }
+    }
+
     @Test func aResendOverTheSocketGetsTheSameAck() async throws {
         try await TestEnv.run(live: true) { env in
             let (expert, client, space) = try await setUp(env)

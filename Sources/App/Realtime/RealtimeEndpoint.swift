@@ -151,18 +151,61 @@ struct RealtimeEndpoint: Sendable {
                 lastUse = clock.now
                 await keepAlive(sessionId)
             }
-            await handle(frame, connection: connection, user: user, name: name)
+            if frame.type == "send" {
+                send(frame, connection: connection)
+            } else {
+                await handle(frame, connection: connection, user: user, name: name)
+            }
         }
+    }
+
+    /// A send is queued for the group commit and the next frame is read at once: the ack (or the
+    /// error) goes out when the message's batch is written. Sends of one socket are stored in the order
+    /// they came, and the rate limit above bounds how many wait.
+    private func send(_ frame: ClientFrame, connection: UInt64) {
+        let hub = hub
+        let logger = logger
+        guard let access = hub.access(connection, space: frame.spaceId ?? "") else {
+            return hub.send(.frame(Self.errorFrame(AppError.notFound("space.notFound"), for: frame, logger)), to: connection)
+        }
+        let input = SendMessageInput(
+            clientMessageId: frame.clientMessageId ?? "", body: frame.body ?? "", attachmentIds: frame.attachmentIds,
+            privateTo: frame.privateTo)
+        do {
+            try messages.submit(input, as: access) { result in
+                switch result {
+                case .success(let sent):
+                    let ack = AckFrame(
+                        spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId)
+                    hub.send(.frame(Self.json(ack)), to: connection)
+                case .failure(let error):
+                    hub.send(.frame(Self.errorFrame(error, for: frame, logger)), to: connection)
+                }
+            }
+        } catch {
+            hub.send(.frame(Self.errorFrame(error, for: frame, logger)), to: connection)
+        }
+    }
+
+    /// The error frame for a frame that failed: the first field's code where it says more than the
+    /// general one, `server.internal` (logged by type only) for anything not ours.
+    private static func errorFrame(_ error: any Error, for frame: ClientFrame, _ logger: Logger) -> String {
+        let code: String
+        if let error = error as? AppError {
+            code =
+                error.errors.first.map { $0.code == "field.required" || $0.code == "field.invalidValue" ? error.code : $0.code }
+                ?? error.code
+        } else {
+            logger.error("realtime frame failed", metadata: ["error.type": "\(type(of: error))"])
+            code = "server.internal"
+        }
+        return json(ErrorFrame(code: code, spaceId: frame.spaceId, clientMessageId: frame.clientMessageId, requestId: frame.requestId))
     }
 
     private func handle(_ frame: ClientFrame, connection: UInt64, user: String, name: String) async {
         let spaceId = frame.spaceId ?? ""
         func fail(_ code: String) {
-            hub.send(
-                .frame(
-                    Self.json(
-                        ErrorFrame(code: code, spaceId: frame.spaceId, clientMessageId: frame.clientMessageId, requestId: frame.requestId))),
-                to: connection)
+            hub.send(.frame(Self.errorFrame(AppError(.badRequest, code), for: frame, logger)), to: connection)
         }
         switch frame.type {
         case "ping":
@@ -171,23 +214,12 @@ struct RealtimeEndpoint: Sendable {
         case "view":
             hub.setViewing(connection, space: frame.spaceId)
             return
-        case "send", "edit", "delete", "read", "typing": break
+        case "edit", "delete", "read", "typing": break
         default: return fail("frame.invalid")
         }
         guard let access = hub.access(connection, space: spaceId) else { return fail("space.notFound") }
         do {
             switch frame.type {
-            case "send":
-                let input = SendMessageInput(
-                    clientMessageId: frame.clientMessageId ?? "", body: frame.body ?? "", attachmentIds: frame.attachmentIds,
-                    privateTo: frame.privateTo)
-                let (sent, _) = try await messages.send(input, as: access)
-                hub.send(
-                    .frame(
-                        Self.json(
-                            AckFrame(spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId)
-                        )),
-                    to: connection)
             case "edit", "delete":
                 let event = try await messages.edit(
                     frame.messageId ?? "", body: frame.type == "edit" ? (frame.body ?? "") : nil, as: access)
@@ -209,13 +241,8 @@ struct RealtimeEndpoint: Sendable {
             default:
                 fail("frame.invalid")
             }
-        } catch let error as AppError {
-            fail(
-                error.errors.first.map { $0.code == "field.required" || $0.code == "field.invalidValue" ? error.code : $0.code }
-                    ?? error.code)
         } catch {
-            logger.error("realtime frame failed", metadata: ["error.type": "\(type(of: error))"])
-            fail("server.internal")
+            hub.send(.frame(Self.errorFrame(error, for: frame, logger)), to: connection)
         }
     }
 

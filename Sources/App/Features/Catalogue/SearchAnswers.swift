@@ -18,10 +18,15 @@ final class SearchAnswers: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The most bytes kept; when a new answer would pass it, everything is dropped.
+    /// The most bytes and answers kept; when a new answer would pass either, everything is dropped.
+    /// The count bounds the keys too: a query's text and filters may be kilobytes, its answer small.
     let maxBytes: Int
+    let maxAnswers: Int
 
-    init(maxBytes: Int = 32 << 20) { self.maxBytes = maxBytes }
+    init(maxBytes: Int = 32 << 20, maxAnswers: Int = 4096) {
+        self.maxBytes = maxBytes
+        self.maxAnswers = maxAnswers
+    }
 
     /// The answer kept for the key at `revision`, if any.
     func answer(_ key: Key, at revision: Int64) -> ByteBuffer? {
@@ -34,7 +39,7 @@ final class SearchAnswers: Sendable {
             if revision > state.revision { state = State(revision: revision) }
             guard revision == state.revision, body.readableBytes <= maxBytes else { return }
             if let old = state.answers.removeValue(forKey: key) { state.bytes -= old.readableBytes }
-            if state.bytes + body.readableBytes > maxBytes {
+            if state.bytes + body.readableBytes > maxBytes || state.answers.count >= maxAnswers {
                 state.answers.removeAll()
                 state.bytes = 0
             }

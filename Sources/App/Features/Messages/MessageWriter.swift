@@ -8,9 +8,12 @@ import Synchronization
 /// batch size follows the load: one message alone is written at once, a thousand arriving together
 /// share a commit. Fan-out to sockets happens in the commit hook, from memory.
 final class MessageWriter: Sendable {
+    /// What a sender is told when its batch is written.
+    typealias Completion = @Sendable (Result<MessagesStore.SendOutcome, any Error>) -> Void
+
     private struct Pending {
         let item: MessagesStore.Send
-        let continuation: CheckedContinuation<MessagesStore.SendOutcome, any Error>
+        let done: Completion
     }
 
     private struct State {
@@ -32,14 +35,21 @@ final class MessageWriter: Sendable {
     /// Stores one message (or finds the earlier one with the same client id); returns after the commit.
     func send(_ item: MessagesStore.Send) async throws -> MessagesStore.SendOutcome {
         try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLock { s in
-                s.queue.append(Pending(item: item, continuation: continuation))
-                if s.running { return false }
-                s.running = true
-                return true
-            }
-            if start { Task { await self.drain() } }
+            submit(item) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Queues one message and returns at once; `done` is called after its batch commits (from the
+    /// writing loop: it must be quick). Messages are stored in the order they are submitted, so a
+    /// socket can submit its next message without waiting for the previous one's commit.
+    func submit(_ item: MessagesStore.Send, done: @escaping Completion) {
+        let start = state.withLock { s in
+            s.queue.append(Pending(item: item, done: done))
+            if s.running { return false }
+            s.running = true
+            return true
+        }
+        if start { Task { await self.drain() } }
     }
 
     /// Writes batches until the queue is empty.
@@ -58,9 +68,9 @@ final class MessageWriter: Sendable {
             if batch.isEmpty { return }
             do {
                 let outcomes = try await store.send(batch.map(\.item), now: clock.now)
-                for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+                for (pending, outcome) in zip(batch, outcomes) { pending.done(.success(outcome)) }
             } catch {
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                for pending in batch { pending.done(.failure(error)) }
             }
         }
     }

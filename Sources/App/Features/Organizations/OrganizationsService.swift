@@ -138,6 +138,11 @@ struct OrganizationsService: Sendable {
 }
 
 extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Without leading and trailing white space and line breaks (Unicode White_Space). Native rather
+    /// than Foundation's `trimmingCharacters`, which bridges through NSString: every message body passes here.
+    var trimmed: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
+    }
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }

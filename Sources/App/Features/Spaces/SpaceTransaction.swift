@@ -39,7 +39,8 @@ struct SpaceTransaction {
         itemSeq: Int64? = nil
     ) throws -> SpaceEventDTO {
         // Prepared statements kept by the connection, with plain arguments: this is the send path.
-        let next = try db.cachedStatement(sql: "UPDATE space SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq")
+        let next = try db.cachedStatement(
+            sql: "UPDATE space SET last_seq = last_seq + 1, last_activity_at = ? WHERE id = ? RETURNING last_seq")
         guard let seq = try Int64.fetchOne(next, arguments: [now.millis, space]) else { throw AppError.notFound("space.notFound") }
         // Events about a message keep no text: it is read from `message` (edits and deletes show in
         // every replay, and no earlier text is served).
