@@ -46,6 +46,8 @@ public struct AppConfiguration: Sendable {
     public var jobRetention: TimeInterval
     /// The largest file a space accepts, in MiB (multipart uploads are streamed, not collected).
     public var maxUploadMB: Int
+    /// Frames a second one WebSocket may send (twice as many in a burst); more get `rate.limited`.
+    public var socketFrameRate: Int
     /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
     public var testFileMailDelayMs: Int
     /// Tests replace these.
@@ -109,6 +111,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case jobLease = "job-lease"
     case jobRetention = "job-retention"
     case maxUploadMB = "max-upload-mb"
+    case socketFrameRate = "socket-frame-rate"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
     case testFileMailDelayMs = "test-file-mail-delay-ms"
 
@@ -175,6 +178,7 @@ extension AppConfiguration {
             jobLease: try r.duration(.jobLease, default: 120),
             jobRetention: try r.duration(.jobRetention, default: 7 * 86400),
             maxUploadMB: try r.integer(.maxUploadMB, default: 20, range: 1...4096),
+            socketFrameRate: try r.integer(.socketFrameRate, default: 20, range: 1...100_000),
             testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
         )
     }

@@ -97,6 +97,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Finished background jobs other than mail are forgotten after this long (OHJAUSTILA_JOB_RETENTION; default 7d).")
     var jobRetention: String?
     @Option(help: "The largest file a space accepts, in MiB (OHJAUSTILA_MAX_UPLOAD_MB; default 20).") var maxUploadMb: String?
+    @Option(help: "Frames a second one WebSocket may send, twice that in a burst (OHJAUSTILA_SOCKET_FRAME_RATE; default 20).")
+    var socketFrameRate: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -121,6 +123,7 @@ struct Serve: AsyncParsableCommand {
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
             (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout), (.maxUploadMB, maxUploadMb),
+            (.socketFrameRate, socketFrameRate),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

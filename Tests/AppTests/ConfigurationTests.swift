@@ -12,6 +12,8 @@ struct ConfigurationTests {
         #expect(defaults.masterKeyFile.path.hasSuffix("data/master.key"))
         #expect(defaults.httpIdleTimeout == 60)
         #expect(try AppConfiguration.resolve(flags: [.httpIdleTimeout: "2s"], environment: [:]).httpIdleTimeout == 2)
+        #expect(defaults.socketFrameRate == 20)
+        #expect(try AppConfiguration.resolve(flags: [:], environment: ["OHJAUSTILA_SOCKET_FRAME_RATE": "500"]).socketFrameRate == 500)
 
         let env = ["OHJAUSTILA_PORT": "9000", "OHJAUSTILA_SESSION_IDLE_TIMEOUT": "30m", "OHJAUSTILA_LOG_LEVEL": "debug"]
         let fromEnv = try AppConfiguration.resolve(flags: [:], environment: env)
@@ -37,6 +39,7 @@ struct ConfigurationTests {
         ([.tlsCertificate: "/no/such/file.pem"], [:], "--tls-certificate"),
         ([.trustForwardedFor: "maybe"], [:], "--trust-forwarded-for"),
         ([:], ["OHJAUSTILA_HTTP_IDLE_TIMEOUT": "0"], "OHJAUSTILA_HTTP_IDLE_TIMEOUT"),
+        ([.socketFrameRate: "0"], [:], "--socket-frame-rate"),
     ])
     func aBadSettingIsNamedInOneLine(flags: [Setting: String], environment: [String: String], named: String) throws {
         do {

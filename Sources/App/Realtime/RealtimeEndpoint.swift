@@ -15,7 +15,7 @@ struct RealtimeEndpoint: Sendable {
     let clock: AppClock
     /// Marks the socket's session as in use (its idle timer starts again).
     let keepAlive: @Sendable (_ sessionId: String) async -> Void
-    /// Frames a second per connection, and the burst allowed.
+    /// Frames a second per connection, and the burst allowed (`--socket-frame-rate`).
     var rate: Double = 20
     var burst: Double = 40
 
