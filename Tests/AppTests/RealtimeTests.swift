@@ -458,18 +458,20 @@ struct RealtimeTests {
     }
 
     @Test func theFrameRateIsTheServersSetting() async throws {
-        try await TestEnv.run(live: true, adjust: { $0.socketFrameRate = 5 }) { env in
-            let (_, client, _) = try await setUp(env)
-            let socket = try await TestSocket.connect(env, token: client.token)
-            _ = try await socket.hello()
-            for _ in 0..<20 { socket.send(["type": "ping"]) }
-            let answers = try await socket.take(20, timeout: .seconds(10)) { $0.type == "pong" || $0.type == "error" }
-            let pongs = answers.filter { $0.type == "pong" }.count
-            #expect(answers.count == 20)
-            #expect(pongs >= 9 && pongs <= 14, "a burst of 10 at 5 frames a second, \(pongs) pongs")
-            #expect(answers.filter { $0.code == "rate.limited" }.count == 20 - pongs)
-            socket.close()
-        }
+        try await TestEnv.run(
+            live: true, adjust: { $0.socketFrameRate = 5 },
+            { env in
+                let (_, client, _) = try await setUp(env)
+                let socket = try await TestSocket.connect(env, token: client.token)
+                _ = try await socket.hello()
+                for _ in 0..<20 { socket.send(["type": "ping"]) }
+                let answers = try await socket.take(20, timeout: .seconds(10)) { $0.type == "pong" || $0.type == "error" }
+                let pongs = answers.filter { $0.type == "pong" }.count
+                #expect(answers.count == 20)
+                #expect(pongs >= 9 && pongs <= 14, "a burst of 10 at 5 frames a second, \(pongs) pongs")
+                #expect(answers.filter { $0.code == "rate.limited" }.count == 20 - pongs)
+                socket.close()
+            })
     }
 
     @Test func invalidFramesGetFrameInvalid() async throws {
