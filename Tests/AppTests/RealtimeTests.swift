@@ -457,6 +457,25 @@ struct RealtimeTests {
         }
     }
 
+    @Test func aSocketTheClientClosesLeavesTheHub() async throws {
+        try await TestEnv.run(live: true) { env in
+            let (_, client, _) = try await setUp(env)
+            let hub = env.components.hub
+            let before = hub.connectionCount
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            #expect(hub.connectionCount == before + 1)
+            socket.close()
+            #expect(try await socket.waitClosed(timeout: .seconds(5)))
+            var left = false
+            for _ in 0..<100 where !left {
+                left = hub.connectionCount == before
+                if !left { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(left, "the closed socket is still in the hub")
+        }
+    }
+
     @Test func theFrameRateIsTheServersSetting() async throws {
         try await TestEnv.run(
             live: true, adjust: { $0.socketFrameRate = 5 },

@@ -62,13 +62,16 @@ struct RealtimeEndpoint: Sendable {
         defer { hub.disconnect(id) }
         let name = (try? await spaces.displayName(user: session.userId)) ?? ""
         do {
+            // Two tasks a socket: the writer runs in this one, the reader in a child. (Tasks' stacks are most of an
+            // idle socket's memory; docs/performance.md.) Either side ending ends the other: the reader's end
+            // finishes the hub's stream, which ends the writer; the writer's end cancels the reader.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.write(stream, to: outbound, connection: id, user: session.userId) }
                 group.addTask {
+                    defer { hub.disconnect(id) }
                     try await self.read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
                 }
-                _ = try await group.next()
-                group.cancelAll()
+                defer { group.cancelAll() }
+                try await self.write(stream, to: outbound, connection: id, user: session.userId)
             }
         } catch {
             logger.debug("socket ended", metadata: ["error.type": "\(type(of: error))"])
