@@ -15,9 +15,9 @@ struct RealtimeEndpoint: Sendable {
     let clock: AppClock
     /// Marks the socket's session as in use (its idle timer starts again).
     let keepAlive: @Sendable (_ sessionId: String) async -> Void
-    /// Frames a second per connection, and the burst allowed (`--socket-frame-rate`).
+    /// Frames a second per connection (`--socket-frame-rate`); twice as many may come in a burst.
     var rate: Double = 20
-    var burst: Double = 40
+    var burst: Double { 2 * rate }
 
     /// Frames are JSON text of at most 64 KB.
     static let maxFrame = 1 << 16
@@ -177,7 +177,7 @@ struct RealtimeEndpoint: Sendable {
         do {
             try messages.submit(input, as: access) { result in
                 switch result {
-                case .success(let sent):
+                case .success(let (sent, _)):
                     let ack = AckFrame(
                         spaceId: sent.spaceId, clientMessageId: sent.clientMessageId, seq: sent.seq, messageId: sent.messageId)
                     hub.send(.frame(Self.json(ack)), to: connection)

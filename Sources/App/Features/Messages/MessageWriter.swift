@@ -32,15 +32,8 @@ final class MessageWriter: Sendable {
         self.maxBatch = maxBatch
     }
 
-    /// Stores one message (or finds the earlier one with the same client id); returns after the commit.
-    func send(_ item: MessagesStore.Send) async throws -> MessagesStore.SendOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            submit(item) { continuation.resume(with: $0) }
-        }
-    }
-
-    /// Queues one message and returns at once; `done` is called after its batch commits (from the
-    /// writing loop: it must be quick). Messages are stored in the order they are submitted, so a
+    /// Queues one message (or a resend of an earlier one with the same client id) and returns at once;
+    /// `done` is called after its batch commits (from the writing loop: it must be quick). Messages are stored in the order they are submitted, so a
     /// socket can submit its next message without waiting for the previous one's commit.
     func submit(_ item: MessagesStore.Send, done: @escaping Completion) {
         let start = state.withLock { s in

@@ -12,36 +12,35 @@ struct MessagesService: Sendable {
     /// Sends as a member whose access is known (from the request or the socket's memory); the store
     /// checks the membership again inside the writing transaction.
     func send(_ input: SendMessageInput, as access: SpaceAccess) async throws -> (SentMessage, isNew: Bool) {
-        let outcome = try await writer.send(try Self.checked(input, as: access))
-        switch outcome {
-        case .stored(let sent, let isNew): return (sent, isNew)
-        case .failed(let error): throw error
+        try await withCheckedThrowingContinuation { continuation in
+            do {
+                try submit(input, as: access) { continuation.resume(with: $0) }
+            } catch {
+                continuation.resume(throwing: error)
+            }
         }
     }
 
     /// Sends without waiting for the commit: input errors throw here, and `done` gets the stored
-    /// message or the refusal once the message's batch is written. Messages submitted one after
-    /// another are stored in that order (a socket pipelines its sends this way).
-    func submit(_ input: SendMessageInput, as access: SpaceAccess, done: @escaping @Sendable (Result<SentMessage, any Error>) -> Void)
-        throws
-    {
-        writer.submit(try Self.checked(input, as: access)) { result in
+    /// message (`isNew` false for a resend) or the refusal once the message's batch is written.
+    /// Messages submitted one after another are stored in that order (a socket pipelines its sends).
+    func submit(
+        _ input: SendMessageInput, as access: SpaceAccess, done: @escaping @Sendable (Result<(SentMessage, isNew: Bool), any Error>) -> Void
+    ) throws {
+        try Input.check(
+            MessageRules.errors(clientMessageId: input.clientMessageId, body: input.body, attachments: input.attachmentIds?.count ?? 0))
+        let item = MessagesStore.Send(
+            spaceId: access.spaceId, senderId: access.userId, clientMessageId: input.clientMessageId, body: input.body,
+            attachmentIds: input.attachmentIds ?? [], audienceId: input.privateTo)
+        writer.submit(item) { result in
             done(
                 result.flatMap { outcome in
                     switch outcome {
-                    case .stored(let sent, _): .success(sent)
+                    case .stored(let sent, let isNew): .success((sent, isNew))
                     case .failed(let error): .failure(error)
                     }
                 })
         }
-    }
-
-    private static func checked(_ input: SendMessageInput, as access: SpaceAccess) throws -> MessagesStore.Send {
-        try Input.check(
-            MessageRules.errors(clientMessageId: input.clientMessageId, body: input.body, attachments: input.attachmentIds?.count ?? 0))
-        return MessagesStore.Send(
-            spaceId: access.spaceId, senderId: access.userId, clientMessageId: input.clientMessageId, body: input.body,
-            attachmentIds: input.attachmentIds ?? [], audienceId: input.privateTo)
     }
 
     func send(_ spaceId: String, _ input: SendMessageInput, by caller: SessionUser?) async throws -> (SentMessage, isNew: Bool) {
