@@ -210,6 +210,22 @@ struct RealtimeTests {
         }
     }
 
+    @Test func theSameSendTwentyTimesAtOnceIsStoredOnce() async throws {
+        try await TestEnv.run(live: true) { env in
+            let (expert, client, space) = try await setUp(env)
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            // Pipelined, so the twenty land in the writer's queue together, most in one batch.
+            for _ in 1...20 { sendFrame(socket, space, "sama", "Sama viesti") }
+            let acks = try await socket.take(20, timeout: .seconds(30)) { $0.type == "ack" || $0.type == "error" }
+            #expect(acks.allSatisfy { $0.type == "ack" })
+            #expect(Set(acks.compactMap(\.seq)).count == 1 && Set(acks.map { $0.json.string("messageId") ?? "" }).count == 1)
+            #expect(try await env.count("SELECT COUNT(*) FROM message") == 1)
+            #expect(try await env.events(expert, space).ofKind("message").count == 1)
+            socket.close()
+        }
+    }
+
     @Test func aResendOverTheSocketGetsTheSameAck() async throws {
         try await TestEnv.run(live: true) { env in
             let (expert, client, space) = try await setUp(env)
