@@ -381,29 +381,41 @@ private enum Samples {
             let expert = try await env.filesExpert("aino@example.fi")
             let client = try await env.filesClient("kalle@example.fi")
             let space = try await env.filesSpace(expert, client: "kalle@example.fi")
-            // The notifications of files and messages (the client's joining has one too).
-            func notifications() async throws -> [[String: Any]] {
-                try await env.request(.get, "/api/v1/notifications", token: client.token).items().filter {
-                    ["fileAdded", "message"].contains($0["kind"] as? String)
+            // The client's notification of the space: its latest event and the unread count.
+            #expect(
+                try await env.request(.post, "/api/v1/notifications/read", token: client.token, json: ["all": true]).status == .noContent)
+            func notification() async throws -> (kind: String?, count: Int?) {
+                let item = try await env.request(.get, "/api/v1/notifications", token: client.token).items().first {
+                    $0.string("spaceId") == space
                 }
+                return (item?.string("kind"), item?.int("count"))
             }
 
             // A file added on its own is an event with a notification for the client, who is away.
             let plain = try await env.upload(expert, space, name: "ohje.pdf", Samples.pdf)
             #expect(plain.status == .created)
-            let first = try await notifications().map { $0["kind"] as? String }
-            #expect(first == ["fileAdded"], "\(first)")
+            let first = try await notification()
+            #expect(first.kind == "fileAdded" && first.count == 1, "\(first)")
 
             // A file uploaded for a message: its event says so, and only the message notifies.
             let attached = try await env.upload(expert, space, name: "cv-pohja.pdf", Samples.pdf, attachment: true)
             #expect(attached.status == .created)
             let fileId = try #require(try attached.json()["id"] as? String)
-            #expect(try await notifications().count == 1)
+            #expect(try await notification() == ("fileAdded", 1))
             let sent = try await env.request(
                 .post, "/api/v1/spaces/\(space)/messages", token: expert.token,
                 json: ["clientMessageId": "m-attach-1", "body": "Pohja liitteenä.", "attachmentIds": [fileId]])
             #expect(sent.status == .created || sent.status == .ok, "sending gave \(sent.status) \(sent.code ?? "")")
-            #expect(try await notifications().map { $0["kind"] as? String } == ["message", "fileAdded"])
+            #expect(try await notification() == ("message", 2))
+            // Read up to the attachment's event, only the message is left, not the attachment.
+            let attachmentSeq = try #require(
+                try await env.request(.get, "/api/v1/spaces/\(space)/events", token: client.token).items().last {
+                    $0["kind"] as? String == "fileAdded"
+                }?["seq"] as? Int)
+            #expect(
+                try await env.request(.post, "/api/v1/spaces/\(space)/read", token: client.token, json: ["seq": attachmentSeq]).status
+                    == .noContent)
+            #expect(try await notification() == ("message", 1))
 
             let events = try await env.request(.get, "/api/v1/spaces/\(space)/events", token: client.token).items()
             let added = events.filter { $0["kind"] as? String == "fileAdded" }.map { $0["data"] as? [String: Any] ?? [:] }

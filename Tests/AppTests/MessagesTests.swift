@@ -258,7 +258,7 @@ struct MessagesTests {
         }
     }
 
-    @Test func notificationsAreMadeOncePerEventAndMarkedRead() async throws {
+    @Test func notificationsAreOnePerSpaceCountingEachEventOnceAndMarkedRead() async throws {
         try await TestEnv.run { env in
             let (expert, client, space) = try await setUp(env)
             let colleague = try await env.expert("kollega@b.fi", org: TestEnv.orgB)
@@ -268,53 +268,124 @@ struct MessagesTests {
             func markRead(_ who: Person, _ body: JSON) async throws -> HTTPResponse.Status {
                 try await env.request(.post, "/api/v1/notifications/read", token: who.token, json: body).status
             }
+            func item(_ who: Person) async throws -> JSON? {
+                try await env.request(.get, "/api/v1/notifications", token: who.token).items().first { $0.string("spaceId") == space }
+            }
             #expect(try await markRead(client, ["all": true]) == .noContent)
             #expect(try await unread(client) == 0)
+            #expect(try await item(client)?.int("count") == 0)
 
-            let m1 = try await env.sent(expert, space, "m1", "Ensimmäinen")
+            _ = try await env.sent(expert, space, "m1", "Ensimmäinen")
             let m2 = try await env.sent(expert, space, "m2", "Toinen")
             _ = try await env.send(expert, space, "m2", "Toinen")  // a resend makes nothing new
             #expect(try await unread(client) == 2)
             #expect(try await unread(expert) == 0, "one's own messages make no notification")
             let list = try await env.request(.get, "/api/v1/notifications", token: client.token).json()
             #expect(list.int("unread") == 2)
-            let items = list.objects("items").filter { $0.isNull("readAt") }
-            #expect(Set(items.compactMap { $0.int("seq") }) == Set([m1.int("seq"), m2.int("seq")].compactMap { $0 }))
-            #expect(items.count == 2 && items.allSatisfy { $0.string("kind") == "message" && $0.string("spaceId") == space })
-            #expect(
-                items.allSatisfy { $0.string("spaceTitle") == "Ohjaus" && $0.string("actorName") == expert.name && $0.isNull("readAt") })
-            let perEvent = try await env.count(
-                "SELECT COUNT(*) FROM notification WHERE user_id = ? AND kind = 'message' GROUP BY seq HAVING COUNT(*) > 1", [client.id])
-            #expect(perEvent == 0)
+            // One item for the space: its latest event and the count of those not yet read.
+            let items = list.objects("items").filter { $0.string("spaceId") == space }
+            #expect(items.count == 1)
+            let first = try #require(items.first)
+            #expect(first.int("seq") == m2.int("seq") && first.string("kind") == "message" && first.int("count") == 2)
+            #expect(first.string("spaceTitle") == "Ohjaus" && first.string("actorName") == expert.name && first.isNull("readAt"))
+            #expect(isoDate(first.string("updatedAt")) != nil && first["id"] == nil)
+            #expect(try await env.count("SELECT COUNT(*) FROM notification WHERE user_id = ?", [client.id]) == 1)
 
-            let firstId = try #require(items.first { $0.int("seq") == m1.int("seq") }?.string("id"))
-            #expect(try await markRead(client, ["ids": [firstId]]) == .noContent)
-            #expect(try await unread(client) == 1)
-            let marked = try await env.request(.get, "/api/v1/notifications", token: client.token).items()
-            #expect(marked.first { $0.string("id") == firstId }.map { !$0.isNull("readAt") } == true)
-            #expect(try await markRead(client, ["spaceId": space]) == .noContent)
+            #expect(try await markRead(client, ["spaceIds": [space]]) == .noContent)
             #expect(try await unread(client) == 0)
+            let marked = try #require(try await item(client))
+            #expect(!marked.isNull("readAt") && marked.int("count") == 0 && marked.int("seq") == m2.int("seq"))
+            // The next event makes it unread again, counting from one.
+            _ = try await env.sent(expert, space, "m3", "Kolmas")
+            #expect(try await item(client).map { $0.isNull("readAt") && $0.int("count") == 1 } == true)
+            #expect(try await unread(client) == 1)
 
-            // Reading the space marks its notifications read up to that point.
-            let m3 = try await env.sent(expert, space, "m3", "Kolmas")
-            #expect(try await unread(client) == 1)
-            let seq = try #require(m3.int("seq"))
+            // Reading the space marks its notification read up to that point: read partly, it counts
+            // what is left.
+            let m4 = try await env.sent(expert, space, "m4", "Neljäs")
+            let m5 = try await env.sent(expert, space, "m5", "Viides")
+            let own = try await env.sent(client, space, "c0", "Oma viestini ei ole uutta minulle")
+            #expect(try await unread(client) == 3)
+            let readTo = try #require(m4.int("seq"))
             #expect(
-                try await env.request(.post, "/api/v1/spaces/\(space)/read", token: client.token, json: ["seq": seq]).status == .noContent)
+                try await env.request(.post, "/api/v1/spaces/\(space)/read", token: client.token, json: ["seq": readTo]).status
+                    == .noContent)
+            #expect(try await unread(client) == 1)
+            #expect(try await item(client).map { $0.isNull("readAt") && $0.int("count") == 1 && $0.int("seq") == m5.int("seq") } == true)
+            let last = try #require(own.int("seq"))
+            #expect(
+                try await env.request(.post, "/api/v1/spaces/\(space)/read", token: client.token, json: ["seq": last]).status == .noContent)
             #expect(try await unread(client) == 0)
-            _ = try await env.sent(expert, space, "m4", "Neljäs")
+            _ = try await env.sent(expert, space, "m6", "Kuudes")
             #expect(try await markRead(client, ["all": true]) == .noContent)
             #expect(try await unread(client) == 0)
             #expect(try await markRead(client, [:]) == .unprocessableContent)
+            let tooMany = try await env.request(
+                .post, "/api/v1/notifications/read", token: client.token, json: ["spaceIds": (0...100).map { "s\($0)" }])
+            #expect(tooMany.status == .unprocessableContent)
+            // Marking another's space read touches only the caller's own notification.
+            _ = try await env.sent(client, space, "c1", "Kysyisin")
+            let expertUnread = try #require(try await unread(expert))
+            #expect(expertUnread >= 1)
+            #expect(try await markRead(client, ["spaceIds": [space]]) == .noContent)
+            #expect(try await unread(expert) == expertUnread)
 
             // A member who left no longer counts the space's notifications.
             #expect(try await env.addExpert(expert, to: space, colleague.email).status == .created)
             let added = try #require(try await unread(colleague))  // being added is notified too
-            _ = try await env.sent(client, space, "c1", "Kysymys")
+            _ = try await env.sent(client, space, "c2", "Kysymys")
             #expect(try await unread(colleague) == added + 1)
             #expect(try await env.request(.post, "/api/v1/spaces/\(space)/leave", token: colleague.token).status == .noContent)
             #expect(try await unread(colleague) == 0)
             #expect(try await env.request(.get, "/api/v1/notifications/unread-count").status == .unauthorized)
+        }
+    }
+
+    /// A database from before notifications per space: each member's rows of a space become one,
+    /// with the latest event and the count of the unread ones.
+    @Test func perEventNotificationsOfAnOlderDatabaseBecomeOnePerSpace() async throws {
+        try await withTemporaryDirectory { dir in
+            let all = try FileManager.default.contentsOfDirectory(atPath: repoRoot.appending(path: "Migrations").path).sorted()
+            let migrations = dir.appending(path: "migrations")
+            try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+            func copy(_ include: (String) -> Bool) throws {
+                for name in all where name.hasSuffix(".sql") && include(name) {
+                    try FileManager.default.copyItem(
+                        at: repoRoot.appending(path: "Migrations/\(name)"), to: migrations.appending(path: name))
+                }
+            }
+            try copy { $0 < "0010" }
+            let path = dir.appending(path: "old.sqlite")
+            let old = try AppDatabase.open(path: path, migrationsDir: migrations)
+            try await old.writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO app_user (id, email, email_normalized, display_name, created_at, updated_at)
+                        VALUES ('u1', 'a@x.fi', 'a@x.fi', 'A', 0, 0), ('u2', 'b@x.fi', 'b@x.fi', 'B', 0, 0);
+                        INSERT INTO space (id, kind, title, max_clients, last_seq, last_activity_at, created_at)
+                        VALUES ('s1', 'oneToOne', 'Yksi', 1, 9, 0, 0), ('s2', 'oneToOne', 'Kaksi', 1, 9, 0, 0);
+                        INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at, read_at) VALUES
+                          ('n1', 'u1', 's1', 3, 'message', 'u2', 1000, 1500),
+                          ('n2', 'u1', 's1', 5, 'fileAdded', 'u2', 2000, NULL),
+                          ('n3', 'u1', 's1', 7, 'message', 'u2', 3000, NULL),
+                          ('n4', 'u1', 's2', 2, 'memberJoined', 'u2', 4000, 4500),
+                          ('n5', 'u2', 's1', 4, 'message', 'u1', 5000, NULL);
+                        """)
+            }
+            try old.writer.close()
+            try copy { $0 >= "0010" }
+            let new = try AppDatabase.open(path: path, migrationsDir: migrations)
+            let rows = try await new.writer.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT user_id || ' ' || space_id || ' ' || seq || ' ' || kind || ' ' || count || ' ' || updated_at || ' '
+                          || COALESCE(read_at, '-')
+                        FROM notification ORDER BY user_id, space_id
+                        """)
+            }
+            let expected = ["u1 s1 7 message 2 3000 -", "u1 s2 2 memberJoined 0 4000 4500", "u2 s1 4 message 1 5000 -"]
+            #expect(rows == expected)
         }
     }
 }

@@ -308,18 +308,27 @@ def test_the_header_counts_unread_notifications_live_and_the_list_marks_them_rea
     ui.open("/spaces")
     wait_realtime(ui)
     start = int(ui.css("#nav-notifications").get_attribute("data-unread"))
-    r = client.post(f"{server.base_url}/api/v1/spaces/{space['id']}/messages",
-                    json={"clientMessageId": secrets.token_hex(8), "body": "Kysyisin yhtä asiaa."})
-    assert r.status_code == 201, r.text
-    ui.wait(lambda: int(ui.css("#nav-notifications").get_attribute("data-unread")) == start + 1, 15)
-    assert "uusi" in ui.css("#nav-notifications").text or "uutta" in ui.css("#nav-notifications").text
+    for body in ("Kysyisin yhtä asiaa.", "Ja toisenkin."):
+        r = client.post(f"{server.base_url}/api/v1/spaces/{space['id']}/messages",
+                        json={"clientMessageId": secrets.token_hex(8), "body": body})
+        assert r.status_code == 201, r.text
+    ui.wait(lambda: int(ui.css("#nav-notifications").get_attribute("data-unread")) == start + 2, 15)
+    assert "uutta" in ui.css("#nav-notifications").text
     # the list of spaces moved the space up with its unread count in words
-    ui.wait(lambda: "1 lukematon" in ui.css(f"main [data-space-id='{space['id']}']").text, 15)
+    ui.wait(lambda: "2 lukematonta" in ui.css(f"main [data-space-id='{space['id']}']").text, 15)
     ui.css("#nav-notifications").click()
     ui.wait_page("/notifications")
-    ui.wait(lambda: ui.all("main .notification--unread"))
-    assert "Kalle Asiakas kirjoitti viestin tilaan" in ui.text()
-    ui.button("Merkitse kaikki luetuiksi").click()
+    # one item for the space, with its latest event and how many are new
+    row = f"main li[data-space='{space['id']}']"
+    ui.wait(lambda: ui.all(row))
+    assert len(ui.all(row)) == 1
+    assert "2 uutta" in ui.css(row).text and "Kalle Asiakas kirjoitti viestin tilaan" in ui.css(row).text
+    ui.button("Merkitse luetuksi", within=ui.css(row)).click()
+    ui.wait(lambda: ui.css(row).get_attribute("data-read") == "true")
+    assert "uutta" not in ui.css(row).text
+    ui.wait(lambda: int(ui.css("#nav-notifications").get_attribute("data-unread")) == start, 15)
+    if start:
+        ui.button("Merkitse kaikki luetuiksi").click()
     ui.wait(lambda: not ui.all("main .notification--unread"))
     ui.wait(lambda: ui.css("#nav-notifications").get_attribute("data-unread") == "0")
     assert ui.css("#nav-notifications .nav-count").is_displayed() is False

@@ -1,5 +1,6 @@
-// In-app notifications (/notifications): newest first, unread ones marked with a word; each
-// links to its space; "mark as read" one by one or all at once. The header's count follows.
+// In-app notifications (/notifications): one per space, newest first, with its latest event; an
+// unread one says how many events are new. Each links to its space; "mark as read" one by one or all
+// at once. The header's count follows.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { post, enc } from '../api.js';
@@ -49,19 +50,20 @@ export default {
 
     function row(n) {
       const textId = uid('notification');
-      const li = h('li', { class: ['notification', n.readAt ? '' : 'notification--unread'], dataset: { id: n.id, read: String(Boolean(n.readAt)) } },
+      const unreadHere = n.readAt ? 0 : Math.max(1, n.count || 0);
+      const li = h('li', { class: ['notification', n.readAt ? '' : 'notification--unread'], dataset: { space: n.spaceId, read: String(Boolean(n.readAt)) } },
         h('p', { class: 'notification__text', id: textId },
-          n.readAt ? null : [h('span', { class: 'badge badge--warn notification__new' }, t('notifications.new')), ' '],
+          unreadHere ? [h('span', { class: 'badge badge--warn notification__new' }, plural('notifications.unreadShort', unreadHere)), ' '] : null,
           h('a', { href: spaceHref(n.spaceId) }, describe(n))),
-        h('p', { class: 'muted small' }, h('time', { datetime: n.createdAt, title: formatDateTime(n.createdAt) }, formatRecent(n.createdAt))));
+        h('p', { class: 'muted small' }, h('time', { datetime: n.updatedAt, title: formatDateTime(n.updatedAt) }, formatRecent(n.updatedAt))));
       if (!n.readAt) {
         const mark = h('button', { type: 'button', class: 'btn btn--secondary notification__mark', 'aria-describedby': textId }, t('notifications.markRead'));
         mark.addEventListener('click', async () => {
           try {
-            await post('/api/v1/notifications/read', { ids: [n.id] });
+            await post('/api/v1/notifications/read', { spaceIds: [n.spaceId] });
             const next = li.nextElementSibling && li.nextElementSibling.querySelector('a');
             markRow(li);
-            unread = Math.max(0, unread - 1);
+            unread = Math.max(0, unread - unreadHere);
             showCount();
             setLive(status, t('notifications.marked'));
             (next || li.querySelector('a')).focus();

@@ -6,7 +6,7 @@ import Synchronization
 /// has arrived, stores it in one transaction (one fsync with `synchronous=FULL`), and then resumes
 /// every sender with its own outcome. While a batch is being written the next one gathers, so the
 /// batch size follows the load: one message alone is written at once, a thousand arriving together
-/// share a commit. Fan-out to sockets happens in the commit hook, from memory.
+/// share a commit. Fan-out to sockets happens right after the commit, on the writer, from memory.
 final class MessageWriter: Sendable {
     /// What a sender is told when its batch is written.
     typealias Completion = @Sendable (Result<MessagesStore.SendOutcome, any Error>) -> Void

@@ -151,8 +151,8 @@ struct MessagesStore: Sendable {
         }
     }
 
-    /// Moves the member's read position forward (never back) and marks their notifications of the
-    /// space up to it read. Returns the position now stored.
+    /// Moves the member's read position forward (never back) and marks their notification of the
+    /// space read up to it. Returns the position now stored.
     func markRead(_ access: SpaceAccess, seq: Int64, now: Date) async throws -> Int64 {
         try await db.writer.write { db in
             try db.execute(
@@ -161,14 +161,12 @@ struct MessagesStore: Sendable {
                     WHERE space_id = \(access.spaceId) AND user_id = \(access.userId)
                       AND \(seq) <= (SELECT last_seq FROM space WHERE id = \(access.spaceId))
                     """)
-            try db.execute(
-                literal: """
-                    UPDATE notification SET read_at = \(now.millis)
-                    WHERE user_id = \(access.userId) AND space_id = \(access.spaceId) AND seq <= \(seq) AND read_at IS NULL
-                    """)
-            return try SQLRequest<Int64>(
-                "SELECT read_seq FROM space_member WHERE space_id = \(access.spaceId) AND user_id = \(access.userId)"
-            ).fetchOne(db) ?? 0
+            let stored =
+                try SQLRequest<Int64>(
+                    "SELECT read_seq FROM space_member WHERE space_id = \(access.spaceId) AND user_id = \(access.userId)"
+                ).fetchOne(db) ?? 0
+            try NotificationsStore.spaceRead(access, upTo: stored, now: now, db)
+            return stored
         }
     }
 

@@ -1,14 +1,17 @@
 import Foundation
 import Hummingbird
 
+/// A space's notification for the caller: its latest notifying event and how many are unread.
 struct NotificationDTO: Codable, Sendable, Equatable {
-    let id: String
     let spaceId: String
     let spaceTitle: String
     let seq: Int64
     let kind: SpaceEventKind
     @Nullable var actorName: String?
-    let createdAt: Date
+    /// Notifying events since the caller last read the space's notifications (0 once read).
+    let count: Int
+    /// When the latest event happened.
+    let updatedAt: Date
     @Nullable var readAt: Date?
 }
 
@@ -22,8 +25,8 @@ struct UnreadCountDTO: ResponseCodable, Sendable {
     let unread: Int
 }
 
+/// Some spaces' notifications, or all.
 struct MarkNotificationsReadInput: Decodable, Sendable {
-    let ids: [String]?
-    let spaceId: String?
+    let spaceIds: [String]?
     let all: Bool?
 }

@@ -19,10 +19,8 @@ struct NotificationsService: Sendable {
 
     func markRead(_ input: MarkNotificationsReadInput, by caller: SessionUser?) async throws {
         guard let caller else { throw AppError.authRequired }
-        if let ids = input.ids, ids.count > 100 { throw AppError.validation([FieldError("ids", "field.tooMany")]) }
-        guard input.ids != nil || input.spaceId != nil || input.all == true else {
-            throw AppError.validation([FieldError("ids", "field.required")])
-        }
-        try await store.markRead(user: caller.userId, ids: input.ids, space: input.spaceId, now: clock.now)
+        if let spaces = input.spaceIds, spaces.count > 100 { throw AppError.validation([FieldError("spaceIds", "field.tooMany")]) }
+        guard input.spaceIds != nil || input.all == true else { throw AppError.validation([FieldError("spaceIds", "field.required")]) }
+        try await store.markRead(user: caller.userId, spaces: input.spaceIds, now: clock.now)
     }
 }

@@ -1,25 +1,30 @@
 import Foundation
 import GRDB
 
-/// All SQL of in-app notifications. They are written by `SpaceTransaction` with their event.
+/// All SQL of in-app notifications: one row per member and space, with the latest event that
+/// notified and how many came since the member last read them. They are written by
+/// `SpaceTransaction` with their event (`notify`) and read with the space (`spaceRead`).
 struct NotificationsStore: Sendable {
     let db: AppDatabase
 
-    /// Newest first; of notifications made in the same millisecond, the one made later first.
+    /// Newest first, of the spaces the user is still a member of.
     func list(user: String, page: PageRequest) async throws -> ([NotificationDTO], unread: Int) {
         try await db.writer.read { db in
             let items = try SQLRequest<Row>(
                 """
                 SELECT n.*, s.title AS space_title, u.display_name AS actor_name
-                FROM notification n JOIN space s ON s.id = n.space_id LEFT JOIN app_user u ON u.id = n.actor_id
+                FROM notification n
+                JOIN space s ON s.id = n.space_id
+                JOIN space_member m ON m.space_id = n.space_id AND m.user_id = n.user_id AND m.left_at IS NULL
+                LEFT JOIN app_user u ON u.id = n.actor_id
                 WHERE n.user_id = \(user)
-                ORDER BY n.created_at DESC, n.rowid DESC LIMIT \(page.limit + 1) OFFSET \(page.offset)
+                ORDER BY n.updated_at DESC, n.space_id DESC LIMIT \(page.limit + 1) OFFSET \(page.offset)
                 """
             ).fetchAll(db).map { row in
                 NotificationDTO(
-                    id: row["id"], spaceId: row["space_id"], spaceTitle: row["space_title"], seq: row["seq"],
-                    kind: SpaceEventKind(rawValue: row["kind"]) ?? .message, actorName: row["actor_name"],
-                    createdAt: Date(millis: row["created_at"]), readAt: (row["read_at"] as Int64?).map(Date.init(millis:)))
+                    spaceId: row["space_id"], spaceTitle: row["space_title"], seq: row["seq"],
+                    kind: SpaceEventKind(rawValue: row["kind"]) ?? .message, actorName: row["actor_name"], count: row["count"],
+                    updatedAt: Date(millis: row["updated_at"]), readAt: (row["read_at"] as Int64?).map(Date.init(millis:)))
             }
             return (items, try Self.unread(user: user, db))
         }
@@ -29,33 +34,67 @@ struct NotificationsStore: Sendable {
         try await db.writer.read { db in try Self.unread(user: user, db) }
     }
 
-    /// Only notifications of spaces the user is still a member of count.
+    /// The unread notifying events of the spaces the user is still a member of.
     private static func unread(user: String, _ db: Database) throws -> Int {
         try SQLRequest<Int>(
             """
-            SELECT COUNT(*) FROM notification n
+            SELECT COALESCE(SUM(n.count), 0) FROM notification n
+            JOIN space_member m ON m.space_id = n.space_id AND m.user_id = n.user_id AND m.left_at IS NULL
             WHERE n.user_id = \(user) AND n.read_at IS NULL
-              AND EXISTS (SELECT 1 FROM space_member m WHERE m.space_id = n.space_id AND m.user_id = n.user_id AND m.left_at IS NULL)
             """
         ).fetchOne(db) ?? 0
     }
 
-    func markRead(user: String, ids: [String]?, space: String?, now: Date) async throws {
+    /// Marks the notifications of some spaces, or of all, read.
+    func markRead(user: String, spaces: [String]?, now: Date) async throws {
         try await db.writer.write { db in
-            if let ids {
-                for id in ids {
-                    try db.execute(
-                        literal:
-                            "UPDATE notification SET read_at = \(now.millis) WHERE id = \(id) AND user_id = \(user) AND read_at IS NULL")
-                }
-            } else if let space {
-                try db.execute(
-                    literal:
-                        "UPDATE notification SET read_at = \(now.millis) WHERE space_id = \(space) AND user_id = \(user) AND read_at IS NULL"
-                )
+            if let spaces {
+                let update = try db.cachedStatement(
+                    sql: "UPDATE notification SET read_at = ?, count = 0 WHERE user_id = ? AND space_id = ? AND read_at IS NULL")
+                for space in spaces { try update.execute(arguments: [now.millis, user, space]) }
             } else {
-                try db.execute(literal: "UPDATE notification SET read_at = \(now.millis) WHERE user_id = \(user) AND read_at IS NULL")
+                try db.execute(
+                    literal: "UPDATE notification SET read_at = \(now.millis), count = 0 WHERE user_id = \(user) AND read_at IS NULL")
             }
         }
     }
+
+    // MARK: Inside a space's write transaction
+
+    /// The event notifies `user`: their row of the space takes it as its latest and counts it. An
+    /// event at or before the row's latest changes nothing, so an event notifies once.
+    static func notify(_ event: SpaceEventDTO, user: String, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO notification (user_id, space_id, seq, kind, actor_id, count, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
+                ON CONFLICT (user_id, space_id) DO UPDATE SET
+                  seq = excluded.seq, kind = excluded.kind, actor_id = excluded.actor_id, count = count + 1,
+                  updated_at = excluded.updated_at, read_at = NULL
+                WHERE excluded.seq > notification.seq
+                """
+        ).execute(arguments: [user, event.spaceId, event.seq, event.kind.rawValue, event.actorId, event.createdAt.millis])
+    }
+
+    /// The member has read the space up to `readSeq`: a notification whose latest event is at or
+    /// before it is read; one with later events counts only those (that the member may see and did
+    /// not cause).
+    static func spaceRead(_ access: SpaceAccess, upTo readSeq: Int64, now: Date, _ db: Database) throws {
+        try db.execute(
+            literal: """
+                UPDATE notification SET read_at = \(now.millis), count = 0
+                WHERE user_id = \(access.userId) AND space_id = \(access.spaceId) AND seq <= \(readSeq) AND read_at IS NULL
+                """)
+        try db.execute(
+            literal: """
+                UPDATE notification SET count = MIN(count, (
+                  SELECT COUNT(*) FROM space_event e JOIN space_member m ON m.space_id = e.space_id AND m.user_id = notification.user_id
+                  WHERE e.space_id = notification.space_id AND e.seq > \(readSeq) AND e.seq <= notification.seq
+                    AND e.kind IN \(notifyingKinds) AND (e.kind <> 'fileAdded' OR json_extract(e.data, '$.attachment') IS NOT 1)
+                    AND e.actor_id IS NOT notification.user_id
+                    AND \(SpaceVisibility.memberFilter(event: "e", member: "m"))))
+                WHERE user_id = \(access.userId) AND space_id = \(access.spaceId) AND seq > \(readSeq) AND read_at IS NULL
+                """)
+    }
+
+    private static let notifyingKinds = SpaceEventKind.allCases.filter(\.notifies).map(\.rawValue)
 }

@@ -3,7 +3,7 @@ import GRDB
 
 /// One write transaction of a space's features. Every event appended through it takes the next
 /// gap-free seq of its space in this transaction, makes its notifications here too, and reaches the
-/// realtime hub only when the transaction commits (from the writer's commit hook, so in seq order).
+/// realtime hub only when the transaction commits (from the serial writer, so in seq order).
 struct SpaceTransaction {
     let db: Database
     let now: Date
@@ -75,18 +75,13 @@ struct SpaceTransaction {
         changes.removeSubrange(mark.changes...)
     }
 
-    /// One notification for each member who may see the event, did not cause it and is not looking
-    /// at the space now; `UNIQUE (user_id, space_id, seq)` makes it once.
+    /// Notifies each member who may see the event, did not cause it and is not looking at the space
+    /// now (their one notification of the space counts it).
     private func notify(_ event: SpaceEventDTO) throws {
         let viewers = hub.viewers(of: event.spaceId)
         let members = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT user_id, role, visible_after FROM space_member WHERE space_id = ? AND left_at IS NULL"),
             arguments: [event.spaceId])
-        let insert = try db.cachedStatement(
-            sql: """
-                INSERT INTO notification (id, user_id, space_id, seq, kind, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, space_id, seq) DO NOTHING
-                """)
         for row in members {
             let userId: String = row["user_id"]
             guard userId != event.actorId, !viewers.contains(userId) else { continue }
@@ -94,11 +89,18 @@ struct SpaceTransaction {
                 spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
                 visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
             guard SpaceVisibility.allows(event, to: access) else { continue }
-            try insert.execute(arguments: [ids.next(), userId, event.spaceId, event.seq, event.kind.rawValue, event.actorId, now.millis])
+            try NotificationsStore.notify(event, user: userId, db)
         }
     }
 
-    /// Hands the events and access changes to the hub when (and only if) the transaction commits.
+    /// Hands the events and access changes to the hub (after the commit).
+    func publish() {
+        guard !events.isEmpty || !changes.isEmpty else { return }
+        hub.publish(events, changes: changes)
+    }
+
+    /// For a transaction that another feature runs (an invitation's acceptance): hands the events
+    /// to the hub when, and only if, it commits.
     func publishOnCommit() {
         guard !events.isEmpty || !changes.isEmpty else { return }
         let events = events
@@ -109,14 +111,21 @@ struct SpaceTransaction {
 }
 
 extension AppDatabase {
-    /// A write transaction that may append space events; they are published after the commit.
+    /// A write transaction that may append space events; they are published after the commit, still
+    /// on the serial writer (so in commit order), and not at all if it rolls back. (Not through a
+    /// transaction observer: with one registered, SQLite's every statement is inspected for it.)
     func spaceWrite<T: Sendable>(
         now: Date, ids: IDGenerator, hub: RealtimeHub, _ body: @escaping @Sendable (inout SpaceTransaction) throws -> T
     ) async throws -> T {
-        try await writer.write { db in
+        try await writer.writeWithoutTransaction { db in
             var tx = SpaceTransaction(db: db, now: now, ids: ids, hub: hub)
-            let result = try body(&tx)
-            tx.publishOnCommit()
+            var result: T?
+            try db.inTransaction {
+                result = try body(&tx)
+                return .commit
+            }
+            tx.publish()
+            guard let result else { throw AppError.internalError }
             return result
         }
     }

@@ -27,7 +27,7 @@ enum HistoryChoice: String, Codable, Sendable {
 }
 
 /// What an event of a space is. Stored as text in `space_event.kind`.
-enum SpaceEventKind: String, Codable, Sendable {
+enum SpaceEventKind: String, Codable, Sendable, CaseIterable {
     case spaceOpened, spaceClosed, spaceRenamed
     case memberJoined, memberLeft, memberRemoved, ownerChanged
     case message, messageEdited, messageDeleted
