@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOWebSocket
 
 /// The realtime protocol of `/api/v1/ws` (docs/api.md): one task reads the client's frames, one
 /// writes what the hub queues for this socket. Authorisation per frame reads the socket's access in
@@ -58,7 +59,7 @@ struct RealtimeEndpoint: Sendable {
 
     /// Runs one socket until either side ends it.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: SessionUser) async {
-        let (id, stream) = hub.connect(userId: session.userId, sessionId: session.sessionId)
+        let (id, outbox) = hub.connect(userId: session.userId, sessionId: session.sessionId)
         defer { hub.disconnect(id) }
         let name = (try? await spaces.displayName(user: session.userId)) ?? ""
         do {
@@ -71,7 +72,7 @@ struct RealtimeEndpoint: Sendable {
                     try await self.read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
                 }
                 defer { group.cancelAll() }
-                try await self.write(stream, to: outbound, connection: id, user: session.userId)
+                try await self.write(outbox, to: outbound, connection: id, user: session.userId)
             }
         } catch {
             logger.debug("socket ended", metadata: ["error.type": "\(type(of: error))"])
@@ -80,40 +81,51 @@ struct RealtimeEndpoint: Sendable {
 
     // MARK: Writing
 
-    private func write(_ stream: AsyncStream<Outbound>, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String) async throws
-    {
+    private func write(_ outbox: Outbox, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String) async throws {
         var lastSent: [String: Int64] = [:]
-        for await item in stream {
-            switch item {
-            case .close:
-                try? await outbound.close(.normalClosure, reason: nil)
-                return
-            case .frame(let text):
-                try await outbound.write(.text(text))
-            case .event(let space, let seq, let frame):
-                if let last = lastSent[space], seq <= last { continue }
-                lastSent[space] = seq
-                try await outbound.write(.text(frame))
-            case .hello(let resume):
-                // Subscribed already (by the reader); live events of this socket follow this item.
-                let known = hub.spaces(of: connection)
-                try await outbound.write(.text(Self.json(WelcomeFrame(userId: user, spaces: known.keys.sorted()))))
-                for (space, after) in resume.sorted(by: { $0.key < $1.key }) {
-                    guard let access = known[space] else {
-                        try await outbound.write(.text(Self.json(ErrorFrame(code: "space.notFound", spaceId: space))))
-                        continue
-                    }
-                    var cursor = max(after, lastSent[space] ?? after)
-                    while true {
-                        let page = try await messages.replay(access, after: cursor, limit: Self.replayPage)
-                        for event in page { try await outbound.write(.text(EventFrame(event).json)) }
-                        if let last = page.last?.seq { cursor = last }
-                        if page.count < Self.replayPage { break }
-                    }
-                    lastSent[space] = cursor
-                }
+        while true {
+            let batch = await outbox.take()
+            if batch.isEmpty { return }
+            for item in batch {
+                guard try await write(item, to: outbound, connection: connection, user: user, &lastSent) else { return }
             }
         }
+    }
+
+    /// Writes one item; false when the socket is to end.
+    private func write(
+        _ item: Outbound, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String, _ lastSent: inout [String: Int64]
+    ) async throws -> Bool {
+        switch item {
+        case .close:
+            try? await outbound.close(.normalClosure, reason: nil)
+            return false
+        case .frame(let text):
+            try await outbound.write(.text(text))
+        case .event(let space, let seq, let frame):
+            if let last = lastSent[space], seq <= last { return true }
+            lastSent[space] = seq
+            try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame)))
+        case .hello(let resume):
+            // Subscribed already (by the reader); live events of this socket follow this item.
+            let known = hub.spaces(of: connection)
+            try await outbound.write(.text(Self.json(WelcomeFrame(userId: user, spaces: known.keys.sorted()))))
+            for (space, after) in resume.sorted(by: { $0.key < $1.key }) {
+                guard let access = known[space] else {
+                    try await outbound.write(.text(Self.json(ErrorFrame(code: "space.notFound", spaceId: space))))
+                    continue
+                }
+                var cursor = max(after, lastSent[space] ?? after)
+                while true {
+                    let page = try await messages.replay(access, after: cursor, limit: Self.replayPage)
+                    for event in page { try await outbound.write(.text(EventFrame(event).json)) }
+                    if let last = page.last?.seq { cursor = last }
+                    if page.count < Self.replayPage { break }
+                }
+                lastSent[space] = cursor
+            }
+        }
+        return true
     }
 
     // MARK: Reading

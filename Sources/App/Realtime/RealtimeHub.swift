@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// A change of who may see a space, published with the events of the same transaction.
@@ -15,23 +16,28 @@ enum AccessChange: Sendable, Equatable {
 enum Outbound: Sendable {
     /// The client's hello: the socket's writer replays what was missed, then goes on with live events.
     case hello(resume: [String: Int64])
-    /// A committed event, encoded once for every socket that may see it.
-    case event(spaceId: String, seq: Int64, frame: String)
+    /// A committed event, encoded once for every socket that may see it (the sockets share the bytes).
+    case event(spaceId: String, seq: Int64, frame: ByteBuffer)
     case frame(String)
     /// Close the socket (session ended, access removed, too slow a reader).
     case close
+
+    var isClose: Bool {
+        if case .close = self { true } else { false }
+    }
 }
 
 /// The in-process realtime registry: sockets by user, session and space; the in-memory access of each
 /// socket that per-frame authorisation reads; fan-out of committed events. `publish` is called from
-/// the database writer's commit hook, so events reach it in commit order, which is seq order per space.
-/// Nothing here waits on a socket: each socket has a bounded stream, and a socket that cannot keep up
+/// the serial database writer right after the commit, so events reach it in commit order, which is seq
+/// order per space.
+/// Nothing here waits on a socket: each socket has a bounded outbox, and a socket that cannot keep up
 /// is closed (its client resumes from its last seq).
 final class RealtimeHub: Sendable {
     struct Connection: Sendable {
         let userId: String
         let sessionId: String
-        let continuation: AsyncStream<Outbound>.Continuation
+        let outbox: Outbox
         var spaces: [String: SpaceAccess] = [:]
         var subscribed = false
         var viewing: String?
@@ -53,16 +59,16 @@ final class RealtimeHub: Sendable {
     }
 
     /// Registers a socket; it receives nothing of any space until `subscribe`.
-    func connect(userId: String, sessionId: String) -> (UInt64, AsyncStream<Outbound>) {
-        let (stream, continuation) = AsyncStream<Outbound>.makeStream(bufferingPolicy: .bufferingOldest(bufferLimit))
+    func connect(userId: String, sessionId: String) -> (UInt64, Outbox) {
+        let outbox = Outbox(limit: bufferLimit)
         let id = state.withLock { s in
             let id = s.nextId
             s.nextId += 1
-            s.connections[id] = Connection(userId: userId, sessionId: sessionId, continuation: continuation)
+            s.connections[id] = Connection(userId: userId, sessionId: sessionId, outbox: outbox)
             s.byUser[userId, default: []].insert(id)
             return id
         }
-        return (id, stream)
+        return (id, outbox)
     }
 
     func disconnect(_ id: UInt64) {
@@ -71,7 +77,7 @@ final class RealtimeHub: Sendable {
             for space in c.spaces.keys { s.bySpace[space]?.remove(id) }
             s.byUser[c.userId]?.remove(id)
             if s.byUser[c.userId]?.isEmpty == true { s.byUser[c.userId] = nil }
-            c.continuation.finish()
+            c.outbox.finish()
         }
     }
 
@@ -127,7 +133,7 @@ final class RealtimeHub: Sendable {
     /// (a removed member gets nothing of the space from now on).
     func publish(_ events: [SpaceEventDTO], changes: [AccessChange] = []) {
         // Encoded once, before the lock: a group's members all get the same text.
-        let frames = events.map { Outbound.event(spaceId: $0.spaceId, seq: $0.seq, frame: EventFrame($0).json) }
+        let frames = events.map { Outbound.event(spaceId: $0.spaceId, seq: $0.seq, frame: ByteBuffer(string: EventFrame($0).json)) }
         state.withLock { s in
             for change in changes { Self.apply(change, &s) }
             for (event, frame) in zip(events, frames) {
@@ -156,7 +162,7 @@ final class RealtimeHub: Sendable {
     func sessionEnded(_ sessionId: String, userId: String) {
         state.withLock { s in
             for id in s.byUser[userId] ?? [] {
-                if let c = s.connections[id], c.sessionId == sessionId { c.continuation.yield(.close) }
+                if let c = s.connections[id], c.sessionId == sessionId { c.outbox.push(.close) }
             }
         }
     }
@@ -168,12 +174,9 @@ final class RealtimeHub: Sendable {
         }
     }
 
+    /// A socket too far behind is closed by its outbox; its client resumes after reconnecting.
     private static func send(_ item: Outbound, to c: Connection) {
-        switch c.continuation.yield(item) {
-        case .enqueued, .terminated: break
-        case .dropped: c.continuation.yield(.close)  // too far behind: it resumes after reconnecting
-        @unknown default: break
-        }
+        c.outbox.push(item)
     }
 
     private static func apply(_ change: AccessChange, _ s: inout State) {
@@ -192,8 +195,8 @@ final class RealtimeHub: Sendable {
                 if c.viewing == space { c.viewing = nil }
                 s.connections[id] = c
                 s.bySpace[space]?.remove(id)
-                c.continuation.yield(.frame(#"{"type":"removed","spaceId":"\#(space)"}"#))
-                c.continuation.yield(.close)
+                c.outbox.push(.frame(#"{"type":"removed","spaceId":"\#(space)"}"#))
+                c.outbox.push(.close)
             }
         case .status(let space, let status):
             for id in s.bySpace[space] ?? [] {
