@@ -1,62 +1,90 @@
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import App
 
-/// A socket's outbox: the hub never waits on a socket; a socket too far behind is closed, never left
-/// with a silent gap in its events.
+/// A socket's outbox: the hub never waits on a socket; a writer runs only while something waits, one
+/// at a time, in order; a socket too far behind is closed, never left with a silent gap.
 @Suite("A socket's outbox")
 struct OutboxTests {
     func event(_ seq: Int64) -> Outbound { .event(spaceId: "s", seq: seq, frame: ByteBuffer(string: "\(seq)")) }
 
-    func seqs(_ items: [Outbound]) -> [Int64] {
-        items.compactMap { if case .event(_, let seq, _) = $0 { seq } else { nil } }
+    /// What the writer runs wrote: the seqs (a close as -1), how many runs, the most at once.
+    final class Written: Sendable {
+        struct Log {
+            var seqs: [Int64] = []
+            var runs = 0
+            var running = 0
+            var mostAtOnce = 0
+        }
+        let log = Mutex(Log())
+
+        func drain(pause: Duration = .zero) -> Outbox.Drain {
+            { outbox in
+                self.log.withLock {
+                    $0.runs += 1
+                    $0.running += 1
+                    $0.mostAtOnce = max($0.mostAtOnce, $0.running)
+                }
+                while let batch = outbox.next() {
+                    if pause > .zero { try? await Task.sleep(for: pause) }
+                    self.log.withLock { log in
+                        log.seqs += batch.map { if case .event(_, let seq, _) = $0 { seq } else { -1 } }
+                    }
+                }
+                self.log.withLock { $0.running -= 1 }
+            }
+        }
+
+        func waitFor(_ count: Int) async {
+            for _ in 0..<500 where log.withLock({ $0.seqs.count < count || $0.running > 0 }) {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
     }
 
-    @Test func aReaderTooFarBehindGetsWhatFittedThenCloseAndNothingAfter() async {
+    @Test func aSocketTooFarBehindGetsWhatFittedThenCloseAndNothingAfter() async {
         let outbox = Outbox(limit: 4)
         #expect((1...4).map { outbox.push(event($0)) } == [true, true, true, true])
         #expect(!outbox.push(event(5)), "over the limit")
         #expect(!outbox.push(event(6)), "nothing after the close")
-        let batch = await outbox.take()
-        #expect(seqs(batch) == [1, 2, 3, 4] && batch.count == 5 && batch.last?.isClose == true)
-        #expect(await outbox.take().isEmpty)
+        let written = Written()
+        outbox.start(written.drain())
+        await written.waitFor(5)
+        #expect(written.log.withLock { $0.seqs } == [1, 2, 3, 4, -1])
     }
 
-    @Test func theWriterWakesForThePushAndTakesEverythingWaiting() async {
-        let outbox = Outbox(limit: 100)
-        async let first = outbox.take()
-        try? await Task.sleep(for: .milliseconds(20))
-        outbox.push(event(1))
-        #expect(seqs(await first) == [1])
-        for seq in 2...10 { outbox.push(event(Int64(seq))) }
-        #expect(seqs(await outbox.take()) == Array(2...10))
-        outbox.push(.close)
-        #expect(!outbox.push(event(11)))
-        #expect(await outbox.take().map(\.isClose) == [true])
+    @Test func oneWriterAtATimeWritesEverythingInOrderAndEndsWhenNothingWaits() async {
+        let outbox = Outbox(limit: 10_000)
+        let written = Written()
+        outbox.start(written.drain(pause: .milliseconds(1)))
+        #expect(written.log.withLock { $0.runs } == 0, "an idle socket has no writer")
+        for seq in 1...300 {
+            outbox.push(event(Int64(seq)))
+            if seq % 50 == 0 { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        await written.waitFor(300)
+        let log = written.log.withLock { $0 }
+        #expect(log.seqs == Array(1...300))
+        #expect(log.mostAtOnce == 1 && log.running == 0 && log.runs >= 1)
+        // Idle again: the next item starts a new run.
+        outbox.push(event(301))
+        await written.waitFor(301)
+        #expect(written.log.withLock { ($0.seqs.last, $0.runs) } == (301, log.runs + 1))
     }
 
-    @Test func finishingEndsTheWriterAfterWhatIsLeft() async {
-        let outbox = Outbox(limit: 100)
-        outbox.push(event(1))
-        outbox.finish()
-        #expect(!outbox.push(event(2)))
-        #expect(seqs(await outbox.take()) == [1])
-        #expect(await outbox.take().isEmpty)
-        // A writer waiting when it is finished wakes with nothing.
-        let waiting = Outbox(limit: 100)
-        async let taken = waiting.take()
-        try? await Task.sleep(for: .milliseconds(20))
-        waiting.finish()
-        #expect(await taken.isEmpty)
-    }
-
-    @Test func aCancelledWriterStopsWaiting() async {
-        let outbox = Outbox(limit: 100)
-        let writer = Task { await outbox.take() }
-        try? await Task.sleep(for: .milliseconds(20))
-        writer.cancel()
-        #expect(await writer.value.isEmpty)
-        #expect(!outbox.push(event(1)))
+    @Test func aStoppedOrFinishedOutboxTakesNothingMore() async {
+        let stopped = Outbox(limit: 10)
+        stopped.stop()
+        #expect(!stopped.push(event(1)))
+        let finished = Outbox(limit: 10)
+        finished.push(event(1))
+        finished.finish()
+        #expect(!finished.push(event(2)))
+        let written = Written()
+        finished.start(written.drain())
+        await written.waitFor(1)
+        #expect(written.log.withLock { $0.seqs } == [1], "what waited when it finished is still written")
     }
 }

@@ -1,16 +1,20 @@
 import Synchronization
 
-/// What the hub has queued for one socket, in order. The hub appends without waiting; the socket's
-/// writer takes everything waiting at once, so under load one wake-up carries many frames (an
-/// `AsyncStream` wakes its reader once per element). A socket that lets more than `limit` items
-/// wait is closed: it gets what fitted, then `.close`, and nothing after (its client resumes from
-/// its last seq), never a silent gap.
+/// What the hub has queued for one socket, in order. The hub appends without waiting. A socket has
+/// no writer task while nothing waits (an idle socket's memory is mostly its tasks' stacks,
+/// docs/performance.md): the first item queued starts one, which writes everything waiting, batch
+/// after batch, and ends when nothing is left; at most one runs at a time, so items go out in order.
+/// A socket that lets more than `limit` items wait is closed: it gets what fitted, then `.close`, and
+/// nothing after (its client resumes from its last seq), never a silent gap.
 final class Outbox: Sendable {
+    typealias Drain = @Sendable (Outbox) async -> Void
+
     private struct State {
         var items: [Outbound] = []
-        var waiter: CheckedContinuation<[Outbound], Never>?
         /// Nothing more is queued: finished, closed, or over the limit (then `.close` is queued last).
         var ended = false
+        var draining = false
+        var drain: Drain?
     }
 
     private let state = Mutex(State())
@@ -20,53 +24,75 @@ final class Outbox: Sendable {
         self.limit = limit
     }
 
-    /// Queues an item; false when the outbox had ended, or ends now for being over its limit. After
-    /// `.close` nothing more is queued.
+    /// A writer run to start: `start()` it once no lock is held, since it may begin at once on the
+    /// calling thread (`Task.immediate`: a write that need not wait is done without a thread hop).
+    struct Run: Sendable {
+        fileprivate let outbox: Outbox
+        fileprivate let drain: Drain
+
+        func start() {
+            Task.immediate { [outbox, drain] in await drain(outbox) }
+        }
+    }
+
+    /// Sets what writes the items (`drain` calls `next()` until it is nil) and starts it if items wait.
+    func start(_ drain: @escaping Drain) {
+        state.withLock { s in
+            s.drain = drain
+            return startDrain(&s)
+        }?.start()
+    }
+
+    /// Queues an item and starts the writer if it was not running (for callers that hold no lock).
     @discardableResult
     func push(_ item: Outbound) -> Bool {
-        let (waiter, items, accepted): (CheckedContinuation<[Outbound], Never>?, [Outbound], Bool) = state.withLock { s in
-            guard !s.ended else { return (nil, [], false) }
-            let fits = s.items.count < limit
-            s.items.append(fits ? item : .close)
-            if !fits || item.isClose { s.ended = true }
-            guard let waiter = s.waiter else { return (nil, [], fits) }
-            s.waiter = nil
-            defer { s.items = [] }
-            return (waiter, s.items, fits)
-        }
-        waiter?.resume(returning: items)
+        let (accepted, run) = enqueue(item)
+        run?.start()
         return accepted
     }
 
-    /// Nothing more is queued: the writer takes what is left, then an empty batch.
-    func finish() {
-        let (waiter, items): (CheckedContinuation<[Outbound], Never>?, [Outbound]) = state.withLock { s in
-            s.ended = true
-            guard let waiter = s.waiter else { return (nil, []) }
-            s.waiter = nil
-            defer { s.items = [] }
-            return (waiter, s.items)
+    /// Queues an item; `accepted` is false when the outbox had ended, or ends now for being over its
+    /// limit (after `.close` nothing more is queued). `run`, when set, is the writer to start.
+    func enqueue(_ item: Outbound) -> (accepted: Bool, run: Run?) {
+        state.withLock { s in
+            guard !s.ended else { return (false, nil) }
+            let fits = s.items.count < limit
+            s.items.append(fits ? item : .close)
+            if !fits || item.isClose { s.ended = true }
+            return (fits, startDrain(&s))
         }
-        waiter?.resume(returning: items)
     }
 
-    /// Everything queued, oldest first, waiting for at least one item; empty once the outbox has
-    /// ended and been drained, or the task is cancelled.
-    func take() async -> [Outbound] {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[Outbound], Never>) in
-                let ready: [Outbound]? = state.withLock { s in
-                    if !s.items.isEmpty || s.ended || Task.isCancelled {
-                        defer { s.items = [] }
-                        return s.items
-                    }
-                    s.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
+    private func startDrain(_ s: inout State) -> Run? {
+        guard !s.draining, !s.items.isEmpty, let drain = s.drain else { return nil }
+        s.draining = true
+        return Run(outbox: self, drain: drain)
+    }
+
+    /// For the running drain: everything waiting, oldest first, or nil when nothing is (the drain then
+    /// ends; the next item queued starts another).
+    func next() -> [Outbound]? {
+        state.withLock { s in
+            guard !s.items.isEmpty else {
+                s.draining = false
+                return nil
             }
-        } onCancel: {
-            finish()
+            defer { s.items = [] }
+            return s.items
+        }
+    }
+
+    /// Nothing more is queued; what waits is still written.
+    func finish() {
+        state.withLock { $0.ended = true }
+    }
+
+    /// The drain stopped for good (the socket is closing or its writes failed): nothing more is queued
+    /// or started.
+    func stop() {
+        state.withLock { s in
+            s.ended = true
+            s.items = []
         }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import Synchronization
 
 /// The realtime protocol of `/api/v1/ws` (docs/api.md): one task reads the client's frames, one
 /// writes what the hub queues for this socket. Authorisation per frame reads the socket's access in
@@ -26,7 +27,7 @@ struct RealtimeEndpoint: Sendable {
 
     /// 64 KB frames, UTF-8 checked; the library pings every 30 s and closes a socket that does not answer.
     static var configuration: WebSocketServerConfiguration {
-        WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true)
+        WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .disabled, validateUTF8: true)
     }
 
     /// A signed-in caller from our own origin. A browser always sends `Origin` on a WebSocket handshake, so a
@@ -57,23 +58,16 @@ struct RealtimeEndpoint: Sendable {
         let seq: Int64?
     }
 
-    /// Runs one socket until either side ends it.
+    /// Runs one socket until either side ends it. The socket's task reads; a writer task runs only
+    /// while the hub has queued something for it (`Outbox`), so an idle socket has one task.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: SessionUser) async {
         let (id, outbox) = hub.connect(userId: session.userId, sessionId: session.sessionId)
         defer { hub.disconnect(id) }
         let name = (try? await spaces.displayName(user: session.userId)) ?? ""
+        let sent = SentPositions()
+        outbox.start { outbox in await self.drain(outbox, to: outbound, connection: id, user: session.userId, sent: sent) }
         do {
-            // Two tasks a socket: the writer runs in this one, the reader in a child. (Tasks' stacks are most of an
-            // idle socket's memory; docs/performance.md.) Either side ending ends the other: the reader's end
-            // finishes the hub's stream, which ends the writer; the writer's end cancels the reader.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    defer { hub.disconnect(id) }
-                    try await self.read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
-                }
-                defer { group.cancelAll() }
-                try await self.write(outbox, to: outbound, connection: id, user: session.userId)
-            }
+            try await read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
         } catch {
             logger.debug("socket ended", metadata: ["error.type": "\(type(of: error))"])
         }
@@ -81,13 +75,32 @@ struct RealtimeEndpoint: Sendable {
 
     // MARK: Writing
 
-    private func write(_ outbox: Outbox, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String) async throws {
-        var lastSent: [String: Int64] = [:]
+    /// The last seq written to the socket per space, kept between the socket's writer runs (one at a time).
+    final class SentPositions: Sendable {
+        let value = Mutex<[String: Int64]>([:])
+    }
+
+    /// One run of the socket's writer: writes batches until nothing waits. A write that fails or a
+    /// close stops the outbox for good.
+    private func drain(_ outbox: Outbox, to outbound: WebSocketOutboundWriter, connection: UInt64, user: String, sent: SentPositions)
+        async
+    {
+        var lastSent = sent.value.withLock { $0 }
         while true {
-            let batch = await outbox.take()
-            if batch.isEmpty { return }
+            // Stored before `next()`: a run started after this one ends reads it.
+            sent.value.withLock { [lastSent] in $0 = lastSent }
+            guard let batch = outbox.next() else { return }
             for item in batch {
-                guard try await write(item, to: outbound, connection: connection, user: user, &lastSent) else { return }
+                do {
+                    guard try await write(item, to: outbound, connection: connection, user: user, &lastSent) else {
+                        outbox.stop()
+                        return
+                    }
+                } catch {
+                    logger.debug("socket write failed", metadata: ["error.type": "\(type(of: error))"])
+                    outbox.stop()
+                    return
+                }
             }
         }
     }

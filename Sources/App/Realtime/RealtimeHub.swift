@@ -85,7 +85,7 @@ final class RealtimeHub: Sendable {
     /// event, under the same lock that publishing takes, so nothing published after the subscription
     /// can come before it.
     func subscribe(_ id: UInt64, spaces: [SpaceAccess], first: Outbound? = nil) {
-        state.withLock { s in
+        sending { s, runs in
             guard var c = s.connections[id] else { return }
             for access in spaces where access.userId == c.userId {
                 c.spaces[access.spaceId] = access
@@ -93,7 +93,7 @@ final class RealtimeHub: Sendable {
             }
             c.subscribed = true
             s.connections[id] = c
-            if let first { Self.send(first, to: c) }
+            if let first { Self.send(first, to: c, &runs) }
         }
     }
 
@@ -134,13 +134,13 @@ final class RealtimeHub: Sendable {
     func publish(_ events: [SpaceEventDTO], changes: [AccessChange] = []) {
         // Encoded once, before the lock: a group's members all get the same text.
         let frames = events.map { Outbound.event(spaceId: $0.spaceId, seq: $0.seq, frame: ByteBuffer(string: EventFrame($0).json)) }
-        state.withLock { s in
-            for change in changes { Self.apply(change, &s) }
+        sending { s, runs in
+            for change in changes { Self.apply(change, &s, &runs) }
             for (event, frame) in zip(events, frames) {
                 for id in s.bySpace[event.spaceId] ?? [] {
                     guard let c = s.connections[id], let access = c.spaces[event.spaceId] else { continue }
                     guard SpaceVisibility.allows(event, to: access) else { continue }
-                    Self.send(frame, to: c)
+                    Self.send(frame, to: c, &runs)
                 }
             }
         }
@@ -148,38 +148,46 @@ final class RealtimeHub: Sendable {
 
     /// Sends an ephemeral frame (typing, read) to the sockets of a space that may see it, but `except`.
     func broadcast(_ text: String, space: String, audienceId: String? = nil, except: UInt64? = nil) {
-        state.withLock { s in
+        sending { s, runs in
             for id in s.bySpace[space] ?? [] where id != except {
                 guard let c = s.connections[id], let access = c.spaces[space],
                     SpaceVisibility.allows(seq: nil, audienceId: audienceId, to: access)
                 else { continue }
-                Self.send(.frame(text), to: c)
+                Self.send(.frame(text), to: c, &runs)
             }
         }
     }
 
     /// Closes every socket of a session (the session ended).
     func sessionEnded(_ sessionId: String, userId: String) {
-        state.withLock { s in
+        sending { s, runs in
             for id in s.byUser[userId] ?? [] {
-                if let c = s.connections[id], c.sessionId == sessionId { c.outbox.push(.close) }
+                if let c = s.connections[id], c.sessionId == sessionId { Self.send(.close, to: c, &runs) }
             }
         }
     }
 
     /// Sends to one socket (acks, errors, pong).
     func send(_ item: Outbound, to id: UInt64) {
-        state.withLock { s in
-            if let c = s.connections[id] { Self.send(item, to: c) }
+        sending { s, runs in
+            if let c = s.connections[id] { Self.send(item, to: c, &runs) }
         }
     }
 
-    /// A socket too far behind is closed by its outbox; its client resumes after reconnecting.
-    private static func send(_ item: Outbound, to c: Connection) {
-        c.outbox.push(item)
+    /// Runs `body` under the lock and then starts the socket writers it woke: a writer may run at
+    /// once on this thread, and it reads the hub.
+    private func sending(_ body: (inout State, inout [Outbox.Run]) -> Void) {
+        var runs: [Outbox.Run] = []
+        state.withLock { s in body(&s, &runs) }
+        for run in runs { run.start() }
     }
 
-    private static func apply(_ change: AccessChange, _ s: inout State) {
+    /// A socket too far behind is closed by its outbox; its client resumes after reconnecting.
+    private static func send(_ item: Outbound, to c: Connection, _ runs: inout [Outbox.Run]) {
+        if let run = c.outbox.enqueue(item).run { runs.append(run) }
+    }
+
+    private static func apply(_ change: AccessChange, _ s: inout State, _ runs: inout [Outbox.Run]) {
         switch change {
         case .granted(let access):
             for id in s.byUser[access.userId] ?? [] {
@@ -195,8 +203,8 @@ final class RealtimeHub: Sendable {
                 if c.viewing == space { c.viewing = nil }
                 s.connections[id] = c
                 s.bySpace[space]?.remove(id)
-                c.outbox.push(.frame(#"{"type":"removed","spaceId":"\#(space)"}"#))
-                c.outbox.push(.close)
+                send(.frame(#"{"type":"removed","spaceId":"\#(space)"}"#), to: c, &runs)
+                send(.close, to: c, &runs)
             }
         case .status(let space, let status):
             for id in s.bySpace[space] ?? [] {

@@ -61,18 +61,27 @@ struct NotificationsStore: Sendable {
 
     // MARK: Inside a space's write transaction
 
-    /// The event notifies `user`: their row of the space takes it as its latest and counts it. An
-    /// event at or before the row's latest changes nothing, so an event notifies once.
-    static func notify(_ event: SpaceEventDTO, user: String, _ db: Database) throws {
+    /// The event notifies the space's members who may see it (`SpaceVisibility.memberFilter`), did
+    /// not cause it and are not in `viewers`: in one statement, each one's row of the space takes it as
+    /// its latest and counts it. An event at or before a row's latest changes nothing, so an event
+    /// notifies once. (Only events without an `itemSeq` notify: messages, joins and files.)
+    static func notify(_ event: SpaceEventDTO, except viewers: Set<String>, _ db: Database) throws {
+        let skipped = viewers.isEmpty ? "[]" : String(decoding: try JSONEncoder().encode(Array(viewers)), as: UTF8.self)
         try db.cachedStatement(
             sql: """
-                INSERT INTO notification (user_id, space_id, seq, kind, actor_id, count, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)
+                INSERT INTO notification (user_id, space_id, seq, kind, actor_id, count, updated_at)
+                SELECT m.user_id, m.space_id, e.seq, e.kind, e.actor_id, 1, ?
+                FROM space_event e JOIN space_member m ON m.space_id = e.space_id AND m.left_at IS NULL
+                WHERE e.space_id = ? AND e.seq = ?
+                  AND m.user_id IS NOT e.actor_id
+                  AND m.user_id NOT IN (SELECT value FROM json_each(?))
+                  AND \(SpaceVisibility.memberCondition(event: "e", member: "m"))
                 ON CONFLICT (user_id, space_id) DO UPDATE SET
                   seq = excluded.seq, kind = excluded.kind, actor_id = excluded.actor_id, count = count + 1,
                   updated_at = excluded.updated_at, read_at = NULL
                 WHERE excluded.seq > notification.seq
                 """
-        ).execute(arguments: [user, event.spaceId, event.seq, event.kind.rawValue, event.actorId, event.createdAt.millis])
+        ).execute(arguments: [event.createdAt.millis, event.spaceId, event.seq, skipped])
     }
 
     /// The member has read the space up to `readSeq`: a notification whose latest event is at or

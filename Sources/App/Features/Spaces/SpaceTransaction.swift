@@ -78,19 +78,7 @@ struct SpaceTransaction {
     /// Notifies each member who may see the event, did not cause it and is not looking at the space
     /// now (their one notification of the space counts it).
     private func notify(_ event: SpaceEventDTO) throws {
-        let viewers = hub.viewers(of: event.spaceId)
-        let members = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT user_id, role, visible_after FROM space_member WHERE space_id = ? AND left_at IS NULL"),
-            arguments: [event.spaceId])
-        for row in members {
-            let userId: String = row["user_id"]
-            guard userId != event.actorId, !viewers.contains(userId) else { continue }
-            let access = SpaceAccess(
-                spaceId: event.spaceId, userId: userId, role: SpaceRole(rawValue: row["role"]) ?? .client, organizationId: nil,
-                visibleAfter: row["visible_after"], kind: .oneToOne, status: .open)
-            guard SpaceVisibility.allows(event, to: access) else { continue }
-            try NotificationsStore.notify(event, user: userId, db)
-        }
+        try NotificationsStore.notify(event, except: hub.viewers(of: event.spaceId), db)
     }
 
     /// Hands the events and access changes to the hub (after the commit).

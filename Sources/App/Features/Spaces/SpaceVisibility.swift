@@ -33,8 +33,11 @@ enum SpaceVisibility {
     /// The same rule for a join of events (`event` alias) with the viewing member's row (`member`
     /// alias of space_member), for lists over several spaces (unread counts).
     static func memberFilter(event: String, member: String) -> SQL {
-        let e = SQL(sql: event)
-        let m = SQL(sql: member)
-        return "(\(e).seq > \(m).visible_after AND (\(e).audience_id IS NULL OR \(m).role <> 'client' OR \(e).audience_id = \(m).user_id))"
+        SQL(sql: memberCondition(event: event, member: member))
+    }
+
+    /// `memberFilter` as SQL text, for a statement kept by the connection.
+    static func memberCondition(event e: String, member m: String) -> String {
+        "(\(e).seq > \(m).visible_after AND (\(e).audience_id IS NULL OR \(m).role <> 'client' OR \(e).audience_id = \(m).user_id))"
     }
 }
