@@ -125,6 +125,9 @@ final class LoadClient: Sendable {
     let url: String
     let tally = Tally()
     let group: MultiThreadedEventLoopGroup
+    /// Every socket connected, for the heartbeat.
+    private let all = Mutex<[LoadSocket]>([])
+    private let heartbeat = Mutex<Task<Void, Never>?>(nil)
 
     init(baseURL: String, threads: Int) {
         // The client library sends `Origin: <scheme>://<host>` (no port), so the server under load is
@@ -155,6 +158,27 @@ final class LoadClient: Sendable {
             if welcomed + failed == sockets.count { break }
         }
         if failed > 0 { throw BenchError("\(failed) of \(sockets.count) sockets could not connect") }
+        all.withLock { $0 += sockets }
+        startHeartbeat()
+    }
+
+    /// As the web client does, every socket pings every 25 s: the server closes a socket that sends
+    /// nothing for its idle timeout (90 s).
+    private func startHeartbeat() {
+        heartbeat.withLock { task in
+            guard task == nil else { return }
+            task = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(25))
+                    guard let sockets = self?.all.withLock({ $0 }) else { return }
+                    for socket in sockets where !socket.closed.withLock({ $0 }) { try? await socket.send(#"{"type":"ping"}"#) }
+                }
+            }
+        }
+    }
+
+    deinit {
+        heartbeat.withLock { $0?.cancel() }
     }
 
     private func run(_ socket: LoadSocket, ready: AsyncStream<Bool>.Continuation) async {

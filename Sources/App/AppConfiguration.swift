@@ -48,6 +48,8 @@ public struct AppConfiguration: Sendable {
     public var maxUploadMB: Int
     /// Frames a second one WebSocket may send (twice as many in a burst); more get `rate.limited`.
     public var socketFrameRate: Int
+    /// A WebSocket that sends nothing for this long is closed (clients ping every 25 s).
+    public var socketIdleTimeout: TimeInterval
     /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
     public var testFileMailDelayMs: Int
     /// Tests replace these.
@@ -112,6 +114,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case jobRetention = "job-retention"
     case maxUploadMB = "max-upload-mb"
     case socketFrameRate = "socket-frame-rate"
+    case socketIdleTimeout = "socket-idle-timeout"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
     case testFileMailDelayMs = "test-file-mail-delay-ms"
 
@@ -179,6 +182,7 @@ extension AppConfiguration {
             jobRetention: try r.duration(.jobRetention, default: 7 * 86400),
             maxUploadMB: try r.integer(.maxUploadMB, default: 20, range: 1...4096),
             socketFrameRate: try r.integer(.socketFrameRate, default: 20, range: 1...100_000),
+            socketIdleTimeout: try r.duration(.socketIdleTimeout, default: 90),
             testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
         )
     }

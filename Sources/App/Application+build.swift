@@ -147,9 +147,10 @@ public struct AppComponents: Sendable {
             hub: hub, messages: messages, spaces: spaces.store, logger: logger, clock: config.clock,
             keepAlive: { [auth] in await auth.keepAlive(sessionId: $0) })
         endpoint.rate = Double(config.socketFrameRate)
+        endpoint.idleTimeout = .milliseconds(Int64(config.socketIdleTimeout * 1000))
         router.ws("api/v1/ws", shouldUpgrade: RealtimeEndpoint.shouldUpgrade(origin: config.origin)) { inbound, outbound, context in
             guard let session = context.requestContext.session else { return }
-            await endpoint.run(inbound: inbound, outbound: outbound, session: session)
+            await endpoint.run(inbound: inbound, outbound: outbound, session: session, channel: context.requestContext.channel)
         }
         return router
     }

@@ -99,6 +99,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The largest file a space accepts, in MiB (OHJAUSTILA_MAX_UPLOAD_MB; default 20).") var maxUploadMb: String?
     @Option(help: "Frames a second one WebSocket may send, twice that in a burst (OHJAUSTILA_SOCKET_FRAME_RATE; default 20).")
     var socketFrameRate: String?
+    @Option(help: "Close a WebSocket that sends nothing for this long, e.g. 90s (OHJAUSTILA_SOCKET_IDLE_TIMEOUT; default 90s).")
+    var socketIdleTimeout: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -123,7 +125,7 @@ struct Serve: AsyncParsableCommand {
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
             (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout), (.maxUploadMB, maxUploadMb),
-            (.socketFrameRate, socketFrameRate),
+            (.socketFrameRate, socketFrameRate), (.socketIdleTimeout, socketIdleTimeout),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

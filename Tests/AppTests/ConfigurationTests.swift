@@ -13,6 +13,8 @@ struct ConfigurationTests {
         #expect(defaults.httpIdleTimeout == 60)
         #expect(try AppConfiguration.resolve(flags: [.httpIdleTimeout: "2s"], environment: [:]).httpIdleTimeout == 2)
         #expect(defaults.socketFrameRate == 20)
+        #expect(defaults.socketIdleTimeout == 90)
+        #expect(try AppConfiguration.resolve(flags: [.socketIdleTimeout: "2m"], environment: [:]).socketIdleTimeout == 120)
         #expect(try AppConfiguration.resolve(flags: [:], environment: ["OHJAUSTILA_SOCKET_FRAME_RATE": "500"]).socketFrameRate == 500)
 
         let env = ["OHJAUSTILA_PORT": "9000", "OHJAUSTILA_SESSION_IDLE_TIMEOUT": "30m", "OHJAUSTILA_LOG_LEVEL": "debug"]
@@ -40,6 +42,7 @@ struct ConfigurationTests {
         ([.trustForwardedFor: "maybe"], [:], "--trust-forwarded-for"),
         ([:], ["OHJAUSTILA_HTTP_IDLE_TIMEOUT": "0"], "OHJAUSTILA_HTTP_IDLE_TIMEOUT"),
         ([.socketFrameRate: "0"], [:], "--socket-frame-rate"),
+        ([:], ["OHJAUSTILA_SOCKET_IDLE_TIMEOUT": "never"], "OHJAUSTILA_SOCKET_IDLE_TIMEOUT"),
     ])
     func aBadSettingIsNamedInOneLine(flags: [Setting: String], environment: [String: String], named: String) throws {
         do {

@@ -492,6 +492,36 @@ struct RealtimeTests {
         }
     }
 
+    /// No server pings: a socket that sends nothing for the idle timeout is closed (a dead peer), and
+    /// one that pings, as the web client does, stays.
+    @Test func aSocketSilentForTheIdleTimeoutIsClosedAndOneThatPingsStays() async throws {
+        try await TestEnv.run(
+            live: true, adjust: { $0.socketIdleTimeout = 1 },
+            { env in
+                let (_, client, _) = try await setUp(env)
+                let hub = env.components.hub
+                let before = hub.connectionCount
+                let quiet = try await TestSocket.connect(env, token: client.token)
+                _ = try await quiet.hello()
+                let talking = try await TestSocket.connect(env, token: client.token)
+                _ = try await talking.hello()
+                for _ in 0..<6 {
+                    talking.send(["type": "ping"])
+                    #expect(try await talking.next(type: "pong") != nil)
+                    try await Task.sleep(for: .milliseconds(400))
+                }
+                #expect(try await quiet.waitClosed(timeout: .seconds(3)), "a silent socket stays open")
+                #expect(!talking.isClosed)
+                var left = false
+                for _ in 0..<100 where !left {
+                    left = hub.connectionCount == before + 1
+                    if !left { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(left, "the closed socket is still in the hub")
+                talking.close()
+            })
+    }
+
     @Test func theFrameRateIsTheServersSetting() async throws {
         try await TestEnv.run(
             live: true, adjust: { $0.socketFrameRate = 5 },

@@ -8,6 +8,8 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<AppRequestContext>
     public let remoteAddress: SocketAddress?
+    /// The connection (a WebSocket's handler sets its read-idle timer on it).
+    let channel: any Channel
     /// The signed-in user, when the request carried a valid session.
     var session: SessionUser?
     /// True when the session came from a cookie (a browser), so CSRF rules apply.
@@ -17,6 +19,7 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext, Remote
         coreContext = .init(source: source)
         webSocket = .init()
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// Request bodies are small JSON documents; file uploads will get their own limit.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import NIOWebSocket
 import Synchronization
 
@@ -20,12 +21,16 @@ struct RealtimeEndpoint: Sendable {
     /// Frames a second per connection (`--socket-frame-rate`); twice as many may come in a burst.
     var rate: Double = 20
     var burst: Double { 2 * rate }
+    /// A socket that sends nothing for this long is closed (`--socket-idle-timeout`): clients ping every
+    /// 25 s, so it is a dead peer or a client that does not follow the protocol. (No server pings: the
+    /// library's would be one more task a socket.)
+    var idleTimeout: TimeAmount = .seconds(90)
 
     /// Frames are JSON text of at most 64 KB.
     static let maxFrame = 1 << 16
     static let replayPage = 500
 
-    /// 64 KB frames, UTF-8 checked; the library pings every 30 s and closes a socket that does not answer.
+    /// 64 KB frames, UTF-8 checked; no server pings (`idleTimeout` instead).
     static var configuration: WebSocketServerConfiguration {
         WebSocketServerConfiguration(maxFrameSize: maxFrame, autoPing: .disabled, validateUTF8: true)
     }
@@ -60,7 +65,16 @@ struct RealtimeEndpoint: Sendable {
 
     /// Runs one socket until either side ends it. The socket's task reads; a writer task runs only
     /// while the hub has queued something for it (`Outbox`), so an idle socket has one task.
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: SessionUser) async {
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: SessionUser, channel: any Channel) async {
+        let timeout = idleTimeout
+        do {
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandlers(
+                    [IdleStateHandler(readTimeout: timeout), CloseWhenReadIdle()], position: .first)
+            }.get()
+        } catch {
+            return  // the connection closed already
+        }
         let (id, outbox) = hub.connect(userId: session.userId, sessionId: session.sessionId)
         defer { hub.disconnect(id) }
         let name = (try? await spaces.displayName(user: session.userId)) ?? ""
@@ -333,5 +347,18 @@ struct TokenBucket {
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true
+    }
+}
+
+/// Closes the connection when `IdleStateHandler` says nothing was read for its read timeout.
+final class CloseWhenReadIdle: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
