@@ -143,11 +143,12 @@ public struct AppComponents: Sendable {
     public func webSocketRouter() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.addMiddleware { SessionMiddleware(auth: auth, cookie: cookie) }
-        var endpoint = RealtimeEndpoint(
+        var realtime = RealtimeEndpoint(
             hub: hub, messages: messages, spaces: spaces.store, logger: logger, clock: config.clock,
             keepAlive: { [auth] in await auth.keepAlive(sessionId: $0) })
-        endpoint.rate = Double(config.socketFrameRate)
-        endpoint.idleTimeout = .milliseconds(Int64(config.socketIdleTimeout * 1000))
+        realtime.rate = Double(config.socketFrameRate)
+        realtime.idleTimeout = .milliseconds(Int64(config.socketIdleTimeout * 1000))
+        let endpoint = realtime
         router.ws("api/v1/ws", shouldUpgrade: RealtimeEndpoint.shouldUpgrade(origin: config.origin)) { inbound, outbound, context in
             guard let session = context.requestContext.session else { return }
             await endpoint.run(inbound: inbound, outbound: outbound, session: session, channel: context.requestContext.channel)

@@ -392,6 +392,21 @@ struct RealtimeTests {
         }
     }
 
+    /// A socket whose session has ended acts on no frame that arrives while its close is on the way.
+    @Test func aSocketWhoseSessionEndedActsOnNothingMore() async throws {
+        try await TestEnv.run(live: true) { env in
+            let (_, client, space) = try await setUp(env)
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            let sessions = try await env.request(.get, "/api/v1/me/sessions", token: client.token).items()
+            let sessionId = try #require(sessions.first { $0["current"] as? Bool == true }?.string("id"))
+            env.components.hub.sessionEnded(sessionId, userId: client.id)
+            for i in 0..<5 { sendFrame(socket, space, "late-\(i)", "Liian myöhään") }
+            #expect(try await socket.waitClosed(timeout: .seconds(5)))
+            #expect(try await env.count("SELECT COUNT(*) FROM message WHERE client_message_id LIKE 'late-%'") == 0)
+        }
+    }
+
     @Test func writingOverTheSocketKeepsTheSessionAlive() async throws {
         try await TestEnv.run(live: true) { env in
             let (_, client, space) = try await setUp(env)

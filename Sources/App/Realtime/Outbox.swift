@@ -82,6 +82,11 @@ final class Outbox: Sendable {
         }
     }
 
+    /// True once `.close` is queued (or the outbox finished or stopped): the socket's reader acts on no
+    /// further frame, so a socket whose session ended or whose access went cannot send while its close
+    /// is on the way.
+    var isClosing: Bool { state.withLock { $0.ended } }
+
     /// Nothing more is queued; what waits is still written.
     func finish() {
         state.withLock { $0.ended = true }

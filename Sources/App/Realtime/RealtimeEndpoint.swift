@@ -81,7 +81,7 @@ struct RealtimeEndpoint: Sendable {
         let sent = SentPositions()
         outbox.start { outbox in await self.drain(outbox, to: outbound, connection: id, user: session.userId, sent: sent) }
         do {
-            try await read(inbound, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
+            try await read(inbound, outbox, connection: id, user: session.userId, name: name, sessionId: session.sessionId)
         } catch {
             logger.debug("socket ended", metadata: ["error.type": "\(type(of: error))"])
         }
@@ -157,15 +157,17 @@ struct RealtimeEndpoint: Sendable {
 
     // MARK: Reading
 
-    private func read(_ inbound: WebSocketInboundStream, connection: UInt64, user: String, name: String, sessionId: String)
-        async throws
-    {
+    private func read(
+        _ inbound: WebSocketInboundStream, _ outbox: Outbox, connection: UInt64, user: String, name: String, sessionId: String
+    ) async throws {
         var bucket = TokenBucket(rate: rate, burst: burst)
         var lastUse = clock.now
         var strikes = 0
         var helloSeen = false
         let decoder = JSONDecoder()
         for try await message in inbound.messages(maxSize: Self.maxFrame) {
+            // Closing (session ended, access removed, too slow): nothing more is acted on.
+            if outbox.isClosing { return }
             guard case .text(let text) = message else {
                 hub.send(.frame(Self.json(ErrorFrame(code: "frame.invalid"))), to: connection)
                 continue
