@@ -24,14 +24,15 @@ final class Outbox: Sendable {
         self.limit = limit
     }
 
-    /// A writer run to start: `start()` it once no lock is held, since it may begin at once on the
-    /// calling thread (`Task.immediate`: a write that need not wait is done without a thread hop).
+    /// A writer run to start (a new task). The hub starts its runs after releasing its lock, which it
+    /// then holds for less time. (`Task.immediate`, writing on the publishing thread without a hop, was
+    /// tried: it put every socket write on the serial database writer, and chat latency grew.)
     struct Run: Sendable {
         fileprivate let outbox: Outbox
         fileprivate let drain: Drain
 
         func start() {
-            Task.immediate { [outbox, drain] in await drain(outbox) }
+            Task { [outbox, drain] in await drain(outbox) }
         }
     }
 

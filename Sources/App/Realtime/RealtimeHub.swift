@@ -174,8 +174,7 @@ final class RealtimeHub: Sendable {
         }
     }
 
-    /// Runs `body` under the lock and then starts the socket writers it woke: a writer may run at
-    /// once on this thread, and it reads the hub.
+    /// Runs `body` under the lock and then starts the socket writers it woke.
     private func sending(_ body: (inout State, inout [Outbox.Run]) -> Void) {
         var runs: [Outbox.Run] = []
         state.withLock { s in body(&s, &runs) }
