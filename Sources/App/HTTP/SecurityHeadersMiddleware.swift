@@ -4,13 +4,7 @@ import Hummingbird
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     let https: Bool
 
-    static var contentSecurityPolicy: String {
-        [
-            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-            "connect-src 'self'", "font-src 'self'", "object-src 'none'", "manifest-src 'self'",
-            "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
-        ].joined(separator: "; ")
-    }
+    static var contentSecurityPolicy: String { SecurityHeaderValues.contentSecurityPolicy }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -33,4 +27,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         if https { headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
     }
+}
+
+/// Joined once (it was joined for every response); a generic type cannot hold a stored static.
+private enum SecurityHeaderValues {
+    static let contentSecurityPolicy = [
+        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+        "connect-src 'self'", "font-src 'self'", "object-src 'none'", "manifest-src 'self'",
+        "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
+    ].joined(separator: "; ")
 }
