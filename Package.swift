@@ -118,6 +118,13 @@ let package = Package(
             path: "Benchmarks/Broadcaster",
             swiftSettings: strict
         ),
+        // The floor of our HTTP stack for http-floor: Hummingbird without any middleware.
+        .executableTarget(
+            name: "HBFloor",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HBFloor",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AppTests",
             dependencies: [

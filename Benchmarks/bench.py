@@ -164,6 +164,17 @@ class Bench:
                     "search": wrk(server.url + search_path, size["wrk_seconds"])}
         finally:
             server.stop()
+        # The floor of the stack itself: Hummingbird without middleware, the same healthz bytes.
+        port = free_port()
+        bare = subprocess.Popen([str(self.bin / "HBFloor"), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz", 30, bare)
+            floor = wrk(f"http://127.0.0.1:{port}/healthz", size["wrk_seconds"])
+        finally:
+            bare.terminate()
+            bare.wait(timeout=10)
+        if floor["errors"]:
+            self.problem(f"http-floor bare Hummingbird: {floor['errors']} errors")
         with Nginx(self.work / "nginx", {"healthz.json": healthz, "search.json": search}) as nginx:
             reference = {"healthz": wrk(nginx.url + "/healthz.json", size["wrk_seconds"]),
                          "search": wrk(nginx.url + "/search.json", size["wrk_seconds"])}
@@ -179,6 +190,9 @@ class Bench:
                           "healthzP99Ms": reference["healthz"]["p99"], "searchRequestsPerSecond": reference["search"]["rps"],
                           "searchP99Ms": reference["search"]["p99"]},
             "ratio": ratio(ours["healthz"]["rps"], reference["healthz"]["rps"]),
+            "stackFloor": {"name": "Hummingbird without middleware (Benchmarks/HBFloor)",
+                           "healthzRequestsPerSecond": floor["rps"], "healthzP99Ms": floor["p99"],
+                           "ratioToNginx": ratio(floor["rps"], reference["healthz"]["rps"])},
             "targets": [target("healthz ≥ 0.35× nginx requests/s", ratio(ours["healthz"]["rps"], reference["healthz"]["rps"]), ">=", 0.35),
                         target("search ≥ 5,000 requests/s (32 connections)", ours["search"]["rps"], ">=", 5000)],
         }
@@ -470,6 +484,8 @@ FIGURES = {
         ("GET /healthz requests/s (wrk, 32 connections)", r["ours"]["healthzRequestsPerSecond"],
          r["reference"]["healthzRequestsPerSecond"], r["ratio"]),
         ("GET /healthz p99 ms", r["ours"]["healthzP99Ms"], r["reference"]["healthzP99Ms"], None),
+        ("  the stack's floor: bare Hummingbird's healthz requests/s", r["stackFloor"]["healthzRequestsPerSecond"],
+         r["reference"]["healthzRequestsPerSecond"], r["stackFloor"]["ratioToNginx"]),
         ("anonymous search requests/s (same-size file on nginx)", r["ours"]["searchRequestsPerSecond"],
          r["reference"]["searchRequestsPerSecond"],
          ratio(r["ours"]["searchRequestsPerSecond"], r["reference"]["searchRequestsPerSecond"])),
