@@ -34,6 +34,8 @@ public struct AppComponents: Sendable {
     let messages: MessagesService
     let notifications: NotificationsService
     let files: FilesService
+    let picks: PicksService
+    let tasks: TasksService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -95,6 +97,9 @@ public struct AppComponents: Sendable {
             files: FilesService(
                 store: FilesStore(db: db, hub: hub, ids: config.ids), storage: fileStorage, spaces: spaces, clock: config.clock,
                 ids: config.ids, maxBytes: config.maxUploadBytes, logger: log),
+            picks: PicksService(
+                store: PicksStore(db: db, hub: hub, ids: config.ids), spaces: spaces, services: serviceDetails, clock: config.clock),
+            tasks: TasksService(store: TasksStore(db: db, hub: hub, ids: config.ids), spaces: spaces, clock: config.clock),
             logger: log)
     }
 
@@ -135,7 +140,8 @@ public struct AppComponents: Sendable {
                 securityEvents: SecurityEventsController(events: securityEvents),
                 spaces: SpacesController(spaces: spaces, trustForwardedFor: config.trustForwardedFor),
                 messages: MessagesController(messages: messages),
-                notifications: NotificationsController(notifications: notifications), files: FilesController(files: files)))
+                notifications: NotificationsController(notifications: notifications), files: FilesController(files: files),
+                picks: PicksController(picks: picks), tasks: TasksController(tasks: tasks)))
         return router
     }
 

@@ -13,7 +13,7 @@ public enum Commands {
                 store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,
                 clock: config.clock, ids: config.ids)
             if let (summary, users, ids) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
-                try await DemoSpaces(spaces: components.spaces, messages: components.messages, clock: config.clock).seed(ids)
+                try await components.demoSpaces.seed(ids)
                 output("Imported the demo catalogue: services \(summary.services), articles \(summary.articles).")
                 output("Demo sign-ins (printed only on this first start; keep them):")
                 for u in users {

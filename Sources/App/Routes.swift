@@ -14,6 +14,8 @@ enum Routes {
         c.messages.addRoutes(to: api)
         c.notifications.addRoutes(to: api)
         c.files.addRoutes(to: api)
+        c.picks.addRoutes(to: api)
+        c.tasks.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -28,5 +30,7 @@ enum Routes {
         let messages: MessagesController
         let notifications: NotificationsController
         let files: FilesController
+        let picks: PicksController
+        let tasks: TasksController
     }
 }

@@ -103,6 +103,8 @@ enum ProblemTitles {
         "file.typeNotAllowed": "This type of file is not accepted",
         "file.notFound": "Not found",
         "file.corrupt": "The stored file is damaged and cannot be sent",
+        "pick.exists": "The service is in this plan already",
+        "pick.tooMany": "The plan has as many services as it can hold",
     ]
 
     static func title(for code: String, status: HTTPResponse.Status) -> String {

@@ -34,6 +34,23 @@ enum Input {
         return []
     }
 
+    /// An ISO-8601 time with an offset or `Z` (`2027-03-28T09:30:00+03:00`), fractional seconds
+    /// allowed, within the years 2000–2999; anything else is an error on `field`.
+    static func timestamp(_ text: String, field: String, errors: inout [FieldError]) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        var date = text.count <= 40 ? formatter.date(from: text) : nil
+        if date == nil, text.count <= 40 {
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            date = formatter.date(from: text)
+        }
+        guard let date, (946_684_800.0..<32_503_680_000.0).contains(date.timeIntervalSince1970) else {
+            errors.append(FieldError(field, "field.invalidTime"))
+            return nil
+        }
+        return date
+    }
+
     static func check(_ errors: [FieldError]) throws {
         if !errors.isEmpty { throw AppError.validation(errors) }
     }

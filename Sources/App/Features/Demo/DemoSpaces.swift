@@ -1,10 +1,13 @@
 import Foundation
 
 /// The demo's spaces: a one-to-one space of the demo expert and client with an expert of a third-sector
-/// organisation, a group space, and a network space of three organisations, each with messages.
+/// organisation, a group space, and a network space of three organisations, each with messages; the
+/// one-to-one space has a service plan and tasks.
 struct DemoSpaces: Sendable {
     let spaces: SpacesService
     let messages: MessagesService
+    let picks: PicksService
+    let tasks: TasksService
     let clock: AppClock
 
     private func expertUser(_ id: String, _ org: String) -> SessionUser {
@@ -18,6 +21,45 @@ struct DemoSpaces: Sendable {
     private func say(_ text: String, in space: String, as user: SessionUser, privateTo: String? = nil) async throws {
         _ = try await messages.send(
             space, SendMessageInput(clientMessageId: UUID().uuidString, body: text, attachmentIds: nil, privateTo: privateTo), by: user)
+    }
+
+    /// A time `days` from now at `hour` o'clock UTC, as the API takes it.
+    private func day(_ days: Int, hour: Int) -> String {
+        let start = Calendar(identifier: .gregorian).startOfDay(for: clock.now)
+        return ISO8601DateFormatter().string(from: start.addingTimeInterval(Double(days * 86400 + hour * 3600)))
+    }
+
+    /// Three services picked for Kalle (one he is interested in), his tasks (one done) and one of the expert's.
+    private func plan(_ space: String, expert: SessionUser, partner: SessionUser, client: SessionUser) async throws {
+        let coaching = try await picks.add(
+            space,
+            CreatePickInput(
+                serviceId: "tyonhakuvalmennus", note: "Tässä valmennuksessa saat apua hakemuksiin ja haastatteluihin harjoitteluun."),
+            by: expert)
+        let workshop = try await picks.add(
+            space,
+            CreatePickInput(serviceId: "nuorten-tyopaja", note: "Työpajassa pääset kokeilemaan eri aloja omassa tahdissasi."),
+            by: partner)
+        _ = try await picks.add(space, CreatePickInput(serviceId: "osaamiskartoitus"), by: expert)
+        _ = try await picks.update(workshop.id, UpdatePickInput(status: .interested), by: client)
+        let done = try await tasks.add(
+            space, CreateTaskInput(title: "Täytä työnhakijan perustiedot", assigneeId: client.userId, dueAt: day(-2, hour: 14)),
+            by: expert)
+        _ = try await tasks.update(done.id, UpdateTaskInput(status: .done), by: client)
+        _ = try await tasks.add(
+            space,
+            CreateTaskInput(
+                title: "Päivitä CV ja lähetä se minulle", assigneeId: client.userId,
+                description: "Lisää viimeisin työpaikkasi ja kurssit, jotka olet käynyt.", dueAt: day(5, hour: 14),
+                pickId: coaching.id),
+            by: expert)
+        _ = try await tasks.add(
+            space,
+            CreateTaskInput(
+                title: "Käy tutustumassa työpajaan", assigneeId: client.userId, dueAt: day(9, hour: 9), pickId: workshop.id),
+            by: partner)
+        _ = try await tasks.add(
+            space, CreateTaskInput(title: "Varaa Kallelle aika osaamiskartoitukseen", assigneeId: expert.userId), by: expert)
     }
 
     func seed(_ ids: [String: String]) async throws {
@@ -40,6 +82,7 @@ struct DemoSpaces: Sendable {
         _ = try await spaces.addExpert(own.id, AddMemberInput(email: "verstas@demo.example.fi", history: .all), by: expert)
         try await say(
             "Hei Kalle, olen Tero Nuorten Verstaalta. Voin kertoa meidän työpajasta, jos se kiinnostaa.", in: own.id, as: partner)
+        try await plan(own.id, expert: expert, partner: partner, client: kalleUser)
 
         let group = try await spaces.create(
             CreateSpaceInput(
@@ -51,6 +94,9 @@ struct DemoSpaces: Sendable {
         try await say("Tervetuloa ryhmään! Tapaamme tiistaisin klo 10. Ensi kerralla teemme CV:t valmiiksi.", in: group.id, as: expert)
         try await say("Kiitos, tulen paikalle.", in: group.id, as: linaUser)
         try await say("Kalle, tässä vain sinulle: muistathan tuoda tutkintotodistuksesi.", in: group.id, as: expert, privateTo: kalle)
+        _ = try await tasks.add(
+            group.id, CreateTaskInput(title: "Tuo tutkintotodistus tiistain tapaamiseen", assigneeId: kalle, dueAt: day(4, hour: 10)),
+            by: expert)
 
         let network = try await spaces.create(
             CreateSpaceInput(
@@ -64,4 +110,8 @@ struct DemoSpaces: Sendable {
         try await say("Meillä alkaa uusi työpajajakso maaliskuussa, 8 paikkaa vapaana.", in: network.id, as: partner)
         try await say("Valmennus Kompassilla on tilaa kahdelle asiakkaalle huhtikuun valmennuksessa.", in: network.id, as: coach)
     }
+}
+
+extension AppComponents {
+    var demoSpaces: DemoSpaces { DemoSpaces(spaces: spaces, messages: messages, picks: picks, tasks: tasks, clock: config.clock) }
 }

@@ -38,7 +38,7 @@ extension AppComponents {
         let seeder = DemoSeeder(
             store: DemoStore(db: db), exchange: catalogueExchange, passwords: auth.passwords, clock: config.clock, ids: config.ids)
         if let (_, _, ids) = try await seeder.seedIfEmpty(catalogue: catalogue) {
-            try await DemoSpaces(spaces: spaces, messages: messages, clock: config.clock).seed(ids)
+            try await demoSpaces.seed(ids)
         }
         let org = Self.loadOrganization
         let now = config.clock.now

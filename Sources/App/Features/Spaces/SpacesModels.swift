@@ -32,9 +32,16 @@ enum SpaceEventKind: String, Codable, Sendable, CaseIterable {
     case memberJoined, memberLeft, memberRemoved, ownerChanged
     case message, messageEdited, messageDeleted
     case fileAdded
+    case pickAdded, pickChanged, pickRemoved
+    case taskAdded, taskChanged, taskCommented, taskRemoved
 
     /// Kinds that make an in-app notification for the members who are not looking at the space.
-    var notifies: Bool { self == .message || self == .memberJoined || self == .fileAdded }
+    var notifies: Bool {
+        switch self {
+        case .message, .memberJoined, .fileAdded, .pickAdded, .pickChanged, .taskAdded, .taskChanged, .taskCommented: true
+        default: false
+        }
+    }
 }
 
 /// The caller's standing in one space, resolved once per request (or kept per socket).
@@ -360,6 +367,15 @@ struct EventData: Codable, Sendable, Equatable {
     var contentType: String? = nil
     /// A file uploaded to go with a message (the message shows it; no note of its own).
     var attachment: Bool? = nil
+    var pickId: String? = nil
+    var serviceId: String? = nil
+    var serviceName: LocalText? = nil
+    /// A pick's or a task's status after the change.
+    var status: String? = nil
+    var taskId: String? = nil
+    var assigneeId: String? = nil
+    var dueAt: Date? = nil
+    var commentId: String? = nil
 }
 
 struct AttachmentDTO: Codable, Sendable, Equatable {
@@ -370,7 +386,7 @@ struct AttachmentDTO: Codable, Sendable, Equatable {
 }
 
 enum AccessLogKind: String, Codable, Sendable {
-    case messages, files, file, members, space, consent
+    case messages, files, file, members, space, consent, picks, tasks
 }
 
 struct AccessLogEntryDTO: Codable, Sendable, Equatable {
