@@ -75,7 +75,7 @@ CREATE TABLE access_log_new (
     reader_id        TEXT NOT NULL,
     reader_name      TEXT NOT NULL,
     organization_id  TEXT,
-    kind             TEXT NOT NULL CHECK (kind IN ('messages', 'files', 'file', 'members', 'space', 'consent', 'picks', 'tasks')),
+    kind             TEXT NOT NULL CHECK (kind IN ('messages', 'files', 'file', 'members', 'space', 'consent', 'picks', 'tasks', 'meetings')),
     read_at          INTEGER NOT NULL
 ) STRICT;
 INSERT INTO access_log_new (id, space_id, reader_id, reader_name, organization_id, kind, read_at)

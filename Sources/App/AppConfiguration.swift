@@ -50,6 +50,8 @@ public struct AppConfiguration: Sendable {
     public var socketFrameRate: Int
     /// A WebSocket that sends nothing for this long is closed (clients ping every 25 s).
     public var socketIdleTimeout: TimeInterval
+    /// A client may cancel a meeting they booked from a slot until this long before it starts.
+    public var slotCancelNotice: TimeInterval
     /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
     public var testFileMailDelayMs: Int
     /// Tests replace these.
@@ -115,6 +117,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case maxUploadMB = "max-upload-mb"
     case socketFrameRate = "socket-frame-rate"
     case socketIdleTimeout = "socket-idle-timeout"
+    case slotCancelNotice = "slot-cancel-notice"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
     case testFileMailDelayMs = "test-file-mail-delay-ms"
 
@@ -183,6 +186,7 @@ extension AppConfiguration {
             maxUploadMB: try r.integer(.maxUploadMB, default: 20, range: 1...4096),
             socketFrameRate: try r.integer(.socketFrameRate, default: 20, range: 1...100_000),
             socketIdleTimeout: try r.duration(.socketIdleTimeout, default: 90),
+            slotCancelNotice: try r.duration(.slotCancelNotice, default: 24 * 3600),
             testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
         )
     }

@@ -36,6 +36,7 @@ public struct AppComponents: Sendable {
     let files: FilesService
     let picks: PicksService
     let tasks: TasksService
+    let meetings: MeetingsService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -100,6 +101,9 @@ public struct AppComponents: Sendable {
             picks: PicksService(
                 store: PicksStore(db: db, hub: hub, ids: config.ids), spaces: spaces, services: serviceDetails, clock: config.clock),
             tasks: TasksService(store: TasksStore(db: db, hub: hub, ids: config.ids), spaces: spaces, clock: config.clock),
+            meetings: MeetingsService(
+                store: MeetingsStore(db: db, hub: hub, ids: config.ids), spaces: spaces, clock: config.clock, ids: config.ids,
+                baseURL: config.baseURL, cancelNotice: config.slotCancelNotice),
             logger: log)
     }
 
@@ -141,7 +145,8 @@ public struct AppComponents: Sendable {
                 spaces: SpacesController(spaces: spaces, trustForwardedFor: config.trustForwardedFor),
                 messages: MessagesController(messages: messages),
                 notifications: NotificationsController(notifications: notifications), files: FilesController(files: files),
-                picks: PicksController(picks: picks), tasks: TasksController(tasks: tasks)))
+                picks: PicksController(picks: picks), tasks: TasksController(tasks: tasks),
+                meetings: MeetingsController(meetings: meetings)))
         return router
     }
 

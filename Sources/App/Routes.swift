@@ -16,6 +16,7 @@ enum Routes {
         c.files.addRoutes(to: api)
         c.picks.addRoutes(to: api)
         c.tasks.addRoutes(to: api)
+        c.meetings.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -32,5 +33,6 @@ enum Routes {
         let files: FilesController
         let picks: PicksController
         let tasks: TasksController
+        let meetings: MeetingsController
     }
 }

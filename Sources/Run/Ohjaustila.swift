@@ -101,6 +101,11 @@ struct Serve: AsyncParsableCommand {
     var socketFrameRate: String?
     @Option(help: "Close a WebSocket that sends nothing for this long, e.g. 90s (OHJAUSTILA_SOCKET_IDLE_TIMEOUT; default 90s).")
     var socketIdleTimeout: String?
+    @Option(
+        help:
+            "A client may cancel a meeting booked from a slot until this long before it, e.g. 24h (OHJAUSTILA_SLOT_CANCEL_NOTICE; default 24h)."
+    )
+    var slotCancelNotice: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -125,7 +130,7 @@ struct Serve: AsyncParsableCommand {
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
             (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout), (.maxUploadMB, maxUploadMb),
-            (.socketFrameRate, socketFrameRate), (.socketIdleTimeout, socketIdleTimeout),
+            (.socketFrameRate, socketFrameRate), (.socketIdleTimeout, socketIdleTimeout), (.slotCancelNotice, slotCancelNotice),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

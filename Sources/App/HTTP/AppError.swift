@@ -105,6 +105,12 @@ enum ProblemTitles {
         "file.corrupt": "The stored file is damaged and cannot be sent",
         "pick.exists": "The service is in this plan already",
         "pick.tooMany": "The plan has as many services as it can hold",
+        "meeting.conflict": "An expert taking part already has a meeting at that time",
+        "meeting.cancelled": "The meeting has been cancelled",
+        "meeting.cancelTooLate": "It is too late to cancel this booking here; contact the expert",
+        "meeting.notParticipant": "Only the meeting's participants answer it",
+        "slot.taken": "Somebody else booked this time just now",
+        "slot.clientsOnly": "Clients book free times; experts add meetings",
     ]
 
     static func title(for code: String, status: HTTPResponse.Status) -> String {

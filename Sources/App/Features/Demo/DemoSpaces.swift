@@ -8,6 +8,7 @@ struct DemoSpaces: Sendable {
     let messages: MessagesService
     let picks: PicksService
     let tasks: TasksService
+    let meetings: MeetingsService
     let clock: AppClock
 
     private func expertUser(_ id: String, _ org: String) -> SessionUser {
@@ -60,6 +61,26 @@ struct DemoSpaces: Sendable {
             by: partner)
         _ = try await tasks.add(
             space, CreateTaskInput(title: "Varaa Kallelle aika osaamiskartoitukseen", assigneeId: expert.userId), by: expert)
+        _ = try await meetings.create(
+            space,
+            CreateMeetingInput(
+                startsAt: day(3, hour: 8), durationMinutes: 60, kind: .inPerson, participantIds: [client.userId, partner.userId],
+                location: "Työllisyyspalvelut, Sörnäisten rantatie 13, 00530 Helsinki", title: "Suunnitelman läpikäynti"),
+            by: expert)
+        // Free times that Kalle can book: Tuesdays and Thursdays for the next three weeks.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = ICalendar.zone
+        let from = calendar.date(byAdding: .day, value: 1, to: clock.now) ?? clock.now
+        let to = calendar.date(byAdding: .day, value: 21, to: clock.now) ?? clock.now
+        func date(_ d: Date) -> String {
+            let c = calendar.dateComponents([.year, .month, .day], from: d)
+            return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        }
+        _ = try await meetings.addSlots(
+            CreateSlotsInput(
+                durationMinutes: 45, kind: .phone,
+                weekly: .init(from: date(from), to: date(to), weekdays: [2, 4], startTime: "09:00", endTime: "12:00", bufferMinutes: 15)),
+            by: expert)
     }
 
     func seed(_ ids: [String: String]) async throws {
@@ -113,5 +134,7 @@ struct DemoSpaces: Sendable {
 }
 
 extension AppComponents {
-    var demoSpaces: DemoSpaces { DemoSpaces(spaces: spaces, messages: messages, picks: picks, tasks: tasks, clock: config.clock) }
+    var demoSpaces: DemoSpaces {
+        DemoSpaces(spaces: spaces, messages: messages, picks: picks, tasks: tasks, meetings: meetings, clock: config.clock)
+    }
 }

@@ -34,11 +34,14 @@ enum SpaceEventKind: String, Codable, Sendable, CaseIterable {
     case fileAdded
     case pickAdded, pickChanged, pickRemoved
     case taskAdded, taskChanged, taskCommented, taskRemoved
+    case meetingAdded, meetingChanged, meetingCancelled, meetingResponded
 
     /// Kinds that make an in-app notification for the members who are not looking at the space.
     var notifies: Bool {
         switch self {
-        case .message, .memberJoined, .fileAdded, .pickAdded, .pickChanged, .taskAdded, .taskChanged, .taskCommented: true
+        case .message, .memberJoined, .fileAdded, .pickAdded, .pickChanged, .taskAdded, .taskChanged, .taskCommented, .meetingAdded,
+            .meetingChanged, .meetingCancelled, .meetingResponded:
+            true
         default: false
         }
     }
@@ -376,6 +379,11 @@ struct EventData: Codable, Sendable, Equatable {
     var assigneeId: String? = nil
     var dueAt: Date? = nil
     var commentId: String? = nil
+    var meetingId: String? = nil
+    var startsAt: Date? = nil
+    var endsAt: Date? = nil
+    /// A participant's answer to a meeting.
+    var response: String? = nil
 }
 
 struct AttachmentDTO: Codable, Sendable, Equatable {
@@ -386,7 +394,7 @@ struct AttachmentDTO: Codable, Sendable, Equatable {
 }
 
 enum AccessLogKind: String, Codable, Sendable {
-    case messages, files, file, members, space, consent, picks, tasks
+    case messages, files, file, members, space, consent, picks, tasks, meetings
 }
 
 struct AccessLogEntryDTO: Codable, Sendable, Equatable {
