@@ -19,6 +19,7 @@ route('/spaces', () => import('./pages/spaces.js'));
 route('/spaces/new', () => import('./pages/space-new.js'));
 route('/spaces/:spaceId', () => import('./pages/space.js'));
 route('/notifications', () => import('./pages/notifications.js'));
+route('/tasks', () => import('./pages/tasks.js'));
 route('/catalogue', () => import('./pages/catalogue-search.js'));
 route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
 route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));
@@ -56,6 +57,11 @@ function updateChrome() {
   if (spacesLink) {
     spacesLink.textContent = t('spaces.title');
     spacesLink.parentElement.hidden = !signedIn;
+  }
+  const tasksLink = document.getElementById('nav-tasks');
+  if (tasksLink) {
+    tasksLink.textContent = t('tasks.title');
+    tasksLink.parentElement.hidden = !signedIn;
   }
   const notificationsLink = document.getElementById('nav-notifications');
   if (notificationsLink) notificationsLink.parentElement.hidden = !signedIn;

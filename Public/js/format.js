@@ -50,6 +50,27 @@ export function formatDate(iso) {
   return `${p.day}.${p.month}.${p.year}`;
 }
 
+/** A day with its weekday: fi "ti 24.11.", sv "tis 24.11", en "Tue 24 Nov" (the year when not this one). */
+export function formatDay(iso) {
+  if (!iso) return '';
+  const date = iso instanceof Date ? iso : new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  const lang = getLanguage();
+  const withYear = yearIn(date) !== yearIn(new Date());
+  const p = parts(date, { weekday: 'short', day: 'numeric', month: lang === 'en' ? 'short' : 'numeric', year: 'numeric' });
+  if (lang === 'en') return `${p.weekday} ${p.day} ${p.month}${withYear ? ` ${p.year}` : ''}`;
+  if (lang === 'sv') return `${p.weekday} ${p.day}.${p.month}${withYear ? `.${p.year}` : ''}`;
+  return `${p.weekday} ${p.day}.${p.month}.${withYear ? p.year : ''}`;
+}
+
+/** True when the time is 23.59 in Helsinki: a due time given as a day only ("by Tuesday"). */
+export function isEndOfDay(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return false;
+  const p = parts(date, { hour: 'numeric', minute: '2-digit', hourCycle: 'h23' });
+  return Number(p.hour) === 23 && Number(p.minute) === 59;
+}
+
 /** "juuri nyt", "5 minuuttia sitten" for the last hour, otherwise the full time. */
 export function formatRecent(iso) {
   if (!iso) return '';

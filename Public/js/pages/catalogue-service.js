@@ -1,5 +1,6 @@
 // A service's page in the catalogue (/catalogue/services/:serviceId): every public field in
-// sections, and for experts the internal instructions in a clearly marked band.
+// sections, and for experts the internal instructions in a clearly marked band and "Lisää
+// ohjaustilaan" (the service into the plan of one of their open spaces).
 import { h, uid } from '../dom.js';
 import { t, localText } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
@@ -9,6 +10,8 @@ import { heading, notFoundMessage, printButton } from '../ui/page.js';
 import { statusRegion } from '../ui/live.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref } from '../catalogue/parts.js';
+import { isExpertUser } from '../spaces/common.js';
+import { addToSpacePanel } from '../spaces/plan.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -77,6 +80,9 @@ export default {
     const favouriteStatus = statusRegion({ hidden: true });
     root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), printButton()));
     root.appendChild(favouriteStatus);
+    // an expert picks a published service into one of their spaces' plans
+    const published = !service.archived && (!service.status || service.status === 'published');
+    if (published && isExpertUser(ctx.user)) root.appendChild(addToSpacePanel({ ctx, service }));
 
     const summary = text(service.summary);
     // What

@@ -13,7 +13,7 @@ import { refreshUnread } from '../unread.js';
 import * as realtime from '../realtime.js';
 import { spaceHref } from '../spaces/common.js';
 
-const KINDS = ['message', 'memberJoined', 'fileAdded'];
+const KINDS = ['message', 'memberJoined', 'fileAdded', 'pickAdded', 'pickChanged', 'taskAdded', 'taskChanged', 'taskCommented'];
 
 function describe(n) {
   const kind = KINDS.includes(n.kind) ? n.kind : 'unknown';

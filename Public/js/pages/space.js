@@ -1,7 +1,7 @@
 // A guidance space (/spaces/{id}). Made for the client's phone first: the title, the live
-// conversation and the message form; the members, files, consent record, access log and closing
-// behind disclosure sections below it. On a desk (≥ 900 px) the members sit beside the
-// conversation.
+// conversation and the message form; the members, tasks, service plan, files, consent record,
+// access log and closing behind disclosure sections below it (a client's tasks and plan are open).
+// On a desk (≥ 900 px) the members sit beside the conversation.
 //
 // A change of language renders the page again: the conversation comes back from what was kept
 // (keep()), at the same scroll position, without loading it again.
@@ -20,6 +20,7 @@ import { notice } from './common.js';
 import { spaceBase, kindBadge, statusBadge } from '../spaces/common.js';
 import { createConversation } from '../spaces/conversation.js';
 import { membersPanel, filesPanel, consentPanel, accessLogPanel, closePanel } from '../spaces/panels.js';
+import { planPanel, tasksPanel } from '../spaces/plan.js';
 
 // What the last render of a space left behind (its space, events and scroll position).
 let kept = null;
@@ -103,6 +104,8 @@ export default {
           showMeta();
           conversation.setSpace(space);
           members.render(space);
+          plan.setSpace(space);
+          tasks.setSpace(space);
           if (statusChanged) {
             // the owner's tools (or a closed space's read-only view) change: render again, in place
             kept = { ...conversation.keep(), space, userId: me.id };
@@ -129,25 +132,39 @@ export default {
     }
 
     let files = null;
+    let plan = null;
+    let tasks = null;
     const conversation = createConversation({
       ctx,
       space,
       me,
       nameOf,
       say,
+      pickName: (pickId) => {
+        const pick = plan && plan.items().find((p) => p.id === pickId);
+        return pick ? pick.name : null;
+      },
       onEvent: (event) => {
         const d = event.data || {};
         if (d.userId && d.displayName) names.set(d.userId, d.displayName);
         if (['memberJoined', 'memberLeft', 'memberRemoved', 'ownerChanged', 'spaceClosed', 'spaceRenamed', 'clientInvited'].includes(event.kind)) refreshSoon();
         if (event.kind === 'fileAdded' && files) files.refresh();
+        // the plan and the tasks follow (when open); the tasks get the picks' names from the plan
+        if (['pickAdded', 'pickChanged', 'pickRemoved'].includes(event.kind) && plan) plan.refresh(event);
+        if (['taskAdded', 'taskChanged', 'taskCommented', 'taskRemoved'].includes(event.kind) && tasks) tasks.refresh(event);
       },
     });
 
     const desk = window.matchMedia(DESK).matches;
     const members = membersPanel({ ctx, getSpace, me, say, refresh, open: desk });
+    // a client's own tasks and plan are open (their reads are not logged); an expert opens them,
+    // or comes with #plan / #tasks (a service page's "Lisää ohjaustilaan" links with #plan)
+    const client = space.role === 'client';
+    plan = planPanel({ ctx, getSpace, me, nameOf, open: client || ctx.hash.has('plan') });
+    tasks = tasksPanel({ ctx, getSpace, me, nameOf, plan, open: client || ctx.hash.has('tasks') });
     files = filesPanel({ ctx, getSpace, nameOf, me });
     const side = h('div', { class: 'space-side' }, members);
-    const more = h('div', { class: 'space-more' }, files, consentPanel({ ctx, getSpace }), accessLogPanel({ ctx, getSpace }));
+    const more = h('div', { class: 'space-more' }, tasks, plan, files, consentPanel({ ctx, getSpace }), accessLogPanel({ ctx, getSpace }));
     if (space.role === 'owner' && space.status !== 'closed') more.appendChild(closePanel({ ctx, getSpace, say }));
     root.appendChild(h('div', { class: 'space-layout' }, conversation.node, side, more));
 
@@ -176,5 +193,15 @@ export default {
     if (!ctx.isCurrent()) return;
     post('/api/v1/notifications/read', { spaceId }).then(() => refreshUnread({ delay: 0 }), () => {});
     if (reuse) refresh();
+    // #plan or #tasks (a service page's "Siirry ohjaustilaan"): that panel, once the router has
+    // put the focus on the heading
+    const target = !reuse && (ctx.hash.has('plan') ? plan : ctx.hash.has('tasks') ? tasks : null);
+    if (target) {
+      window.setTimeout(() => {
+        if (!ctx.isCurrent()) return;
+        target.scrollIntoView({ block: 'start' });
+        target.querySelector('summary').focus({ preventScroll: true });
+      }, 0);
+    }
   },
 };

@@ -7,7 +7,7 @@
 // over HTTP, older pages, realtime, a catch-up after a gap). Messages being sent are rows of
 // their own at the end, keyed by clientMessageId, until the server's event for them arrives.
 import { h, uid, setLive } from '../dom.js';
-import { t, plural } from '../i18n.js';
+import { t, plural, localText, locale } from '../i18n.js';
 import { get, ApiError } from '../api.js';
 import { formatRecent, formatDateTime } from '../format.js';
 import { confirmDialog, formDialog } from '../dialog.js';
@@ -26,12 +26,12 @@ const EDIT_WINDOW = 24 * 60 * 60 * 1000;
 const TYPING_SHOWN = 6000;
 
 /**
- * createConversation({ctx, space, me, nameOf(userId), say(kind, text), onEvent(event)})
+ * createConversation({ctx, space, me, nameOf(userId), say(kind, text), onEvent(event), pickName(pickId)})
  * → {node, start(kept), keep(), setSpace(space), readMembers(), focusComposer()}
  * `kept` is what keep() returned before (the same space shown again): rows and scroll come back
  * without loading the first page again.
  */
-export function createConversation({ ctx, space: initialSpace, me, nameOf, say, onEvent = () => {} }) {
+export function createConversation({ ctx, space: initialSpace, me, nameOf, say, onEvent = () => {}, pickName = () => null }) {
   let space = initialSpace;
   const spaceId = space.id;
   const base = spaceBase(spaceId);
@@ -46,6 +46,8 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
   let unseenBelow = 0;
   const typers = new Map(); // userId → {name, timer}
   const mine = new Set(); // clientMessageIds of my messages shown from the server
+  const pickNames = new Map(); // pickId → serviceName (LocalText), from pickAdded events
+  const taskStates = new Map(); // taskId → {seq, status}, to tell a task done from one reopened
 
   const headingId = uid('conversation');
   const older = h('button', { type: 'button', class: 'btn btn--secondary conversation__older', hidden: true }, t('space.loadOlder'));
@@ -191,8 +193,55 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
         if (d.attachment) return null; // the message it goes with shows it
         if (event.actorId === me.id) return t('space.event.fileAddedByYou', { file: d.name || '' });
         return t('space.event.fileAdded', { name: event.actorId ? nameText(event.actorId) : t('space.someone'), file: d.name || '' });
+      case 'pickAdded':
+      case 'pickChanged':
+      case 'pickRemoved':
+        return pickText(event);
+      case 'taskAdded':
+      case 'taskChanged':
+      case 'taskCommented':
+      case 'taskRemoved':
+        return taskText(event);
       default:
         return null;
+    }
+  }
+
+  /** "Maija lisäsi suunnitelmaan palvelun X" (pickChanged and pickRemoved carry no name: the
+   *  pickAdded event before them, or the plan panel, lends it). */
+  function pickText(event) {
+    const d = event.data || {};
+    const service = localText(d.serviceName || pickNames.get(d.pickId) || pickName(d.pickId));
+    const byMe = event.actorId === me.id;
+    const name = event.actorId ? nameOf(event.actorId) : t('space.someone');
+    const kind = event.kind.slice('pick'.length).toLowerCase(); // added, changed, removed
+    const key = `space.event.pick.${kind}${byMe ? 'ByYou' : ''}${service ? '' : 'Unnamed'}`;
+    const status = d.status ? t(`space.plan.status.${d.status}`).toLocaleLowerCase(locale()) : '';
+    return t(key, { name, service, status });
+  }
+
+  /** "Sinulle annettiin tehtävä: …", "Tehtävä merkittiin tehdyksi: …" */
+  function taskText(event) {
+    const d = event.data || {};
+    const title = d.title || '';
+    const name = event.actorId ? nameOf(event.actorId) : t('space.someone');
+    const byMe = event.actorId === me.id;
+    const before = taskStates.get(d.taskId);
+    if (d.status && (!before || before.seq < event.seq)) taskStates.set(d.taskId, { seq: event.seq, status: d.status });
+    switch (event.kind) {
+      case 'taskAdded':
+        if (d.assigneeId === me.id) return t('space.event.task.addedToYou', { title });
+        return t('space.event.task.added', { name: d.assigneeId ? nameOf(d.assigneeId) : t('space.someone'), title });
+      case 'taskChanged': {
+        const was = before && before.seq < event.seq ? before.status : null;
+        if (d.status === 'done' && was !== 'done') return t('space.event.task.done', { title });
+        if (d.status === 'open' && was === 'done') return t('space.event.task.reopened', { title });
+        return t('space.event.task.changed', { title });
+      }
+      case 'taskCommented':
+        return t(byMe ? 'space.event.task.commentedByYou' : 'space.event.task.commented', { name, title });
+      default:
+        return t(byMe ? 'space.event.task.removedByYou' : 'space.event.task.removed', { name, title });
     }
   }
 
@@ -312,6 +361,7 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       pending.remove();
     }
     if (event.kind === 'message' && d.senderId && typers.has(d.senderId)) stopTyping(d.senderId);
+    if (event.kind === 'pickAdded' && d.pickId && d.serviceName) pickNames.set(d.pickId, d.serviceName);
     const row = rowFor(event);
     if (!row) return;
     const follow = live && (atBottom() || d.senderId === me.id);
