@@ -138,13 +138,9 @@ struct MeetingsService: Sendable {
 
     /// The caller's access to the meeting's space; 404 for a meeting of a space they are not in.
     private func memberAccess(_ meetingId: String, _ caller: SessionUser?, writing: Bool) async throws -> SpaceAccess {
-        guard caller != nil else { throw AppError.authRequired }
-        guard let spaceId = try await store.space(ofMeeting: meetingId) else { throw AppError.notFound("meeting.notFound") }
-        do {
-            return writing ? try await spaces.requireWriter(spaceId, caller) : try await spaces.requireMember(spaceId, caller)
-        } catch let error as AppError where error.status == .notFound {
-            throw AppError.notFound("meeting.notFound")
-        }
+        let store = store
+        return try await spaces.requireMember(
+            ofItemIn: { try await store.space(ofMeeting: meetingId) }, notFound: "meeting.notFound", writing: writing, caller)
     }
 
     // MARK: Calendar files

@@ -24,7 +24,7 @@ struct MeetingsStore: Sendable {
     func create(_ new: NewMeeting, by actor: SpaceAccess, now: Date) async throws -> MeetingDTO {
         let id = ids.next()
         return try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             return try Self.insert(id: id, new, slotId: nil, by: access, now: now, &tx)
         }
@@ -217,7 +217,7 @@ struct MeetingsStore: Sendable {
     /// other meetings, raises SEQUENCE and asks everybody else to answer again.
     func update(_ id: String, _ change: Change, by actor: SpaceAccess, now: Date) async throws -> MeetingDTO {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             guard var m = try Self.visibleRecord(id, access, tx.db) else { throw AppError.notFound("meeting.notFound") }
             guard m.status == MeetingStatus.scheduled.rawValue else { throw AppError(.conflict, "meeting.cancelled") }
@@ -267,7 +267,7 @@ struct MeetingsStore: Sendable {
         authorize: @escaping @Sendable (SpaceAccess, MeetingRecord, _ bookedBy: String?) throws -> Void
     ) async throws -> MeetingDTO {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard var m = try Self.visibleRecord(id, access, tx.db) else { throw AppError.notFound("meeting.notFound") }
             guard m.status == MeetingStatus.scheduled.rawValue else { throw AppError(.conflict, "meeting.cancelled") }
             let bookedBy = try String.fetchOne(
@@ -294,7 +294,7 @@ struct MeetingsStore: Sendable {
     /// that time again; accepting makes them busy again (checked).
     func respond(_ id: String, _ response: MeetingResponse, proposed: Date?, by actor: SpaceAccess, now: Date) async throws -> MeetingDTO {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard let m = try Self.visibleRecord(id, access, tx.db) else { throw AppError.notFound("meeting.notFound") }
             guard m.status == MeetingStatus.scheduled.rawValue else { throw AppError(.conflict, "meeting.cancelled") }
             guard
@@ -392,7 +392,7 @@ struct MeetingsStore: Sendable {
     func book(_ slotId: String, by client: SpaceAccess, title: String, now: Date) async throws -> MeetingDTO {
         let meetingId = ids.next()
         return try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(client, tx.db)
+            let access = try SpacesStore.confirm(client, tx.db)
             guard !access.isExpert else { throw AppError(.forbidden, "slot.clientsOnly") }
             guard let slot = try SlotRecord.fetchOne(tx.db, key: slotId), slot.startsAt > now.millis else {
                 throw AppError.notFound("slot.notFound")

@@ -76,13 +76,9 @@ struct PicksService: Sendable {
 
     /// The caller's access to the pick's open space; 404 for a pick of a space they are not in.
     private func writerAccess(_ pickId: String, _ caller: SessionUser?) async throws -> SpaceAccess {
-        guard caller != nil else { throw AppError.authRequired }
-        guard let spaceId = try await store.space(ofPick: pickId) else { throw AppError.notFound("pick.notFound") }
-        do {
-            return try await spaces.requireWriter(spaceId, caller)
-        } catch let error as AppError where error.status == .notFound {
-            throw AppError.notFound("pick.notFound")
-        }
+        let store = store
+        return try await spaces.requireMember(
+            ofItemIn: { try await store.space(ofPick: pickId) }, notFound: "pick.notFound", writing: true, caller)
     }
 
     /// The pick with its service as the viewer may see it now: an expert sees the internal

@@ -27,7 +27,7 @@ struct PicksStore: Sendable {
     ) async throws -> Stored {
         let id = ids.next()
         return try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try Self.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             try MessagesStore.checkAudience(audience, access: access, tx.db)
             let taken =
@@ -50,15 +50,6 @@ struct PicksStore: Sendable {
             try Self.recordStatus(.suggested, of: id, by: access.userId, now: now, tx.db)
             return Stored(pick: row, history: try Self.history(of: [id], tx.db)[id] ?? [])
         }
-    }
-
-    /// The actor's access now, inside the write: still a member of the still open space.
-    static func confirm(_ actor: SpaceAccess, _ db: Database) throws -> SpaceAccess {
-        guard let access = try SpacesStore.access(space: actor.spaceId, user: actor.userId, db) else {
-            throw AppError.notFound("space.notFound")
-        }
-        guard access.canWrite else { throw AppError(.conflict, "space.closed") }
-        return access
     }
 
     private static func recordStatus(_ status: PickStatus, of pick: String, by user: String, now: Date, _ db: Database) throws {
@@ -139,7 +130,7 @@ struct PicksStore: Sendable {
         authorize: @escaping @Sendable (SpaceAccess, PickRecord) throws -> Void
     ) async throws -> Stored {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try Self.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard var stored = try Self.visiblePick(id, access, tx.db) else { throw AppError.notFound("pick.notFound") }
             try authorize(access, stored.pick)
             var pick = stored.pick
@@ -186,7 +177,7 @@ struct PicksStore: Sendable {
     /// Removes a pick (an expert's); its tasks keep their text and lose the link.
     func remove(_ id: String, by actor: SpaceAccess, now: Date) async throws {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try Self.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             guard let stored = try Self.visiblePick(id, access, tx.db) else { throw AppError.notFound("pick.notFound") }
             let pick = stored.pick

@@ -51,6 +51,20 @@ struct SpacesService: Sendable {
         return access
     }
 
+    /// The caller's access to the space that an item (a pick, a task, a meeting) is in: 401 without a
+    /// session, and 404 `notFound` both for an unknown item and for one of a space the caller is not in.
+    func requireMember(
+        ofItemIn space: @Sendable () async throws -> String?, notFound: String, writing: Bool, _ caller: SessionUser?
+    ) async throws -> SpaceAccess {
+        guard caller != nil else { throw AppError.authRequired }
+        guard let spaceId = try await space() else { throw AppError.notFound(notFound) }
+        do {
+            return writing ? try await requireWriter(spaceId, caller) : try await requireMember(spaceId, caller)
+        } catch let error as AppError where error.status == .notFound {
+            throw AppError.notFound(notFound)
+        }
+    }
+
     /// Records an expert's read of a space that has clients (the client's access log).
     func logRead(_ kind: AccessLogKind, _ access: SpaceAccess) async throws {
         guard access.isExpert, access.kind.hasClients else { return }

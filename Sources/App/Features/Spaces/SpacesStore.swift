@@ -29,10 +29,13 @@ struct SpacesStore: Sendable {
     /// Checks again, inside a write, what the service checked before it: the actor is still a member
     /// (the owner, for `owner`) of the still open space. Two requests of one owner that race (two
     /// hand-overs, a hand-over and a removal) cannot both act on the earlier check.
-    static func confirm(_ access: SpaceAccess, owner: Bool, _ db: Database) throws {
+    /// Answers the actor's access as it is now.
+    @discardableResult
+    static func confirm(_ access: SpaceAccess, owner: Bool = false, _ db: Database) throws -> SpaceAccess {
         guard let now = try Self.access(space: access.spaceId, user: access.userId, db) else { throw AppError.notFound("space.notFound") }
         if owner, !now.isOwner { throw AppError.forbidden }
         if !now.canWrite { throw AppError(.conflict, "space.closed") }
+        return now
     }
 
     private static func access(_ row: Row, space: String, user: String) -> SpaceAccess {

@@ -94,12 +94,8 @@ struct TasksService: Sendable {
 
     /// The caller's access to the task's space; 404 for a task of a space they are not in.
     private func memberAccess(_ taskId: String, _ caller: SessionUser?, writing: Bool) async throws -> SpaceAccess {
-        guard caller != nil else { throw AppError.authRequired }
-        guard let spaceId = try await store.space(ofTask: taskId) else { throw AppError.notFound("task.notFound") }
-        do {
-            return writing ? try await spaces.requireWriter(spaceId, caller) : try await spaces.requireMember(spaceId, caller)
-        } catch let error as AppError where error.status == .notFound {
-            throw AppError.notFound("task.notFound")
-        }
+        let store = store
+        return try await spaces.requireMember(
+            ofItemIn: { try await store.space(ofTask: taskId) }, notFound: "task.notFound", writing: writing, caller)
     }
 }

@@ -22,7 +22,7 @@ struct TasksStore: Sendable {
     func add(_ new: NewTask, by actor: SpaceAccess, now: Date) async throws -> TaskDTO {
         let id = ids.next()
         return try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             let audience = try Self.audience(assignee: new.assigneeId, privateTo: new.privateTo, access, tx.db)
             if let pickId = new.pickId { try Self.checkPick(pickId, audience: audience, space: access.spaceId, tx.db) }
@@ -165,7 +165,7 @@ struct TasksStore: Sendable {
         authorize: @escaping @Sendable (SpaceAccess, TaskRecord) throws -> Void
     ) async throws -> TaskDTO {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard var task = try Self.visibleTask(id, access, tx.db) else { throw AppError.notFound("task.notFound") }
             try authorize(access, task)
             let before = task
@@ -216,7 +216,7 @@ struct TasksStore: Sendable {
     func comment(_ id: String, body: String, by actor: SpaceAccess, now: Date) async throws -> TaskDTO {
         let commentId = ids.next()
         return try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard let task = try Self.visibleTask(id, access, tx.db) else { throw AppError.notFound("task.notFound") }
             let event = try tx.append(
                 .taskCommented, space: task.spaceId, actor: access.userId, audience: task.audienceId,
@@ -231,7 +231,7 @@ struct TasksStore: Sendable {
     /// Removes a task (an expert's), with its comments.
     func remove(_ id: String, by actor: SpaceAccess, now: Date) async throws {
         try await db.spaceWrite(now: now, ids: ids, hub: hub) { tx in
-            let access = try PicksStore.confirm(actor, tx.db)
+            let access = try SpacesStore.confirm(actor, tx.db)
             guard access.isExpert else { throw AppError.forbidden }
             guard let task = try Self.visibleTask(id, access, tx.db) else { throw AppError.notFound("task.notFound") }
             try task.delete(tx.db)
