@@ -52,8 +52,12 @@ public struct AppConfiguration: Sendable {
     public var socketIdleTimeout: TimeInterval
     /// A client may cancel a meeting they booked from a slot until this long before it starts.
     public var slotCancelNotice: TimeInterval
+    /// Unread messages go out by push and e-mail once they have waited this long unread.
+    public var messageAlertDelay: TimeInterval
     /// Test-only: milliseconds the file mail transport waits per message, journalling each hand-over; 0 = off.
     public var testFileMailDelayMs: Int
+    /// Test-only: push endpoints over http and on loopback or private addresses are accepted.
+    public var testPushAllowLocal: Bool
     /// Tests replace these.
     public var clock: AppClock = .system
     public var ids = IDGenerator()
@@ -65,6 +69,8 @@ public struct AppConfiguration: Sendable {
     public var databasePath: URL { dataDir.appending(path: "ohjaustila.sqlite") }
     public var mailDir: URL { dataDir.appending(path: "mail") }
     public var filesDir: URL { dataDir.appending(path: "files") }
+    /// The VAPID key pair of Web Push (generated on first start).
+    public var vapidKeyFile: URL { dataDir.appending(path: "vapid.key") }
     public var maxUploadBytes: Int64 { Int64(maxUploadMB) * 1024 * 1024 }
     public var isHTTPS: Bool { baseURL.scheme == "https" }
     /// The origin (`scheme://host[:port]`) that browsers' Origin headers must match.
@@ -118,8 +124,11 @@ public enum Setting: String, CaseIterable, Sendable {
     case socketFrameRate = "socket-frame-rate"
     case socketIdleTimeout = "socket-idle-timeout"
     case slotCancelNotice = "slot-cancel-notice"
+    case messageAlertDelay = "message-alert-delay"
     /// Test-only: milliseconds the file mail transport waits per message (crash tests kill it mid-way).
     case testFileMailDelayMs = "test-file-mail-delay-ms"
+    /// Test-only: accept push endpoints on loopback over http (the push tests' local endpoint).
+    case testPushAllowLocal = "test-push-allow-local"
 
     public var environmentName: String { "OHJAUSTILA_" + rawValue.uppercased().replacingOccurrences(of: "-", with: "_") }
 }
@@ -187,7 +196,9 @@ extension AppConfiguration {
             socketFrameRate: try r.integer(.socketFrameRate, default: 20, range: 1...100_000),
             socketIdleTimeout: try r.duration(.socketIdleTimeout, default: 90),
             slotCancelNotice: try r.duration(.slotCancelNotice, default: 24 * 3600),
-            testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000)
+            messageAlertDelay: try r.duration(.messageAlertDelay, default: 300),
+            testFileMailDelayMs: try r.integer(.testFileMailDelayMs, default: 0, range: 0...60000),
+            testPushAllowLocal: try r.bool(.testPushAllowLocal, default: false)
         )
     }
 }

@@ -37,6 +37,8 @@ public struct AppComponents: Sendable {
     let picks: PicksService
     let tasks: TasksService
     let meetings: MeetingsService
+    let reminders: RemindersService
+    let push: PushService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -48,6 +50,7 @@ public struct AppComponents: Sendable {
         }
         try FilePermissions.createPrivateDirectory(config.dataDir)
         let masterKey = try MasterKey.ensure(at: config.masterKeyFile)
+        let vapid = try VAPID.ensure(at: config.vapidKeyFile, subject: "mailto:" + MailRenderer.address(config.mailFrom))
         let fileStorage = FileStorage(directory: config.filesDir, masterKey: masterKey)
         try fileStorage.prepare()
         let db = try AppDatabase.open(path: config.databasePath, migrationsDir: config.migrationsDir)
@@ -104,6 +107,10 @@ public struct AppComponents: Sendable {
             meetings: MeetingsService(
                 store: MeetingsStore(db: db, hub: hub, ids: config.ids), spaces: spaces, clock: config.clock, ids: config.ids,
                 baseURL: config.baseURL, cancelNotice: config.slotCancelNotice),
+            reminders: RemindersService(store: RemindersStore(db: db), clock: config.clock),
+            push: PushService(
+                store: PushStore(db: db), vapid: vapid, clock: config.clock, ids: config.ids,
+                allowLocalEndpoints: config.testPushAllowLocal),
             logger: log)
     }
 
@@ -146,7 +153,11 @@ public struct AppComponents: Sendable {
                 messages: MessagesController(messages: messages),
                 notifications: NotificationsController(notifications: notifications), files: FilesController(files: files),
                 picks: PicksController(picks: picks), tasks: TasksController(tasks: tasks),
-                meetings: MeetingsController(meetings: meetings)))
+                meetings: MeetingsController(meetings: meetings),
+                reminders: RemindersController(reminders: reminders), push: PushController(push: push),
+                today: TodayController(
+                    today: TodayService(
+                        tasks: tasks, meetings: meetings, notifications: notifications, picks: picks, clock: config.clock))))
         return router
     }
 
@@ -172,6 +183,8 @@ public struct AppComponents: Sendable {
         [
             MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention),
             PasswordResetRequests(auth: auth),
+            ReminderSender(store: reminders.store, clock: config.clock, ids: config.ids, baseURL: config.origin),
+            PushSender(store: push.store, vapid: push.vapid, clock: config.clock, logger: logger),
         ]
     }
 
@@ -199,6 +212,8 @@ public struct AppComponents: Sendable {
                 logger: logger),
             CatalogueRefresher(catalogue: catalogueSnapshots, clock: config.clock, logger: logger),
             FileSweeper(files: files, clock: config.clock, logger: logger),
+            MessageAlerts(
+                store: reminders.store, clock: config.clock, logger: logger, baseURL: config.origin, delay: config.messageAlertDelay),
         ]
     }
 }

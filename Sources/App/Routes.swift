@@ -17,6 +17,9 @@ enum Routes {
         c.picks.addRoutes(to: api)
         c.tasks.addRoutes(to: api)
         c.meetings.addRoutes(to: api)
+        c.reminders.addRoutes(to: api)
+        c.push.addRoutes(to: api)
+        c.today.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -34,5 +37,8 @@ enum Routes {
         let picks: PicksController
         let tasks: TasksController
         let meetings: MeetingsController
+        let reminders: RemindersController
+        let push: PushController
+        let today: TodayController
     }
 }

@@ -106,6 +106,11 @@ struct Serve: AsyncParsableCommand {
             "A client may cancel a meeting booked from a slot until this long before it, e.g. 24h (OHJAUSTILA_SLOT_CANCEL_NOTICE; default 24h)."
     )
     var slotCancelNotice: String?
+    @Option(
+        help:
+            "Send unread messages by push and e-mail once they have waited this long, e.g. 5m (OHJAUSTILA_MESSAGE_ALERT_DELAY; default 5m)."
+    )
+    var messageAlertDelay: String?
     @Option(help: "Bearer token for /metrics; without it only loopback peers may read metrics. Prefer OHJAUSTILA_METRICS_TOKEN.")
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
@@ -131,6 +136,7 @@ struct Serve: AsyncParsableCommand {
             (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout), (.maxUploadMB, maxUploadMb),
             (.socketFrameRate, socketFrameRate), (.socketIdleTimeout, socketIdleTimeout), (.slotCancelNotice, slotCancelNotice),
+            (.messageAlertDelay, messageAlertDelay),
         ]
         for (setting, value) in pairs { flags[setting] = value }
         let config = try resolve(flags, demo: demo)

@@ -26,6 +26,18 @@ struct JobStore: Sendable {
         return db.changesCount > 0
     }
 
+    /// Deletes the pending jobs of `kind` whose key starts with `keyPrefix` (planned work that a
+    /// change made void), inside the caller's transaction. A running one is left to finish; its
+    /// handler checks that its work still stands.
+    static func cancelPending(kind: String, keyPrefix: String, _ db: Database) throws {
+        // A key range rather than LIKE, so the (kind, idempotency_key) index finds them.
+        try db.execute(
+            literal: """
+                DELETE FROM job WHERE kind = \(kind) AND state = 'pending'
+                  AND idempotency_key >= \(keyPrefix) AND idempotency_key < \(keyPrefix + "\u{10FFFF}")
+                """)
+    }
+
     /// Takes the next due job of one of `kinds` (pending and due, or running with its lease ended) and
     /// leases it to `owner` until `now + lease`. A job whose lease ended on its last attempt is dead.
     func claimNext(kinds: [String], now: Date, lease: TimeInterval, owner: String) async throws -> Job? {

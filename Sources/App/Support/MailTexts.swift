@@ -241,4 +241,71 @@ enum MailTexts {
         case .en: return n.2
         }
     }
+
+    /// The push notification of an alert: no message or task text, only what kind of thing waits.
+    static func push(_ kind: AlertKind, _ language: Language) -> (title: String, body: String) {
+        switch (kind, language) {
+        case (.message, .fi): return ("Ohjaustila", "Sinulle on uusi viesti Ohjaustilassa")
+        case (.message, .sv): return ("Ohjaustila", "Du har ett nytt meddelande i Ohjaustila")
+        case (.message, .en): return ("Ohjaustila", "You have a new message in Ohjaustila")
+        case (.reminder, .fi): return ("Ohjaustila", "Sinulle on muistutus Ohjaustilassa")
+        case (.reminder, .sv): return ("Ohjaustila", "Du har en påminnelse i Ohjaustila")
+        case (.reminder, .en): return ("Ohjaustila", "You have a reminder in Ohjaustila")
+        }
+    }
+
+    /// The e-mail of an alert: the same sentence, the link, and where to change the settings.
+    static func alert(_ kind: AlertKind, _ language: Language, link: String) -> (subject: String, body: String) {
+        let sentence = push(kind, language).body
+        switch language {
+        case .fi:
+            return (
+                sentence,
+                """
+                Hei,
+
+                \(sentence).
+
+                Avaa se tästä:
+                \(link)
+
+                Voit muuttaa ilmoitusasetuksiasi Ohjaustilassa kohdassa Oma tili.
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            return (
+                sentence,
+                """
+                Hej,
+
+                \(sentence).
+
+                Öppna det här:
+                \(link)
+
+                Du kan ändra dina aviseringsinställningar i Ohjaustila under Mitt konto.
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            return (
+                sentence,
+                """
+                Hello,
+
+                \(sentence).
+
+                Open it here:
+                \(link)
+
+                You can change your notification settings in Ohjaustila under My account.
+
+                Ohjaustila
+                """
+            )
+        }
+    }
 }

@@ -51,6 +51,15 @@ enum Secrets {
 
     /// Base64url without padding (RFC 4648 §5), the alphabet of tokens and ids. Written out rather than
     /// made from Foundation's base64 by three replacements: every new id goes through it.
+    /// Bytes of base64url text, with or without padding; nil for anything else.
+    static func base64urlDecode(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ $0 < 128 && $0 != UInt8(ascii: "+") && $0 != UInt8(ascii: "/") }) else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        s = s.trimmingCharacters(in: CharacterSet(charactersIn: "="))
+        s += String(repeating: "=", count: (4 - s.count % 4) % 4)
+        return Data(base64Encoded: s).map(Array.init)
+    }
+
     static func base64url(_ bytes: [UInt8]) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         let count = (bytes.count * 8 + 5) / 6

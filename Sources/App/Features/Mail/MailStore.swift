@@ -10,10 +10,11 @@ struct MailStore: Sendable {
     /// With the runner's back-off (5 s doubling to at most an hour) this keeps trying for about a day.
     static let maxAttempts = 30
 
-    /// Queues a mail inside the caller's transaction, with the change that caused it.
-    static func enqueue(_ mail: OutgoingMail, _ db: Database) throws {
+    /// Queues a mail inside the caller's transaction, with the change that caused it, to go at `due`
+    /// (by default at once).
+    static func enqueue(_ mail: OutgoingMail, due: Date? = nil, _ db: Database) throws {
         try JobStore.enqueue(
-            kind: kind, key: mail.id, payload: MailJobInput(mail), due: mail.createdAt, maxAttempts: maxAttempts,
+            kind: kind, key: mail.id, payload: MailJobInput(mail), due: due ?? mail.createdAt, maxAttempts: maxAttempts,
             createdAt: mail.createdAt, db)
     }
 

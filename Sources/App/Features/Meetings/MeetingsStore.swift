@@ -82,6 +82,7 @@ struct MeetingsStore: Sendable {
                 own ? now.millis : nil, row.startsAt, row.endsAt, p.isExpert,
             ])
         }
+        try RemindersStore.plan(meeting: id, now: now, tx.db)
         return try meeting(id, access, tx.db) ?? { throw AppError.internalError }()
     }
 
@@ -251,6 +252,7 @@ struct MeetingsStore: Sendable {
             m.sequence += 1
             m.updatedAt = now.millis
             try m.update(tx.db)
+            try RemindersStore.plan(meeting: id, now: now, tx.db)
             try tx.append(
                 .meetingChanged, space: m.spaceId, actor: access.userId, audience: m.audienceId,
                 data: EventData(
@@ -281,6 +283,7 @@ struct MeetingsStore: Sendable {
             try m.update(tx.db)
             try tx.db.execute(sql: "UPDATE meeting_participant SET busy = 0 WHERE meeting_id = ?", arguments: [id])
             try tx.db.execute(sql: "UPDATE meeting_slot SET meeting_id = NULL WHERE meeting_id = ?", arguments: [id])
+            try RemindersStore.plan(meeting: id, now: now, tx.db)
             try tx.append(
                 .meetingCancelled, space: m.spaceId, actor: access.userId, audience: m.audienceId,
                 data: EventData(
@@ -309,6 +312,7 @@ struct MeetingsStore: Sendable {
                     UPDATE meeting_participant SET response = ?, proposed_starts_at = ?, responded_at = ?, busy = ?
                     WHERE meeting_id = ? AND user_id = ?
                     """, arguments: [response.rawValue, proposed?.millis, now.millis, busy, id, access.userId])
+            try RemindersStore.plan(meeting: id, now: now, tx.db)
             try tx.append(
                 .meetingResponded, space: m.spaceId, actor: access.userId, audience: m.audienceId,
                 data: EventData(

@@ -50,11 +50,15 @@ struct NotificationsStore: Sendable {
         try await db.writer.write { db in
             if let spaces {
                 let update = try db.cachedStatement(
-                    sql: "UPDATE notification SET read_at = ?, count = 0 WHERE user_id = ? AND space_id = ? AND read_at IS NULL")
+                    sql:
+                        "UPDATE notification SET read_at = ?, count = 0, alerted_at = NULL WHERE user_id = ? AND space_id = ? AND read_at IS NULL"
+                )
                 for space in spaces { try update.execute(arguments: [now.millis, user, space]) }
             } else {
                 try db.execute(
-                    literal: "UPDATE notification SET read_at = \(now.millis), count = 0 WHERE user_id = \(user) AND read_at IS NULL")
+                    literal:
+                        "UPDATE notification SET read_at = \(now.millis), count = 0, alerted_at = NULL WHERE user_id = \(user) AND read_at IS NULL"
+                )
             }
         }
     }
@@ -90,7 +94,7 @@ struct NotificationsStore: Sendable {
     static func spaceRead(_ access: SpaceAccess, upTo readSeq: Int64, now: Date, _ db: Database) throws {
         try db.execute(
             literal: """
-                UPDATE notification SET read_at = \(now.millis), count = 0
+                UPDATE notification SET read_at = \(now.millis), count = 0, alerted_at = NULL
                 WHERE user_id = \(access.userId) AND space_id = \(access.spaceId) AND seq <= \(readSeq) AND read_at IS NULL
                 """)
         try db.execute(

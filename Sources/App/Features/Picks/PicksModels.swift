@@ -31,6 +31,11 @@ struct PickRecord: AppRecord {
     var pickedBy: String?
     var createdAt: Int64
     var updatedAt: Int64
+
+    /// The service's name as it was when picked.
+    var pickedName: LocalText {
+        (try? SpaceTransaction.decoder.decode(LocalText.self, from: Data(serviceName.utf8))) ?? LocalText(fi: serviceId)
+    }
 }
 
 struct PickChangeDTO: Codable, Sendable, Equatable {

@@ -75,6 +75,17 @@ struct PicksService: Sendable {
     }
 
     /// The caller's access to the pick's open space; 404 for a pick of a space they are not in.
+    /// Picks waiting for the caller's answer as a client (the names as picked: the list is a pointer
+    /// into the space, where the pick shows the service as it is now).
+    func awaitingAnswer(by caller: SessionUser, limit: Int) async throws -> [TodayPickDTO] {
+        try await store.awaitingAnswer(client: caller.userId, limit: limit).map { pick, spaceTitle in
+            TodayPickDTO(
+                id: pick.id, spaceId: pick.spaceId, spaceTitle: spaceTitle, serviceId: pick.serviceId,
+                name: pick.pickedName,
+                note: pick.note, createdAt: Date(millis: pick.createdAt))
+        }
+    }
+
     private func writerAccess(_ pickId: String, _ caller: SessionUser?) async throws -> SpaceAccess {
         let store = store
         return try await spaces.requireMember(
@@ -88,8 +99,7 @@ struct PicksService: Sendable {
         let pick = stored.pick
         let viewer = access.isExpert ? CatalogueViewer(caller) : .anonymous
         let service = try? await services.service(id: pick.serviceId, viewer: viewer)
-        let picked =
-            (try? SpaceTransaction.decoder.decode(LocalText.self, from: Data(pick.serviceName.utf8))) ?? LocalText(fi: pick.serviceId)
+        let picked = pick.pickedName
         var availability = PickAvailability.unavailable
         if let service, service.status == .published {
             availability = service.version > pick.serviceVersion ? .changed : .available

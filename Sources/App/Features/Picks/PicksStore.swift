@@ -88,6 +88,23 @@ struct PicksStore: Sendable {
         }
     }
 
+    /// Picks suggested to the user as a client of an open space, not answered yet, newest first.
+    func awaitingAnswer(client user: String, limit: Int) async throws -> [(pick: PickRecord, spaceTitle: String)] {
+        try await db.writer.read { db in
+            try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    """
+                    SELECT p.*, s.title AS space_title FROM space_pick p
+                    JOIN space s ON s.id = p.space_id AND s.status = 'open'
+                    JOIN space_member m ON m.space_id = p.space_id AND m.user_id = \(user) AND m.left_at IS NULL AND m.role = 'client'
+                    WHERE p.status = 'suggested' AND \(SpaceVisibility.memberFilter(event: "p", member: "m"))
+                    ORDER BY p.created_at DESC, p.id LIMIT \(limit)
+                    """)
+            ).map { (try PickRecord(row: $0), $0["space_title"]) }
+        }
+    }
+
     /// The space a pick belongs to (to resolve the caller's access before anything else).
     func space(ofPick id: String) async throws -> String? {
         guard id.count <= 64 else { return nil }

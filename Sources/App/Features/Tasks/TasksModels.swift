@@ -22,6 +22,7 @@ struct TaskRecord: AppRecord {
     var updatedAt: Int64
     var doneAt: Int64?
     var doneBy: String?
+    var remindAt: Int64?
 }
 
 struct TaskCommentDTO: Codable, Sendable, Equatable {
@@ -43,6 +44,8 @@ struct TaskDTO: ResponseCodable, Sendable, Equatable {
     @Nullable var assigneeId: String?
     @Nullable var assigneeName: String?
     @Nullable var dueAt: Date?
+    /// When the assignee is reminded, when the task names a time (else their own lead before `dueAt`).
+    @Nullable var remindAt: Date?
     /// Open and past its due time.
     let overdue: Bool
     @Nullable var pickId: String?
@@ -64,6 +67,8 @@ struct CreateTaskInput: Decodable, Sendable {
     var description: String?
     /// ISO-8601 with an offset or `Z`.
     var dueAt: String?
+    /// ISO-8601: when to remind the assignee, instead of their own lead before the due time.
+    var remindAt: String?
     var pickId: String?
     /// A group space: the client a task of an expert is about (a client's own task is private to
     /// them anyway).
@@ -79,17 +84,21 @@ struct UpdateTaskInput: Decodable, Sendable {
     var assigneeId: String?
     /// `.some(nil)`: the due time is removed.
     var dueAt: String??
+    /// `.some(nil)`: the task's own reminder time is removed.
+    var remindAt: String??
 
-    enum CodingKeys: String, CodingKey { case status, title, description, assigneeId, dueAt }
+    enum CodingKeys: String, CodingKey { case status, title, description, assigneeId, dueAt, remindAt }
 
     init(
-        status: TaskStatus? = nil, title: String? = nil, description: String? = nil, assigneeId: String? = nil, dueAt: String?? = nil
+        status: TaskStatus? = nil, title: String? = nil, description: String? = nil, assigneeId: String? = nil, dueAt: String?? = nil,
+        remindAt: String?? = nil
     ) {
         self.status = status
         self.title = title
         self.description = description
         self.assigneeId = assigneeId
         self.dueAt = dueAt
+        self.remindAt = remindAt
     }
 
     init(from decoder: any Decoder) throws {
@@ -99,6 +108,9 @@ struct UpdateTaskInput: Decodable, Sendable {
         description = try c.decodeIfPresent(String.self, forKey: .description)
         assigneeId = try c.decodeIfPresent(String.self, forKey: .assigneeId)
         if c.contains(.dueAt) { dueAt = .some(try c.decodeNil(forKey: .dueAt) ? nil : try c.decode(String.self, forKey: .dueAt)) }
+        if c.contains(.remindAt) {
+            remindAt = .some(try c.decodeNil(forKey: .remindAt) ? nil : try c.decode(String.self, forKey: .remindAt))
+        }
     }
 }
 

@@ -17,11 +17,12 @@ struct TasksService: Sendable {
         if description.count > TaskRules.maxDescription { errors.append(FieldError("description", "field.tooLong")) }
         if input.assigneeId.isEmpty || input.assigneeId.count > 64 { errors.append(FieldError("assigneeId", "field.invalidValue")) }
         let dueAt = input.dueAt.flatMap { Input.timestamp($0, field: "dueAt", errors: &errors) }
+        let remindAt = input.remindAt.flatMap { Input.timestamp($0, field: "remindAt", errors: &errors) }
         try Input.check(errors)
         return try await store.add(
             .init(
-                title: title, description: description, assigneeId: input.assigneeId, dueAt: dueAt, pickId: input.pickId,
-                privateTo: input.privateTo),
+                title: title, description: description, assigneeId: input.assigneeId, dueAt: dueAt, remindAt: remindAt,
+                pickId: input.pickId, privateTo: input.privateTo),
             by: access, now: clock.now)
     }
 
@@ -46,6 +47,11 @@ struct TasksService: Sendable {
         return Page(tasks, page)
     }
 
+    /// How many open tasks the user has, and how many of them are overdue.
+    func openCounts(of user: String) async throws -> (open: Int, overdue: Int) {
+        try await store.openCounts(of: user, now: clock.now)
+    }
+
     func get(_ taskId: String, by caller: SessionUser?) async throws -> TaskDTO {
         let access = try await memberAccess(taskId, caller, writing: false)
         guard let task = try await store.task(taskId, access, now: clock.now) else { throw AppError.notFound("task.notFound") }
@@ -62,9 +68,12 @@ struct TasksService: Sendable {
         if let description, description.count > TaskRules.maxDescription { errors.append(FieldError("description", "field.tooLong")) }
         var dueAt: Date?? = nil
         if let given = input.dueAt { dueAt = .some(given.flatMap { Input.timestamp($0, field: "dueAt", errors: &errors) }) }
+        var remindAt: Date?? = nil
+        if let given = input.remindAt { remindAt = .some(given.flatMap { Input.timestamp($0, field: "remindAt", errors: &errors) }) }
         try Input.check(errors)
         let change = TasksStore.Change(
-            status: input.status, title: title, description: description, assigneeId: input.assigneeId, dueAt: dueAt)
+            status: input.status, title: title, description: description, assigneeId: input.assigneeId, dueAt: dueAt,
+            remindAt: remindAt)
         return try await store.update(taskId, change, by: access, now: clock.now) { access, task in
             try Self.authorize(change, on: task, by: access)
         }
@@ -74,7 +83,7 @@ struct TasksService: Sendable {
     static func authorize(_ change: TasksStore.Change, on task: TaskRecord, by access: SpaceAccess) throws {
         if access.isExpert { return }
         guard task.assigneeId == access.userId, change.title == nil, change.description == nil, change.assigneeId == nil,
-            change.dueAt == nil
+            change.dueAt == nil, change.remindAt == nil
         else { throw AppError.forbidden }
     }
 

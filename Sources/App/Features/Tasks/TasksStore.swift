@@ -12,6 +12,7 @@ struct TasksStore: Sendable {
         var description: String
         var assigneeId: String
         var dueAt: Date?
+        var remindAt: Date?
         var pickId: String?
         var privateTo: String?
     }
@@ -33,8 +34,10 @@ struct TasksStore: Sendable {
             let row = TaskRecord(
                 id: id, spaceId: access.spaceId, title: new.title, description: new.description, assigneeId: new.assigneeId,
                 dueAt: new.dueAt?.millis, pickId: new.pickId, status: TaskStatus.open.rawValue, audienceId: audience, seq: event.seq,
-                createdBy: access.userId, createdAt: now.millis, updatedAt: now.millis, doneAt: nil, doneBy: nil)
+                createdBy: access.userId, createdAt: now.millis, updatedAt: now.millis, doneAt: nil, doneBy: nil,
+                remindAt: new.remindAt?.millis)
             try row.insert(tx.db)
+            try RemindersStore.plan(task: row, now: now, tx.db)
             return try Self.task(id, access, now: now, comments: false, tx.db) ?? { throw AppError.internalError }()
         }
     }
@@ -74,6 +77,7 @@ struct TasksStore: Sendable {
         return TaskDTO(
             id: t.id, spaceId: t.spaceId, spaceTitle: row["space_title"], title: t.title, description: t.description,
             assigneeId: t.assigneeId, assigneeName: row["assignee_name"], dueAt: t.dueAt.map(Date.init(millis:)),
+            remindAt: t.remindAt.map(Date.init(millis:)),
             overdue: status == .open && (t.dueAt.map { $0 < now.millis } ?? false), pickId: t.pickId, status: status,
             audienceId: t.audienceId, createdBy: t.createdBy, createdAt: Date(millis: t.createdAt), updatedAt: Date(millis: t.updatedAt),
             doneAt: t.doneAt.map(Date.init(millis:)), doneBy: t.doneBy, commentCount: row["comment_count"], comments: comments)
@@ -110,6 +114,22 @@ struct TasksStore: Sendable {
                 \(Self.order) LIMIT \(page.limit + 1) OFFSET \(page.offset)
                 """
             ).fetchAll(db).map { try Self.dto($0, now: now) }
+        }
+    }
+
+    /// How many open tasks the user has (in the spaces they are a member of now) and how many of
+    /// them are overdue.
+    func openCounts(of user: String, now: Date) async throws -> (open: Int, overdue: Int) {
+        try await db.writer.read { db in
+            let visible = SpaceVisibility.memberFilter(event: "t", member: "m")
+            let row = try SQLRequest<Row>(
+                """
+                SELECT COUNT(*) AS open, COALESCE(SUM(t.due_at < \(now.millis)), 0) AS overdue FROM space_task t
+                JOIN space_member m ON m.space_id = t.space_id AND m.user_id = \(user) AND m.left_at IS NULL
+                WHERE t.assignee_id = \(user) AND t.status = 'open' AND \(visible)
+                """
+            ).fetchOne(db)
+            return (row?["open"] ?? 0, row?["overdue"] ?? 0)
         }
     }
 
@@ -156,6 +176,7 @@ struct TasksStore: Sendable {
         var description: String?
         var assigneeId: String?
         var dueAt: Date??
+        var remindAt: Date??
     }
 
     /// Applies a change; `authorize` runs inside the write with the actor's access and the task as
@@ -177,6 +198,7 @@ struct TasksStore: Sendable {
             if let title = change.title { task.title = title }
             if let description = change.description { task.description = description }
             if let dueAt = change.dueAt { task.dueAt = dueAt?.millis }
+            if let remindAt = change.remindAt { task.remindAt = remindAt?.millis }
             if let assignee = change.assigneeId, assignee != task.assigneeId {
                 task.assigneeId = assignee
                 let keep = task.audienceId == before.assigneeId ? nil : task.audienceId
@@ -186,12 +208,13 @@ struct TasksStore: Sendable {
             var unchanged = before
             unchanged.updatedAt = task.updatedAt
             if unchanged.status == task.status, unchanged.title == task.title, unchanged.description == task.description,
-                unchanged.dueAt == task.dueAt, unchanged.assigneeId == task.assigneeId
+                unchanged.dueAt == task.dueAt, unchanged.assigneeId == task.assigneeId, unchanged.remindAt == task.remindAt
             {
                 return try Self.task(id, access, now: now, comments: true, tx.db) ?? { throw AppError.internalError }()
             }
             task.updatedAt = now.millis
             try task.update(tx.db)
+            try RemindersStore.plan(task: task, now: now, tx.db)
             try tx.append(
                 .taskChanged, space: task.spaceId, actor: access.userId, audience: task.audienceId,
                 data: EventData(
@@ -235,6 +258,7 @@ struct TasksStore: Sendable {
             guard access.isExpert else { throw AppError.forbidden }
             guard let task = try Self.visibleTask(id, access, tx.db) else { throw AppError.notFound("task.notFound") }
             try task.delete(tx.db)
+            try RemindersStore.drop(task: id, tx.db)
             try tx.append(
                 .taskRemoved, space: task.spaceId, actor: access.userId, audience: task.audienceId,
                 data: EventData(title: task.title, taskId: id), itemSeq: task.seq)
