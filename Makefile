@@ -36,7 +36,7 @@ run: build
 ## What the browser and API suites need: Chromium, its driver, openssl and the pip packages.
 test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
-	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, requests, websocket" 2>/dev/null || \
+	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, requests, websocket, http_ece, icalendar" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt
 
 ## Every test: the Swift suites, the browser, SMTP and API-schema suites against the real binary, and

@@ -78,7 +78,8 @@ struct MessageAlerts: PeriodicService {
     let baseURL: String
     let delay: TimeInterval
     var name: String { "message alerts" }
-    var interval: TimeInterval = 30
+    /// Every 30 s, or more often when the delay is short (tests).
+    var interval: TimeInterval { min(30, max(1, delay / 4)) }
     /// In-app reminders are kept this long.
     var reminderRetention: TimeInterval = 180 * 86_400
 
