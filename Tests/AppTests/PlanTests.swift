@@ -405,10 +405,11 @@ struct PlanTests {
             // The client's own reads are not logged.
             _ = try await Self.picks(env, client, id)
             _ = try await Self.tasks(env, client, id)
+            // Three reads of tasks within ten minutes make one record.
             let entries = try await env.request(.get, log, token: client.token).items()
-            #expect(entries.count == before + 4)
-            #expect(entries.prefix(4).compactMap { $0.string("kind") }.sorted() == ["picks", "tasks", "tasks", "tasks"])
-            #expect(entries.prefix(4).allSatisfy { $0.string("readerId") == owner.id })
+            #expect(entries.count == before + 2)
+            #expect(entries.prefix(2).compactMap { $0.string("kind") }.sorted() == ["picks", "tasks"])
+            #expect(entries.prefix(2).allSatisfy { $0.string("readerId") == owner.id })
         }
     }
 
@@ -432,6 +433,53 @@ struct PlanTests {
             // Still readable.
             #expect(try await Self.picks(env, client, id).count == 1)
             #expect(try await Self.tasks(env, client, id).count == 1)
+        }
+    }
+
+    @Test func planEventsNameTheServiceAndWhatChangedAndANewOrderNotifiesNobody() async throws {
+        try await Self.withSpace { env, owner, client, id in
+            let a = try #require(try await Self.pick(env, owner, id, Self.serviceA).json().string("id"))
+            _ = try await Self.pick(env, owner, id, Self.serviceB)
+            let taskId = try #require(try await Self.task(env, owner, id, "Hae", assignee: client.id).json().string("id"))
+            _ = try await env.request(.post, "/api/v1/notifications/read", token: client.token, json: ["all": true])
+            let unread = { try await env.request(.get, "/api/v1/notifications/unread-count", token: client.token).json().int("unread") }
+
+            #expect(try await env.request(.patch, "/api/v1/picks/\(a)", token: owner.token, json: ["position": 1]).status == .ok)
+            #expect(try await unread() == 0, "a new order is not news")
+            var events = try await env.events(client, id)
+            let moved = try #require(events.ofKind("pickChanged").last?.object("data"))
+            #expect(moved["changed"] as? [String] == ["position"])
+            #expect(moved.object("serviceName")?.string("fi")?.isEmpty == false)
+
+            #expect(try await env.request(.patch, "/api/v1/picks/\(a)", token: owner.token, json: ["note": "Katso tämä"]).status == .ok)
+            #expect(try await unread() == 1)
+            let patched = try await env.request(
+                .patch, "/api/v1/tasks/\(taskId)", token: owner.token, json: ["title": "Hae kahta", "dueAt": "2026-10-01T12:00:00+03:00"])
+            #expect(patched.status == .ok)
+            events = try await env.events(client, id)
+            #expect(events.ofKind("pickChanged").last?.object("data")?["changed"] as? [String] == ["note"])
+            #expect(events.ofKind("taskChanged").last?.object("data")?["changed"] as? [String] == ["title", "dueAt"])
+
+            #expect(try await env.request(.delete, "/api/v1/picks/\(a)", token: owner.token).status == .noContent)
+            events = try await env.events(client, id)
+            #expect(events.ofKind("pickRemoved").last?.object("data")?.object("serviceName")?.string("fi")?.isEmpty == false)
+        }
+    }
+
+    @Test func aClientAnswersASuggestionButCannotUndoAPickThatIsUnderway() async throws {
+        try await Self.withSpace { env, owner, client, id in
+            let pick = try #require(try await Self.pick(env, owner, id, Self.serviceA).json().string("id"))
+            func set(_ who: Person, _ status: String) async throws -> TestResponse {
+                try await env.request(.patch, "/api/v1/picks/\(pick)", token: who.token, json: ["status": status])
+            }
+            #expect(try await set(client, "interested").status == .ok)
+            #expect(try await set(client, "declined").status == .ok, "a client may change their mind")
+            #expect(try await set(client, "interested").status == .ok)
+            #expect(try await set(owner, "started").status == .ok)
+            let refused = try await set(client, "declined")
+            #expect(refused.status == .conflict && refused.code == "pick.alreadyUnderway")
+            #expect(try await Self.picks(env, client, id).first?.string("status") == "started")
+            #expect(try await set(client, "applied").status == .forbidden)
         }
     }
 }

@@ -7,6 +7,8 @@ enum PickStatus: String, Codable, Sendable, CaseIterable {
 
     /// What a client may set on a pick themselves.
     static let forClients: Set<PickStatus> = [.interested, .declined]
+    /// Where a client may still answer a pick (change their mind between interested and declined).
+    static let answerable: Set<PickStatus> = [.suggested, .interested, .declined]
 }
 
 /// How the picked service is now: as picked, changed since (a newer version), or no longer

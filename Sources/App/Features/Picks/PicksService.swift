@@ -54,18 +54,22 @@ struct PicksService: Sendable {
             change.version = try? await services.service(id: pick.pick.serviceId, viewer: CatalogueViewer(caller)).version
         }
         let asked = change
-        let stored = try await store.update(pickId, asked, by: access, now: clock.now) { access, _ in
-            try Self.authorize(asked, by: access)
+        let stored = try await store.update(pickId, asked, by: access, now: clock.now) { access, pick in
+            try Self.authorize(asked, on: pick, by: access)
         }
         return try await dto(stored, access, caller)
     }
 
-    /// Experts change everything; a client marks a pick interested or declined, and nothing else.
-    static func authorize(_ change: PicksStore.Change, by access: SpaceAccess) throws {
+    /// Experts change everything; a client marks a pick interested or declined, and nothing else,
+    /// while it is still a suggestion they answer (not once they have applied or started).
+    static func authorize(_ change: PicksStore.Change, on pick: PickRecord, by access: SpaceAccess) throws {
         if access.isExpert { return }
         guard change.note == nil, change.position == nil, change.version == nil, let status = change.status,
             PickStatus.forClients.contains(status)
         else { throw AppError.forbidden }
+        guard let current = PickStatus(rawValue: pick.status), PickStatus.answerable.contains(current) else {
+            throw AppError(.conflict, "pick.alreadyUnderway")
+        }
     }
 
     func remove(_ pickId: String, by caller: SessionUser?) async throws {

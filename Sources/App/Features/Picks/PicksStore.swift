@@ -151,31 +151,34 @@ struct PicksStore: Sendable {
             guard var stored = try Self.visiblePick(id, access, tx.db) else { throw AppError.notFound("pick.notFound") }
             try authorize(access, stored.pick)
             var pick = stored.pick
-            var changed = false
+            var changed: [String] = []
             if let status = change.status, status.rawValue != pick.status {
                 pick.status = status.rawValue
                 try Self.recordStatus(status, of: id, by: access.userId, now: now, tx.db)
-                changed = true
+                changed.append("status")
             }
             if let note = change.note, note != pick.note {
                 pick.note = note
-                changed = true
+                changed.append("note")
             }
             if let version = change.version, version != pick.serviceVersion {
                 pick.serviceVersion = version
-                changed = true
+                changed.append("version")
             }
             if let position = change.position, position != pick.position {
                 try Self.move(pick, to: position, tx.db)
                 pick.position = try Int.fetchOne(tx.db, sql: "SELECT position FROM space_pick WHERE id = ?", arguments: [id]) ?? position
-                changed = true
+                changed.append("position")
             }
-            guard changed else { return stored }
+            guard !changed.isEmpty else { return stored }
             pick.updatedAt = now.millis
             try pick.update(tx.db)
+            // A new order is news to nobody: it goes to the open views, not to the notifications.
             try tx.append(
                 .pickChanged, space: pick.spaceId, actor: access.userId, audience: pick.audienceId,
-                data: EventData(pickId: id, serviceId: pick.serviceId, status: pick.status), itemSeq: pick.seq)
+                data: EventData(
+                    pickId: id, serviceId: pick.serviceId, serviceName: pick.pickedName, status: pick.status, changed: changed),
+                itemSeq: pick.seq, notifies: changed != ["position"])
             stored = Stored(pick: pick, history: try Self.history(of: [id], tx.db)[id] ?? [])
             return stored
         }
@@ -204,7 +207,7 @@ struct PicksStore: Sendable {
                 arguments: [pick.spaceId, pick.position])
             try tx.append(
                 .pickRemoved, space: pick.spaceId, actor: access.userId, audience: pick.audienceId,
-                data: EventData(pickId: id, serviceId: pick.serviceId), itemSeq: pick.seq)
+                data: EventData(pickId: id, serviceId: pick.serviceId, serviceName: pick.pickedName), itemSeq: pick.seq)
         }
     }
 }

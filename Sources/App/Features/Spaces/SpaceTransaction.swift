@@ -36,7 +36,7 @@ struct SpaceTransaction {
     @discardableResult
     mutating func append(
         _ kind: SpaceEventKind, space: String, actor: String?, audience: String? = nil, data: EventData = EventData(),
-        itemSeq: Int64? = nil
+        itemSeq: Int64? = nil, notifies: Bool = true
     ) throws -> SpaceEventDTO {
         // Prepared statements kept by the connection, with plain arguments: this is the send path.
         let next = try db.cachedStatement(
@@ -57,7 +57,7 @@ struct SpaceTransaction {
             spaceId: space, seq: seq, kind: kind, data: data, createdAt: Date(millis: now.millis), actorId: actor, audienceId: audience,
             itemSeq: itemSeq)
         // A file uploaded to go with a message is announced by that message.
-        if kind.notifies, data.attachment != true { try notify(event) }
+        if kind.notifies, notifies, data.attachment != true { try notify(event) }
         events.append(event)
         return event
     }

@@ -384,6 +384,8 @@ struct EventData: Codable, Sendable, Equatable {
     var endsAt: Date? = nil
     /// A participant's answer to a meeting.
     var response: String? = nil
+    /// The fields a change of a pick or a task touched (`status`, `note`, `position`, `title`, …).
+    var changed: [String]? = nil
 }
 
 struct AttachmentDTO: Codable, Sendable, Equatable {
@@ -395,6 +397,10 @@ struct AttachmentDTO: Codable, Sendable, Equatable {
 
 enum AccessLogKind: String, Codable, Sendable {
     case messages, files, file, members, space, consent, picks, tasks, meetings
+
+    /// Reads of one kind by one reader within this long make one record (a page that refreshes
+    /// its lists would otherwise write one per refresh). Each download of a file is its own record.
+    var window: TimeInterval { self == .file ? 0 : 600 }
 }
 
 struct AccessLogEntryDTO: Codable, Sendable, Equatable {

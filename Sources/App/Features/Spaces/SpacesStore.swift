@@ -432,6 +432,10 @@ struct SpacesStore: Sendable {
                     INSERT INTO access_log (id, space_id, reader_id, reader_name, organization_id, kind, read_at)
                     SELECT \(ids.next()), \(access.spaceId), id, display_name, \(access.organizationId), \(kind.rawValue), \(now.millis)
                     FROM app_user WHERE id = \(access.userId)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM access_log
+                        WHERE space_id = \(access.spaceId) AND read_at > \((now - kind.window).millis) AND reader_id = \(access.userId)
+                          AND kind = \(kind.rawValue))
                     """)
         }
     }

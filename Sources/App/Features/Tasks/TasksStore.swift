@@ -205,11 +205,14 @@ struct TasksStore: Sendable {
                 task.audienceId = try Self.audience(assignee: assignee, privateTo: keep, access, tx.db)
                 if let pickId = task.pickId { try Self.checkPick(pickId, audience: task.audienceId, space: task.spaceId, tx.db) }
             }
-            var unchanged = before
-            unchanged.updatedAt = task.updatedAt
-            if unchanged.status == task.status, unchanged.title == task.title, unchanged.description == task.description,
-                unchanged.dueAt == task.dueAt, unchanged.assigneeId == task.assigneeId, unchanged.remindAt == task.remindAt
-            {
+            var changed: [String] = []
+            if before.status != task.status { changed.append("status") }
+            if before.title != task.title { changed.append("title") }
+            if before.description != task.description { changed.append("description") }
+            if before.dueAt != task.dueAt { changed.append("dueAt") }
+            if before.assigneeId != task.assigneeId { changed.append("assigneeId") }
+            if before.remindAt != task.remindAt { changed.append("remindAt") }
+            if changed.isEmpty {
                 return try Self.task(id, access, now: now, comments: true, tx.db) ?? { throw AppError.internalError }()
             }
             task.updatedAt = now.millis
@@ -219,7 +222,7 @@ struct TasksStore: Sendable {
                 .taskChanged, space: task.spaceId, actor: access.userId, audience: task.audienceId,
                 data: EventData(
                     title: task.title, status: task.status, taskId: id, assigneeId: task.assigneeId,
-                    dueAt: task.dueAt.map(Date.init(millis:))),
+                    dueAt: task.dueAt.map(Date.init(millis:)), changed: changed),
                 itemSeq: task.seq)
             return try Self.task(id, access, now: now, comments: true, tx.db) ?? { throw AppError.internalError }()
         }
