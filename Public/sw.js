@@ -20,6 +20,7 @@ const SHELL = [
   '/js/forms.js',
   '/js/i18n.js',
   '/js/outbox.js',
+  '/js/push.js',
   '/js/realtime.js',
   '/js/router.js',
   '/js/session.js',
@@ -48,7 +49,10 @@ const SHELL = [
   '/js/pages/home.js',
   '/js/pages/invitation.js',
   '/js/pages/login.js',
+  '/js/pages/meeting-slots.js',
+  '/js/pages/meetings.js',
   '/js/pages/not-found.js',
+  '/js/pages/notification-settings.js',
   '/js/pages/notifications.js',
   '/js/pages/organization-users.js',
   '/js/pages/reset-password.js',
@@ -59,6 +63,7 @@ const SHELL = [
   '/js/spaces/common.js',
   '/js/spaces/conversation.js',
   '/js/spaces/files.js',
+  '/js/spaces/meetings.js',
   '/js/spaces/panels.js',
   '/js/spaces/plan.js',
   '/js/ui/errors.js',
@@ -139,5 +144,63 @@ self.addEventListener('fetch', (event) => {
       }
       return (await fresh) || Response.error();
     }),
+  );
+});
+
+// Web Push: the server sends {title, body, url, tag} (encrypted; the browser decrypts it). The
+// text says only that there is a new message or a reminder; a tap opens the space, in a tab of
+// this app when one is open.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = {};
+  }
+  const title = typeof message.title === 'string' && message.title ? message.title : 'Ohjaustila';
+  const url = typeof message.url === 'string' && message.url.startsWith('/') && !message.url.startsWith('//') ? message.url : '/';
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: typeof message.body === 'string' ? message.body : '',
+      tag: typeof message.tag === 'string' ? message.tag : undefined,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { url },
+    }),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
+      for (const client of windows) {
+        if (new URL(client.url).origin !== self.location.origin) continue;
+        await client.focus();
+        if ('navigate' in client) return client.navigate(target);
+        return client;
+      }
+      return self.clients.openWindow(target);
+    }),
+  );
+});
+
+// The push service renewed the subscription: tell the server about the new one.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(
+    (async () => {
+      const key = await fetch('/api/v1/push/key', { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : null));
+      if (!key) return;
+      const padded = key.publicKey.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((key.publicKey.length + 3) % 4);
+      const applicationServerKey = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+      const subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+      await fetch('/api/v1/me/push-subscriptions', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+    })().catch(() => {}),
   );
 });

@@ -13,6 +13,7 @@ route('/forgot-password', () => import('./pages/forgot-password.js'));
 route('/reset-password', () => import('./pages/reset-password.js'));
 route('/invitation', () => import('./pages/invitation.js'));
 route('/account', () => import('./pages/account.js'));
+route('/account/notifications', () => import('./pages/notification-settings.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
 route('/admin/security-events', () => import('./pages/admin-security-events.js'));
 route('/spaces', () => import('./pages/spaces.js'));
@@ -20,6 +21,8 @@ route('/spaces/new', () => import('./pages/space-new.js'));
 route('/spaces/:spaceId', () => import('./pages/space.js'));
 route('/notifications', () => import('./pages/notifications.js'));
 route('/tasks', () => import('./pages/tasks.js'));
+route('/meetings', () => import('./pages/meetings.js'));
+route('/meetings/slots', () => import('./pages/meeting-slots.js'));
 route('/catalogue', () => import('./pages/catalogue-search.js'));
 route('/catalogue/favourites', () => import('./pages/catalogue-favourites.js'));
 route('/catalogue/favourites/:listId', () => import('./pages/catalogue-favourite-list.js'));
@@ -62,6 +65,11 @@ function updateChrome() {
   if (tasksLink) {
     tasksLink.textContent = t('tasks.title');
     tasksLink.parentElement.hidden = !signedIn;
+  }
+  const meetingsLink = document.getElementById('nav-meetings');
+  if (meetingsLink) {
+    meetingsLink.textContent = t('meeting.nav');
+    meetingsLink.parentElement.hidden = !signedIn;
   }
   const notificationsLink = document.getElementById('nav-notifications');
   if (notificationsLink) notificationsLink.parentElement.hidden = !signedIn;

@@ -4,6 +4,7 @@
 import { get, post, ApiError } from './api.js';
 import { createStore } from './store.js';
 import { clearUserData, sessionGet, sessionSet } from './storage.js';
+import { forgetThisDevice } from './push.js';
 
 const user = createStore('user', undefined);
 // Set while someone is signed in in this tab: a reload that finds the session ended (/me says
@@ -30,6 +31,8 @@ export async function endSession() {
  * throws), then end the session here.
  */
 export async function signOut({ everywhere = false } = {}) {
+  // this device stops getting the account's push notifications (needs the session: first)
+  await forgetThisDevice();
   if (everywhere) {
     await post('/api/v1/auth/logout-everywhere', {});
   } else {

@@ -1,4 +1,4 @@
-// The number of unread in-app notifications, for the header link: asked from the server when
+// The number of unread in-app notifications and reminders, for the header link: asked from the server when
 // someone signs in, again (at most once a second) when realtime events arrive or the connection
 // returns, and when a page marks notifications read (refreshUnread()). A change is the store
 // event 'unread' (count).
@@ -19,7 +19,7 @@ async function load() {
   if (!asked) return;
   try {
     const answer = await get('/api/v1/notifications/unread-count');
-    if (user === asked && answer && Number.isInteger(answer.unread)) count.set(answer.unread);
+    if (user === asked && answer && Number.isInteger(answer.unread)) count.set(answer.unread + (Number(answer.reminders) || 0));
   } catch {
     /* keep the last count (offline) */
   }
@@ -42,7 +42,7 @@ export function start(who) {
   user = who;
   offs = [
     on('realtime:*', (frame) => {
-      if (frame.type === 'event' || frame.type === 'removed') refreshUnread();
+      if (frame.type === 'event' || frame.type === 'removed' || frame.type === 'reminder') refreshUnread();
     }),
     on('realtime', (state) => {
       if (state === 'open') refreshUnread({ delay: 0 });

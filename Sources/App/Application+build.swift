@@ -183,7 +183,7 @@ public struct AppComponents: Sendable {
         [
             MailSender(transport: transport, from: config.mailFrom, retention: config.sentMailRetention),
             PasswordResetRequests(auth: auth),
-            ReminderSender(store: reminders.store, clock: config.clock, ids: config.ids, baseURL: config.origin),
+            ReminderSender(store: reminders.store, hub: hub, clock: config.clock, ids: config.ids, baseURL: config.origin),
             PushSender(store: push.store, vapid: push.vapid, clock: config.clock, logger: logger),
         ]
     }

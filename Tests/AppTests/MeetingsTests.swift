@@ -269,6 +269,9 @@ struct MeetingsTests {
             let meeting = try booked.json()
             #expect(meeting.string("slotId") == earlyId && meeting.string("location") == "Toimisto")
             #expect(meeting.objects("participants").allSatisfy { $0.string("response") == "accepted" })
+            #expect(meeting.string("createdBy") == client.id, "the client booked it")
+            let added = try await env.events(owner, id).ofKind("meetingAdded").last
+            #expect(added?.string("actorId") == client.id)
             // Experts do not book slots; a booked slot cannot be removed.
             #expect(
                 try await env.request(.post, "/api/v1/slots/\(lateId)/book", token: owner.token, json: ["spaceId": id]).status == .forbidden

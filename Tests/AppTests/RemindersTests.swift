@@ -98,6 +98,8 @@ struct RemindersTests {
             mails = try Self.mails(env, to: client.email)
             #expect(mails.count == 1)
 
+            let counts = try await env.request(.get, "/api/v1/notifications/unread-count", token: client.token).json()
+            #expect(counts.int("reminders") == 1)
             let read = try await env.request(.post, "/api/v1/reminders/read", token: client.token, json: ["all": true])
             #expect(read.status == .noContent)
             #expect(try await Self.reminders(env, client).unread == 0)

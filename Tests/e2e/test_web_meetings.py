@@ -138,7 +138,7 @@ def test_expert_books_a_meeting_and_the_client_accepts_it_on_a_phone(ui, cui, se
     link = row.find_element("css selector", ".meeting__place a")
     assert link.get_attribute("href") == "https://video.example.fi/huone-12" and link.get_attribute("target") == "_blank"
     assert row.find_element("css selector", "a[data-action='ics']").get_attribute("href").endswith(f"/api/v1/meetings/{meeting['id']}/ics")
-    assert "Kalle Asiakas" in row.text and "Ei ole vastannut" in row.text
+    assert "Kalle Asiakas" in row.text and "Ei ole vastannut" in row.text and "Aino Asiantuntija (sinä, asiantuntija)" in row.text
     wait_log(ui, f"Sovit tapaamisen: Työnhaun suunnittelu, {fi_when(start, end)}")
 
     # the same time again: the expert is busy, said in words

@@ -1,6 +1,6 @@
 import { h, setLive, uid } from '../dom.js';
 import { t, getLanguage, setLanguage } from '../i18n.js';
-import { patch, post, del, enc } from '../api.js';
+import { get, patch, post, del, enc } from '../api.js';
 import { setUser, signOut } from '../session.js';
 import { formatDateTime, formatRecent } from '../format.js';
 import {
@@ -10,7 +10,8 @@ import {
 import { section, submitButton, notice, describeUserAgent } from './common.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
-import { showRequestError } from '../ui/errors.js';
+import { showRequestError, isAbort } from '../ui/errors.js';
+import { confirmDialog } from '../dialog.js';
 import { pagedList } from '../ui/paged-list.js';
 import { removeRow } from '../ui/rows.js';
 
@@ -168,6 +169,117 @@ function sessionsSection(ctx) {
   return { node, load: pages.load };
 }
 
+/**
+ * "Kalenteritilaus": a secret address that a phone's or a mail program's calendar subscribes to
+ * (the meetings of every space). Made or made again here (shown once, with a copy button; the old
+ * address stops working), or turned off.
+ */
+function calendarFeedSection(ctx) {
+  const status = statusRegion();
+  const alert = alertRegion();
+  const state = h('p', { class: 'calendar-feed__state' });
+  const secret = h('div', { class: 'calendar-feed__secret' });
+  const create = h('button', { type: 'button', class: 'btn btn--primary', dataset: { action: 'createFeed' } });
+  const remove = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true, dataset: { action: 'removeFeed' } }, t('calendarFeed.remove'));
+  const node = section(t('calendarFeed.title'), h('p', {}, t('calendarFeed.intro')), state, status, alert, secret, h('div', { class: 'actions' }, create, remove));
+  node.id = 'calendar-feed';
+  node.classList.add('calendar-feed');
+  let active = false;
+
+  function show(feed) {
+    active = Boolean(feed && feed.active);
+    node.dataset.active = String(active);
+    state.replaceChildren(active
+      ? h('span', {}, h('span', { class: 'badge badge--success' }, t('calendarFeed.on')), ' ', feed.createdAt ? t('calendarFeed.createdAt', { when: formatDateTime(feed.createdAt) }) : '')
+      : h('span', {}, h('span', { class: 'badge badge--muted' }, t('calendarFeed.off')), ' ', t('calendarFeed.offText')));
+    create.textContent = t(active ? 'calendarFeed.renew' : 'calendarFeed.create');
+    create.className = `btn ${active ? 'btn--secondary' : 'btn--primary'}`;
+    remove.hidden = !active;
+  }
+
+  function showSecret(url) {
+    const id = uid('feed-url');
+    const input = h('input', { type: 'text', id, name: 'calendarFeedUrl', value: url, readonly: true, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${id}-hint` });
+    const copied = statusRegion();
+    const copy = h('button', { type: 'button', class: 'btn btn--secondary', dataset: { action: 'copyFeed' } }, t('calendarFeed.copy'));
+    copy.addEventListener('click', async () => {
+      let ok = false;
+      try {
+        if (navigator.clipboard && window.isSecureContext) {
+          await navigator.clipboard.writeText(url);
+          ok = true;
+        }
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        input.select();
+        try {
+          ok = document.execCommand('copy');
+        } catch {
+          ok = false;
+        }
+      }
+      setLive(copied, notice(ok ? 'success' : 'info', t(ok ? 'calendarFeed.copied' : 'calendarFeed.copyByHand')));
+    });
+    input.addEventListener('focus', () => input.select());
+    secret.replaceChildren(h('div', { class: 'notice notice--info calendar-feed__new' },
+      h('div', { class: 'field' },
+        h('label', { for: id }, t('calendarFeed.urlLabel')),
+        h('span', { class: 'hint', id: `${id}-hint` }, t('calendarFeed.urlHint')),
+        input),
+      h('div', { class: 'actions' }, copy),
+      copied));
+    input.focus();
+  }
+
+  create.addEventListener('click', async () => {
+    if (create.getAttribute('aria-disabled') === 'true') return;
+    if (active) {
+      const ok = await confirmDialog({ title: t('calendarFeed.renewTitle'), text: t('calendarFeed.renewText'), confirmLabel: t('calendarFeed.renewConfirm'), signal: ctx.signal });
+      if (!ok) return;
+    }
+    const renewing = active;
+    create.setAttribute('aria-disabled', 'true');
+    setLive(alert, '');
+    try {
+      const feed = await post('/api/v1/me/calendar-feed', {}, { signal: ctx.signal });
+      show(feed);
+      setLive(status, notice('success', t(renewing ? 'calendarFeed.renewed' : 'calendarFeed.created')));
+      showSecret(feed.url);
+    } catch (error) {
+      showRequestError(alert, error);
+    } finally {
+      create.removeAttribute('aria-disabled');
+    }
+  });
+
+  remove.addEventListener('click', async () => {
+    const ok = await confirmDialog({ title: t('calendarFeed.removeTitle'), text: t('calendarFeed.removeText'), confirmLabel: t('calendarFeed.removeConfirm'), danger: true, signal: ctx.signal });
+    if (!ok) return;
+    setLive(alert, '');
+    try {
+      await del('/api/v1/me/calendar-feed', { signal: ctx.signal });
+      show({ active: false });
+      secret.replaceChildren();
+      setLive(status, notice('success', t('calendarFeed.removed')));
+      create.focus();
+    } catch (error) {
+      showRequestError(alert, error);
+    }
+  });
+
+  async function load() {
+    show({ active: false });
+    try {
+      show(await get('/api/v1/me/calendar-feed', { signal: ctx.signal }));
+    } catch (error) {
+      if (!isAbort(error)) showRequestError(alert, error);
+    }
+  }
+  return { node, load };
+}
+
 export default {
   auth: true,
   async render(root, ctx) {
@@ -177,7 +289,12 @@ export default {
     const sessions = sessionsSection(ctx);
     root.appendChild(section(t('account.profile.title'), ...profileForm(ctx, user)));
     root.appendChild(section(t('account.password.title'), h('p', {}, t('account.password.intro')), ...passwordForm(ctx, user, () => sessions.load())));
+    const feed = calendarFeedSection(ctx);
+    root.appendChild(section(t('notificationSettings.link'),
+      h('p', {}, t('notificationSettings.linkIntro')),
+      h('p', {}, h('a', { href: '/account/notifications' }, t('notificationSettings.link')))));
+    root.appendChild(feed.node);
     root.appendChild(sessions.node);
-    await sessions.load();
+    await Promise.all([sessions.load(), feed.load()]);
   },
 };

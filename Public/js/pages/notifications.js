@@ -1,9 +1,10 @@
-// In-app notifications (/notifications): one per space, newest first, with its latest event; an
-// unread one says how many events are new. Each links to its space; "mark as read" one by one or all
-// at once. The header's count follows.
+// In-app notifications (/notifications): reminders of tasks and meetings first (when there are
+// any), then one notification per space, newest first, with its latest event; an unread one says
+// how many events are new. Each links to its space; "mark as read" one by one or all at once. The
+// header's count follows.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
-import { post, enc } from '../api.js';
+import { get, post, enc } from '../api.js';
 import { formatRecent, formatDateTime } from '../format.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
@@ -12,18 +13,48 @@ import { pagedList } from '../ui/paged-list.js';
 import { refreshUnread } from '../unread.js';
 import * as realtime from '../realtime.js';
 import { spaceHref } from '../spaces/common.js';
+import { MEETING_EVENTS } from '../spaces/meetings.js';
 
 const KINDS = ['message', 'memberJoined', 'fileAdded', 'pickAdded', 'pickChanged', 'taskAdded', 'taskChanged', 'taskCommented'];
 
 function describe(n) {
+  if (MEETING_EVENTS.includes(n.kind)) return t(`meeting.notification.${n.kind}`, { name: n.actorName || t('space.someone'), space: n.spaceTitle || '' });
   const kind = KINDS.includes(n.kind) ? n.kind : 'unknown';
   return t(`notifications.kind.${kind}`, { name: n.actorName || t('space.someone'), space: n.spaceTitle || '' });
+}
+
+/** The reminders section: hidden while there are none; opening the page marks them read. */
+async function remindersSection(ctx) {
+  let page;
+  try {
+    page = await get('/api/v1/reminders?limit=20', { signal: ctx.signal });
+  } catch {
+    return null;
+  }
+  if (!page.items.length) return null;
+  const id = uid('reminders');
+  const list = h('ul', { class: 'notification-list', 'aria-labelledby': id }, page.items.map((r) => h('li', {
+    class: ['notification', r.readAt ? '' : 'notification--unread'], dataset: { reminder: r.id, read: String(Boolean(r.readAt)) },
+  },
+  h('p', { class: 'notification__text' },
+    r.readAt ? null : [h('span', { class: 'badge badge--warn' }, t('reminders.new')), ' '],
+    h('a', { href: spaceHref(r.spaceId) }, t(`reminders.kind.${r.kind === 'meeting' ? 'meeting' : 'taskDue'}`, {
+      title: r.title, when: formatDateTime(r.at), space: r.spaceTitle,
+    }))),
+  h('p', { class: 'muted small' }, h('time', { datetime: r.createdAt, title: formatDateTime(r.createdAt) }, formatRecent(r.createdAt))))));
+  if (page.unread > 0) {
+    post('/api/v1/reminders/read', { all: true }, { signal: ctx.signal }).then(() => refreshUnread({ delay: 0 })).catch(() => {});
+  }
+  return h('section', { class: 'section', 'aria-labelledby': id }, h('h2', { id }, t('reminders.title')), list);
 }
 
 export default {
   auth: true,
   async render(root, ctx) {
     heading(root, ctx, t('notifications.title'));
+    const reminders = await remindersSection(ctx);
+    if (!ctx.isCurrent()) return;
+    if (reminders) root.appendChild(reminders);
     const status = statusRegion();
     const problem = alertRegion();
     const summary = h('p', { class: 'lead' });

@@ -1,6 +1,7 @@
 // A guidance space (/spaces/{id}). Made for the client's phone first: the title, the live
-// conversation and the message form; the members, tasks, service plan, files, consent record,
-// access log and closing behind disclosure sections below it (a client's tasks and plan are open).
+// conversation and the message form; the members, meetings, free times to book (a client's), tasks,
+// service plan, files, consent record, access log and closing behind disclosure sections below it
+// (a client's meetings, tasks and plan are open).
 // On a desk (≥ 900 px) the members sit beside the conversation.
 //
 // A change of language renders the page again: the conversation comes back from what was kept
@@ -21,6 +22,7 @@ import { spaceBase, kindBadge, statusBadge } from '../spaces/common.js';
 import { createConversation } from '../spaces/conversation.js';
 import { membersPanel, filesPanel, consentPanel, accessLogPanel, closePanel } from '../spaces/panels.js';
 import { planPanel, tasksPanel } from '../spaces/plan.js';
+import { meetingsPanel, bookingPanel, MEETING_EVENTS } from '../spaces/meetings.js';
 
 // What the last render of a space left behind (its space, events and scroll position).
 let kept = null;
@@ -106,6 +108,7 @@ export default {
           members.render(space);
           plan.setSpace(space);
           tasks.setSpace(space);
+          meetings.setSpace(space);
           if (statusChanged) {
             // the owner's tools (or a closed space's read-only view) change: render again, in place
             kept = { ...conversation.keep(), space, userId: me.id };
@@ -134,6 +137,8 @@ export default {
     let files = null;
     let plan = null;
     let tasks = null;
+    let meetings = null;
+    let booking = null;
     const conversation = createConversation({
       ctx,
       space,
@@ -152,6 +157,11 @@ export default {
         // the plan and the tasks follow (when open); the tasks get the picks' names from the plan
         if (['pickAdded', 'pickChanged', 'pickRemoved'].includes(event.kind) && plan) plan.refresh(event);
         if (['taskAdded', 'taskChanged', 'taskCommented', 'taskRemoved'].includes(event.kind) && tasks) tasks.refresh(event);
+        // a meeting booked, changed or cancelled: the meetings follow, and a freed time can be booked again
+        if (MEETING_EVENTS.includes(event.kind)) {
+          if (meetings) meetings.refresh(event);
+          if (booking && event.kind !== 'meetingResponded') booking.refresh();
+        }
       },
     });
 
@@ -162,9 +172,12 @@ export default {
     const client = space.role === 'client';
     plan = planPanel({ ctx, getSpace, me, nameOf, open: client || ctx.hash.has('plan') });
     tasks = tasksPanel({ ctx, getSpace, me, nameOf, plan, open: client || ctx.hash.has('tasks') });
+    // a client's meetings are open; an expert's read of them is logged, so they open them (or #meetings)
+    meetings = meetingsPanel({ ctx, getSpace, me, nameOf, open: client || ctx.hash.has('meetings') });
+    if (client && space.status !== 'closed') booking = bookingPanel({ ctx, getSpace, open: ctx.hash.has('book'), onBooked: () => meetings.refresh() });
     files = filesPanel({ ctx, getSpace, nameOf, me });
     const side = h('div', { class: 'space-side' }, members);
-    const more = h('div', { class: 'space-more' }, tasks, plan, files, consentPanel({ ctx, getSpace }), accessLogPanel({ ctx, getSpace }));
+    const more = h('div', { class: 'space-more' }, meetings, booking, tasks, plan, files, consentPanel({ ctx, getSpace }), accessLogPanel({ ctx, getSpace }));
     if (space.role === 'owner' && space.status !== 'closed') more.appendChild(closePanel({ ctx, getSpace, say }));
     root.appendChild(h('div', { class: 'space-layout' }, conversation.node, side, more));
 
@@ -195,7 +208,8 @@ export default {
     if (reuse) refresh();
     // #plan or #tasks (a service page's "Siirry ohjaustilaan"): that panel, once the router has
     // put the focus on the heading
-    const target = !reuse && (ctx.hash.has('plan') ? plan : ctx.hash.has('tasks') ? tasks : null);
+    const target = !reuse && (ctx.hash.has('plan') ? plan : ctx.hash.has('tasks') ? tasks : ctx.hash.has('meetings') ? meetings
+      : ctx.hash.has('book') ? booking : null);
     if (target) {
       window.setTimeout(() => {
         if (!ctx.isCurrent()) return;

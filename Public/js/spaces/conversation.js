@@ -19,6 +19,7 @@ import * as outbox from '../outbox.js';
 import { on } from '../store.js';
 import { spaceBase, personText, sizeText, audienceField, privateLabel } from './common.js';
 import { ACCEPT, checkFile, limitText, uploadErrorText, uploadFile, progressLine } from './files.js';
+import { meetingNote } from './meetings.js';
 
 const PAGE = 30;
 const MESSAGE_MAX = 8000;
@@ -202,6 +203,11 @@ export function createConversation({ ctx, space: initialSpace, me, nameOf, say, 
       case 'taskCommented':
       case 'taskRemoved':
         return taskText(event);
+      case 'meetingAdded':
+      case 'meetingChanged':
+      case 'meetingCancelled':
+      case 'meetingResponded':
+        return meetingNote(event, { me, nameOf });
       default:
         return null;
     }

@@ -158,6 +158,15 @@ final class RealtimeHub: Sendable {
         }
     }
 
+    /// Sends a frame to every subscribed socket of one user (their own reminders).
+    func sendToUser(_ text: String, userId: String) {
+        sending { s, runs in
+            for id in s.byUser[userId] ?? [] {
+                if let c = s.connections[id], c.subscribed { Self.send(.frame(text), to: c, &runs) }
+            }
+        }
+    }
+
     /// Closes every socket of a session (the session ended).
     func sessionEnded(_ sessionId: String, userId: String) {
         sending { s, runs in

@@ -30,8 +30,10 @@ struct MeetingsStore: Sendable {
         }
     }
 
+    /// `bookedBy`: the client who booked the expert's slot (the event's actor and the creator).
     private static func insert(
-        id: String, _ new: NewMeeting, slotId: String?, by access: SpaceAccess, now: Date, _ tx: inout SpaceTransaction
+        id: String, _ new: NewMeeting, slotId: String?, by access: SpaceAccess, bookedBy: String? = nil, now: Date,
+        _ tx: inout SpaceTransaction
     ) throws -> MeetingDTO {
         var participants: [SpaceAccess] = []
         for userId in ([access.userId] + new.participantIds).uniqued {
@@ -60,13 +62,13 @@ struct MeetingsStore: Sendable {
             new.participantIds.firstIndex(of: user).map { "participantIds[\($0)]" } ?? "startsAt"
         }
         let event = try tx.append(
-            .meetingAdded, space: access.spaceId, actor: access.userId, audience: audience,
+            .meetingAdded, space: access.spaceId, actor: bookedBy ?? access.userId, audience: audience,
             data: EventData(
                 title: new.title, status: MeetingStatus.scheduled.rawValue, meetingId: id, startsAt: new.startsAt, endsAt: new.endsAt))
         let row = MeetingRecord(
             id: id, spaceId: access.spaceId, title: new.title, startsAt: new.startsAt.millis, endsAt: new.endsAt.millis,
             timeZone: MeetingRules.zone, kind: new.kind.rawValue, location: new.location, status: MeetingStatus.scheduled.rawValue,
-            cancelReason: nil, sequence: 0, audienceId: audience, seq: event.seq, slotId: slotId, createdBy: access.userId,
+            cancelReason: nil, sequence: 0, audienceId: audience, seq: event.seq, slotId: slotId, createdBy: bookedBy ?? access.userId,
             createdAt: now.millis, updatedAt: now.millis)
         try row.insert(tx.db)
         let add = try tx.db.cachedStatement(
@@ -76,7 +78,7 @@ struct MeetingsStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for p in participants {
-            let own = p.userId == access.userId
+            let own = p.userId == access.userId || p.userId == bookedBy
             try add.execute(arguments: [
                 id, p.userId, p.isExpert, own ? MeetingResponse.accepted.rawValue : MeetingResponse.pending.rawValue,
                 own ? now.millis : nil, row.startsAt, row.endsAt, p.isExpert,
@@ -409,14 +411,11 @@ struct MeetingsStore: Sendable {
                 title: title, startsAt: Date(millis: slot.startsAt), endsAt: Date(millis: slot.endsAt),
                 kind: MeetingKind(rawValue: slot.kind) ?? .inPerson, location: slot.location, participantIds: [access.userId],
                 privateTo: access.kind == .group ? access.userId : nil)
-            let dto = try Self.insert(id: meetingId, new, slotId: slotId, by: expert, now: now, &tx)
+            // The client booked it: they are its creator and their answer is yes.
+            let dto = try Self.insert(id: meetingId, new, slotId: slotId, by: expert, bookedBy: access.userId, now: now, &tx)
             try tx.db.execute(
                 sql: "UPDATE meeting_slot SET meeting_id = ? WHERE id = ? AND meeting_id IS NULL", arguments: [meetingId, slotId])
             guard tx.db.changesCount == 1 else { throw AppError(.conflict, "slot.taken") }
-            // The client booked it: their answer is yes.
-            try tx.db.execute(
-                sql: "UPDATE meeting_participant SET response = 'accepted', responded_at = ? WHERE meeting_id = ? AND user_id = ?",
-                arguments: [now.millis, meetingId, access.userId])
             return try Self.meeting(dto.id, access, tx.db) ?? { throw AppError.internalError }()
         }
     }

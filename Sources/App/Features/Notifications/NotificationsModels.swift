@@ -23,6 +23,8 @@ struct NotificationPage: ResponseCodable, Sendable {
 
 struct UnreadCountDTO: ResponseCodable, Sendable {
     let unread: Int
+    /// Unread in-app reminders (apart from `unread`).
+    let reminders: Int
 }
 
 /// Some spaces' notifications, or all.

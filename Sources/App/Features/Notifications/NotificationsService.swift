@@ -14,7 +14,8 @@ struct NotificationsService: Sendable {
 
     func unread(by caller: SessionUser?) async throws -> UnreadCountDTO {
         guard let caller else { throw AppError.authRequired }
-        return UnreadCountDTO(unread: try await store.unread(user: caller.userId))
+        let (unread, reminders) = try await store.unread(user: caller.userId)
+        return UnreadCountDTO(unread: unread, reminders: reminders)
     }
 
     func markRead(_ input: MarkNotificationsReadInput, by caller: SessionUser?) async throws {

@@ -30,8 +30,9 @@ struct NotificationsStore: Sendable {
         }
     }
 
-    func unread(user: String) async throws -> Int {
-        try await db.writer.read { db in try Self.unread(user: user, db) }
+    /// The unread notifying events and the unread reminders of the user.
+    func unread(user: String) async throws -> (events: Int, reminders: Int) {
+        try await db.writer.read { db in (try Self.unread(user: user, db), try RemindersStore.unread(user: user, db)) }
     }
 
     /// The unread notifying events of the spaces the user is still a member of.

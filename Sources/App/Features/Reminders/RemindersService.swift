@@ -57,15 +57,21 @@ struct RemindersService: Sendable {
 /// `RemindersStore.fire`).
 struct ReminderSender: JobHandler {
     let store: RemindersStore
+    let hub: RealtimeHub
     let clock: AppClock
     let ids: IDGenerator
     let baseURL: String
 
     var kind: String { RemindersStore.kind }
 
+    /// The user's open tabs hear of it (`{"type":"reminder"}`: no content; they ask for the list).
+    static let frame = #"{"type":"reminder"}"#
+
     func perform(_ job: Job) async throws {
-        _ = try await store.fire(
-            try job.input(as: ReminderJobInput.self), key: job.key, id: ids.next(), now: clock.now, baseURL: baseURL)
+        let input = try job.input(as: ReminderJobInput.self)
+        if try await store.fire(input, key: job.key, id: ids.next(), now: clock.now, baseURL: baseURL) {
+            hub.sendToUser(Self.frame, userId: input.userId)
+        }
     }
 }
 
