@@ -6,27 +6,17 @@ transport journal each hand-over by Message-ID in mail/deliveries.log and then w
 returns (like an SMTP server before its final 250), so the kill lands between a hand-over and its
 mark-done; OHJAUSTILA_JOB_LEASE is short so the restarted server retakes that job within seconds.
 """
-import collections
 import email
 import email.policy
-import pathlib
-import shutil
 import sqlite3
-import tempfile
-import time
 
 import pytest
 import requests
 
-from conftest import BINARY, Server
+from conftest import BINARY, Server, check_repeats, mail_journal as journal, wait_for
 
 MAILS = 30
 ENV = {"OHJAUSTILA_TEST_FILE_MAIL_DELAY_MS": "300", "OHJAUSTILA_JOB_LEASE": "2s"}
-
-
-def journal(data_dir):
-    path = data_dir / "mail" / "deliveries.log"
-    return path.read_text().split() if path.exists() else []
 
 
 def message_ids_of_files(data_dir):
@@ -35,22 +25,6 @@ def message_ids_of_files(data_dir):
         with open(path, "rb") as f:
             ids.append(str(email.message_from_binary_file(f, policy=email.policy.default)["Message-ID"]))
     return ids
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out: {what}")
-
-
-@pytest.fixture
-def data_dir():
-    d = pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-jobs-"))
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def invite_many(server, count):
@@ -75,9 +49,7 @@ def test_a_sigkill_mid_way_loses_no_mail_and_repeats_at_most_the_one_in_flight(d
         invite_many(first, MAILS)
         wait_for(lambda: len(journal(data_dir)) >= 5, 30, "a few mails handed over")
     finally:
-        first.proc.kill()  # SIGKILL: no graceful shutdown, no mark-done for the one in flight
-        first.proc.wait(timeout=10)
-        first.log.close()
+        first.kill()  # SIGKILL: no graceful shutdown, no mark-done for the one in flight
     before = journal(data_dir)
     assert 0 < len(before) < MAILS, "the kill should come mid-way"
     in_flight = before[-1]
@@ -90,19 +62,14 @@ def test_a_sigkill_mid_way_loses_no_mail_and_repeats_at_most_the_one_in_flight(d
         try:
             wait_for(lambda: db.execute("SELECT COUNT(*) FROM job WHERE kind = 'mail' AND state = 'done'").fetchone()[0] == MAILS,
                      30, "every mail job done")
-            states = dict(db.execute("SELECT state, COUNT(*) FROM job GROUP BY state").fetchall())
+            states = dict(db.execute("SELECT state, COUNT(*) FROM job WHERE kind = 'mail' GROUP BY state").fetchall())
         finally:
             db.close()
         assert states == {"done": MAILS}
     finally:
-        second.proc.terminate()
-        second.proc.wait(timeout=15)
-        second.log.close()
+        second.terminate()
 
-    counts = collections.Counter(journal(data_dir))
-    assert len(counts) == MAILS
-    repeated = {mid for mid, n in counts.items() if n > 1}
-    assert repeated <= {in_flight}, f"only the mail in flight at the kill may repeat, not {repeated - {in_flight}}"
+    counts, repeated = check_repeats(journal(data_dir), MAILS, in_flight)
     assert max(counts.values()) <= 2
     print(f"handed over before the kill: {len(before)}; repeated after the restart: {sorted(repeated) or 'none'}")
     # One file per mail: a repeat carries the same Message-ID and overwrites the same file.

@@ -1,0 +1,138 @@
+"""The client's day and notifications in the browser: the home page's "today" (next meeting with
+its answers, open tasks to tick, unread spaces, suggested services) at 360 px in fi, sv and en;
+the notification settings page (devices that get pushes, channels, quiet hours, reminder leads)
+saved through the API and refused with a clear text; a task's reminder on the notifications page
+and in the header count. axe finds nothing serious or critical on these pages."""
+import base64
+import datetime
+import time
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from conftest import api_session
+
+TEXTS = {
+    "fi": {"next": "Seuraava tapaaminen", "tasks": "Tehtäväsi", "unread": "Lukemattomat", "picks": "Sinulle ehdotetut palvelut",
+           "settings": "Ilmoitukset", "save": "Tallenna asetukset"},
+    "sv": {"next": "Nästa möte", "tasks": "Dina uppgifter", "unread": "Olästa", "picks": "Tjänster som föreslagits för dig",
+           "settings": "Aviseringar", "save": "Spara inställningarna"},
+    "en": {"next": "Next meeting", "tasks": "Your tasks", "unread": "Unread", "picks": "Services suggested to you",
+           "settings": "Notifications", "save": "Save settings"},
+}
+
+
+def headings(ui):
+    return [e.text for e in ui.all("main h2")]
+
+
+def test_the_clients_today_in_three_languages_and_a_task_ticked_on_it(cui, server):
+    cui.d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Helsinki"})
+    client = api_session(server, "client")
+    today = client.get(server.base_url + "/api/v1/today").json()
+    assert today["nextMeeting"] and today["tasks"] and today["picks"], "the demo gives the client a full day"
+    problems = []
+    cui.reset()
+    cui.sign_in(*server.users["client"])
+    for language in ("fi", "sv", "en", "fi"):
+        cui.button({"fi": "Suomi", "sv": "Svenska", "en": "English"}[language]).click()
+        cui.wait(lambda: TEXTS[language]["next"] in headings(cui), 15)
+        shown = headings(cui)
+        for key in ("next", "tasks", "unread", "picks"):
+            assert TEXTS[language][key] in shown, (language, key, shown)
+        assert today["nextMeeting"]["title"] in cui.text()
+        problems += cui.page_problems(f"today {language}")
+        cui.d.save_screenshot(f"/tmp/shots/today-client-{language}-360.png")
+    assert not problems, "\n".join(problems)
+
+    # Tick the first task done right here; the API agrees.
+    first = today["tasks"][0]
+    row = cui.css(f"main li[data-task-id='{first['id']}']")
+    box = row.find_element("css selector", "input[type=checkbox], [data-action='done']")
+    box.click()
+    cui.wait(lambda: cui.css(f"main li[data-task-id='{first['id']}']").get_attribute("data-status") == "done", 10)
+    assert client.get(f"{server.base_url}/api/v1/tasks/{first['id']}").json()["status"] == "done"
+    assert client.patch(f"{server.base_url}/api/v1/tasks/{first['id']}", json={"status": "open"}).status_code == 200
+    assert not cui.console_errors()
+
+
+def test_notification_settings_are_saved_and_a_device_removed(cui, server):
+    client = api_session(server, "client")
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    device = {"endpoint": "https://fcm.googleapis.com/fcm/send/test-device",
+              "keys": {"p256dh": base64.urlsafe_b64encode(point).rstrip(b"=").decode(), "auth": "tBHItJI5svbpez7KI4CCXg"},
+              "label": "Kallen puhelin"}
+    r = client.post(server.base_url + "/api/v1/me/push-subscriptions", json=device)
+    assert r.status_code == 201, r.text
+
+    cui.reset("fi")
+    cui.sign_in(*server.users["client"])
+    cui.open("/account")
+    cui.link("Ilmoitusasetukset").click()
+    cui.wait_page("/account/notifications")
+    cui.wait_text("Kallen puhelin")
+    state = cui.css("#push-state").text
+    assert state in ("Ilmoitukset eivät ole käytössä tällä laitteella.",
+                     "Tämä selain ei tue ilmoituksia. Saat ilmoitukset sovelluksessa ja sähköpostiin.",
+                     "Olet estänyt ilmoitukset tämän selaimen asetuksissa. Voit sallia ne selaimen sivustoasetuksista."), state
+    problems = cui.page_problems("settings fi")
+    cui.d.save_screenshot("/tmp/shots/notification-settings-360.png")
+
+    cui.css("main li[data-id] button").click()
+    cui.wait_text("Laite on poistettu")
+    assert client.get(server.base_url + "/api/v1/me/push-subscriptions").json()["items"] == []
+
+    # Five meeting reminders are too many: said at the group, nothing saved.
+    for box in cui.all("input[name='meetingLeads']"):
+        if not box.is_selected():
+            cui.d.execute_script("arguments[0].click()", box)
+    cui.button("Tallenna asetukset").click()
+    cui.wait_text("Valitse enintään neljä muistutusta.")
+    assert client.get(server.base_url + "/api/v1/me/notification-settings").json()["meetingReminderMinutes"] == [1440, 60]
+
+    # E-mail off, quiet 22–07, reminders 2 days and 15 minutes ahead, tasks 3 hours ahead.
+    for box in cui.all("input[name='meetingLeads']"):
+        if box.is_selected() != (box.get_attribute("value") in ("2880", "15")):
+            cui.d.execute_script("arguments[0].click()", box)
+    email = cui.css("input[name='channels'][value='email']")
+    cui.d.execute_script("arguments[0].click()", email)
+    for name, value in (("quietStart", "22:00"), ("quietEnd", "07:00"), ("taskLead", "180")):
+        cui.d.execute_script("""
+            const el = document.querySelector(`main [name='${arguments[0]}']`);
+            el.value = arguments[1];
+            el.dispatchEvent(new Event('input', {bubbles: true}));
+            el.dispatchEvent(new Event('change', {bubbles: true}));""", name, value)
+    cui.button("Tallenna asetukset").click()
+    cui.wait_text("Asetukset on tallennettu.")
+    saved = client.get(server.base_url + "/api/v1/me/notification-settings").json()
+    assert saved["email"] is False and saved["push"] is True
+    assert saved["quietHours"] == {"start": "22:00", "end": "07:00"}
+    assert saved["meetingReminderMinutes"] == [2880, 15] and saved["taskReminderMinutes"] == 180
+    assert not problems, "\n".join(problems)
+
+
+def test_a_reminder_shows_on_the_notifications_page_and_in_the_header_count(cui, server):
+    expert = api_session(server, "expert")
+    client = api_session(server, "client")
+    space = next(s for s in client.get(server.base_url + "/api/v1/spaces").json()["items"] if s["kind"] == "oneToOne")
+    remind_at = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    r = expert.post(f"{server.base_url}/api/v1/spaces/{space['id']}/tasks", json={
+        "title": "Soita työkkäriin", "assigneeId": client.user["id"], "remindAt": remind_at})
+    assert r.status_code == 201, r.text
+    deadline = time.time() + 20
+    while time.time() < deadline and client.get(server.base_url + "/api/v1/notifications/unread-count").json()["reminders"] == 0:
+        time.sleep(0.2)
+    assert client.get(server.base_url + "/api/v1/notifications/unread-count").json()["reminders"] == 1
+
+    cui.reset()
+    cui.sign_in(*server.users["client"])
+    cui.open("/notifications")
+    cui.wait_text("Muista tehtävä: Soita työkkäriin (Kallen ohjaustila)")
+    assert "Muistutukset" in headings(cui)
+    problems = cui.page_problems("notifications fi")
+    deadline = time.time() + 10
+    while time.time() < deadline and client.get(server.base_url + "/api/v1/notifications/unread-count").json()["reminders"] != 0:
+        time.sleep(0.2)
+    assert client.get(server.base_url + "/api/v1/notifications/unread-count").json()["reminders"] == 0, "seen: read"
+    assert not problems, "\n".join(problems)
