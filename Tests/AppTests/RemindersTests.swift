@@ -432,4 +432,27 @@ struct RemindersTests {
             #expect(mine.objects("tasks").map { $0.string("title") } == ["Asiantuntijan oma"] && mine.objects("picks").isEmpty)
         }
     }
+
+    @Test func theAssigneesOpenTabsHearOfAReminderWithoutItsContent() async throws {
+        try await TestEnv.run(live: true) { env in
+            let owner = try await env.expert("omistaja@a.fi")
+            let client = try await env.client("asiakas@example.fi")
+            let id = try #require(try await env.openSpace(owner, client: client.email).string("id"))
+            let socket = try await TestSocket.connect(env, token: client.token)
+            _ = try await socket.hello()
+            let other = try await TestSocket.connect(env, token: owner.token)
+            _ = try await other.hello()
+            _ = try await Self.task(
+                env, owner, id, "Salainen tehtävä", assignee: client.id, extra: ["remindAt": "2026-09-21T18:00:00+03:00"])
+            env.time.advance(by: 3600)
+            try await env.flushMail()
+            let frame = try await socket.next(type: "reminder")
+            #expect(frame != nil)
+            #expect(frame?.text == #"{"type":"reminder"}"#, "the frame carries no content")
+            let others = try await other.drain()
+            #expect(!others.contains { $0.type == "reminder" }, "only the assignee's tabs")
+            socket.close()
+            other.close()
+        }
+    }
 }
