@@ -70,21 +70,23 @@ export function contentDialog({ parent, title, text, onClose, signal }) {
 
 /**
  * A dialog holding a form. `fields` are the form's children; `onSubmit(form)` runs the request;
- * when it throws an ApiError the error is shown inside the dialog and it stays open.
+ * when it throws, the error is shown inside the dialog (showApiError with `errorOptions`, or
+ * `onError(form, error)`) and it stays open. `cancelLabel` names the button that closes it
+ * ("Peruuta" by default); `danger` makes the submit button red.
  * Resolves with onSubmit's result, or null when cancelled.
  */
-export function formDialog({ parent, title, text, fields, submitLabel, validate, onSubmit, errorOptions, signal }) {
+export function formDialog({ parent, title, text, fields, submitLabel, cancelLabel = t('action.cancel'), danger = false, validate, onSubmit, errorOptions, onError, signal }) {
   const opener = document.activeElement;
   return new Promise((resolve) => {
     const dialog = create(parent, title, text, signal);
     let result = null;
-    const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, t('action.cancel'));
+    const cancel = h('button', { type: 'button', class: 'btn btn--secondary' }, cancelLabel);
     const form = h(
       'form',
       { novalidate: true },
       formError(),
       ...fields,
-      h('div', { class: 'actions actions--stack-sm' }, h('button', { type: 'submit', class: 'btn btn--primary' }, submitLabel), cancel),
+      h('div', { class: 'actions actions--stack-sm' }, h('button', { type: 'submit', class: `btn ${danger ? 'btn--danger' : 'btn--primary'}` }, submitLabel), cancel),
     );
     cancel.addEventListener('click', () => dialog.close());
     form.addEventListener('submit', async (event) => {
@@ -98,7 +100,8 @@ export function formDialog({ parent, title, text, fields, submitLabel, validate,
         dialog.close();
       } catch (error) {
         done();
-        showApiError(form, error, errorOptions || {});
+        if (onError) onError(form, error);
+        else showApiError(form, error, errorOptions || {});
       }
     });
     dialog.addEventListener('close', () => {

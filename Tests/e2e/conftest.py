@@ -1,4 +1,5 @@
 """Shared fixtures of the browser and API suites: the real binary on a free port."""
+import collections
 import email
 import email.policy
 import os
@@ -106,6 +107,18 @@ class Server:
         assert m, f"no {path} link in mail"
         return m.group(0)
 
+    def kill(self):
+        """SIGKILL: no graceful shutdown; the data directory stays (to start again on it)."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+    def terminate(self):
+        """SIGTERM and the graceful shutdown; the data directory stays (to be looked into)."""
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+        self.log.close()
+
     def stop(self):
         self.proc.terminate()
         try:
@@ -123,6 +136,46 @@ def server():
     s = Server()
     yield s
     s.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# The crash suites (test_jobs_crash, test_reminders_crash, test_messages_crash): servers that a
+# test starts, kills and starts again on one data directory.
+
+@pytest.fixture
+def data_dir(request):
+    """An empty data directory of the test's own, removed afterwards."""
+    name = request.module.__name__.removeprefix("test_")
+    d = pathlib.Path(tempfile.mkdtemp(prefix=f"ohjaustila-{name}-"))
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def wait_for(predicate, timeout, what):
+    """Asks `predicate` every 50 ms until it is true; fails after `timeout` seconds, saying `what`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out: {what}")
+
+
+def mail_journal(data_dir):
+    """The Message-IDs the file mail transport has handed over, in order (it keeps the journal
+    mail/deliveries.log only with the test-only OHJAUSTILA_TEST_FILE_MAIL_DELAY_MS)."""
+    path = pathlib.Path(data_dir) / "mail" / "deliveries.log"
+    return path.read_text().split() if path.exists() else []
+
+
+def check_repeats(journal, expected, in_flight):
+    """A journal of hand-overs across a kill and a restart: `expected` different mails, and none
+    handed over twice but the one in flight at the kill. → (Counter of Message-IDs, the repeated)"""
+    counts = collections.Counter(journal)
+    assert len(counts) == expected
+    repeated = {mid for mid, n in counts.items() if n > 1}
+    assert repeated <= {in_flight}, f"only the mail in flight at the kill may repeat, not {repeated - {in_flight}}"
+    return counts, repeated
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,13 @@
 """What the browser tests of guidance spaces share: a space opened over the API, its events read
-page by page, and waiting in the browser for the conversation and the realtime connection."""
+page by page and its access log, waiting in the browser for the conversation and the realtime
+connection, the space's panels opened, values set as a person picks them, Helsinki time,
+screenshots, and the checks that end a browser test."""
+import pathlib
+import secrets
+
 from conftest import api_session
+
+SHOTS = pathlib.Path("/tmp/shots")
 
 
 def open_space_api(server, title, history=None, extra_expert=None):
@@ -16,6 +23,14 @@ def open_space_api(server, title, history=None, extra_expert=None):
                         json={"email": extra_expert, "history": history or "all"})
         assert r.status_code == 201, r.text
     return expert, space
+
+
+def new_space(server, name):
+    """A new one-to-one space of the demo expert with the demo client, titled `name` and a random
+    tail. → (title, the expert's session, the client's session, the space's id)"""
+    title = f"{name} {secrets.token_hex(2)}"
+    expert, space = open_space_api(server, title)
+    return title, expert, api_session(server, "client"), space["id"]
 
 
 def events(session, server, space_id):
@@ -61,3 +76,58 @@ def wait_log(ui, text, timeout=15):
 def serious(ui, label):
     """Serious or critical axe violations of the page at the window's current width."""
     return ui.page_problems(label, width=ui.d.execute_script("return window.innerWidth"))
+
+
+def helsinki(ui):
+    """Times are shown in Europe/Helsinki: let the browser be there too (the forms send its offset)."""
+    ui.d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Helsinki"})
+
+
+def open_panel(ui, panel_id):
+    """Opens a panel of the space (a <details>) and waits until its list is loaded."""
+    details = ui.css(f"#{panel_id}")
+    if details.get_attribute("open") is None:
+        details.find_element("css selector", "summary").click()
+    ui.wait(lambda: ui.css(f"#{panel_id}").get_attribute("open") is not None)
+    ui.wait(lambda: not ui.all(f"#{panel_id} [aria-busy='true']") and (
+        ui.all(f"#{panel_id} li[data-row]") or ui.all(f"#{panel_id} .panel__body > p.muted:not([hidden])")), 15)
+
+
+def set_value(ui, selector, value):
+    """A date, time or select value set as a person would pick it (the input and change events follow)."""
+    ui.d.execute_script("""
+        const el = document.querySelector(arguments[0]);
+        el.value = arguments[1];
+        el.dispatchEvent(new Event('input', {bubbles: true}));
+        el.dispatchEvent(new Event('change', {bubbles: true}));
+    """, selector, value)
+
+
+def access_kinds(client, server, space_id):
+    """The kinds of the entries of the space's access log, as the client sees it."""
+    items = client.get(f"{server.base_url}/api/v1/spaces/{space_id}/access-log?limit=100").json()["items"]
+    return [i["kind"] for i in items]
+
+
+def expert_at_desk(ui, server):
+    """The demo expert signed in, in a desktop-wide browser in Helsinki time."""
+    ui.desktop()
+    helsinki(ui)
+    ui.sign_in(*server.users["expert"])
+
+
+def shot(ui, name, selector=None):
+    """A screenshot in /tmp/shots (`name`), with the element of `selector` scrolled into view first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    if selector:
+        ui.d.execute_script("document.querySelector(arguments[0]).scrollIntoView()", selector)
+    ui.d.save_screenshot(str(SHOTS / name))
+
+
+def assert_clean(problems, *uis, label=""):
+    """How a browser test ends: no "undefined" or "[object" on the pages, no errors in the browsers'
+    consoles (said with `label`), and none of the `problems` found on the way."""
+    for who in uis:
+        assert "undefined" not in who.text() and "[object" not in who.text()
+    problems = problems + [f"console{label}: {m}" for who in uis for m in who.console_errors()]
+    assert not problems, "\n".join(problems)

@@ -21,10 +21,7 @@ Run with `pytest -s` to see the figures.
 import collections
 import json
 import os
-import pathlib
 import random
-import shutil
-import tempfile
 import threading
 import time
 
@@ -200,12 +197,6 @@ def space_info(base_url, cookie, space):
     return r.json()
 
 
-def kill(server):
-    server.proc.kill()  # SIGKILL: no graceful shutdown
-    server.proc.wait(timeout=10)
-    server.log.close()
-
-
 def run_life(server, senders, life, kill_after=None):
     """One server life: every sender connects and sends; with `kill_after`, SIGKILL that many
     seconds after the sending starts, else run until every message is acknowledged."""
@@ -217,17 +208,10 @@ def run_life(server, senders, life, kill_after=None):
     if kill_after is not None:
         time.sleep(kill_after)
         stop.set()
-        kill(server)
+        server.kill()  # SIGKILL: no graceful shutdown
     for t in threads:
         t.join(60 if kill_after is None else 15)
         assert not t.is_alive(), f"a sender hung in life {life}"
-
-
-@pytest.fixture
-def data_dir():
-    d = pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-msgcrash-"))
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
 
 
 def test_sigkill_loses_no_acknowledged_message_and_stores_none_twice(data_dir):
@@ -253,7 +237,7 @@ def test_sigkill_loses_no_acknowledged_message_and_stores_none_twice(data_dir):
                 owner_cookie = cookie  # the owner of all three spaces sees every event
         spaces = sorted({s for sender in senders for s in sender.spaces})
     except BaseException:
-        kill(server)
+        server.kill()
         raise
 
     lives_start_seq = []  # per life: space -> lastSeq when that life began (before any send)

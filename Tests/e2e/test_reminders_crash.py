@@ -6,41 +6,19 @@ Like test_jobs_crash.py, it uses the test-only OHJAUSTILA_TEST_FILE_MAIL_DELAY_M
 transport journals each hand-over by Message-ID in mail/deliveries.log, then waits) and a short
 OHJAUSTILA_JOB_LEASE so the restarted server retakes the job in flight within seconds.
 """
-import collections
 import datetime
-import pathlib
-import shutil
 import sqlite3
-import tempfile
-import time
 
 import pytest
 
-from conftest import BINARY, Server, api_session
+from conftest import BINARY, Server, api_session, check_repeats, mail_journal, wait_for
 
 TASKS = 20
 ENV = {"OHJAUSTILA_TEST_FILE_MAIL_DELAY_MS": "300", "OHJAUSTILA_JOB_LEASE": "2s"}
 
 
 def alert_journal(data_dir):
-    path = data_dir / "mail" / "deliveries.log"
-    return [mid for mid in (path.read_text().split() if path.exists() else []) if "alert-" in mid]
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out: {what}")
-
-
-@pytest.fixture
-def data_dir():
-    d = pathlib.Path(tempfile.mkdtemp(prefix="ohjaustila-reminders-"))
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
+    return [mid for mid in mail_journal(data_dir) if "alert-" in mid]
 
 
 def test_a_sigkill_loses_no_reminder_and_writes_each_in_app_entry_once(data_dir):
@@ -61,9 +39,7 @@ def test_a_sigkill_loses_no_reminder_and_writes_each_in_app_entry_once(data_dir)
             assert r.status_code == 201, r.text
         wait_for(lambda: len(alert_journal(data_dir)) >= 4, 60, "a few reminder mails handed over")
     finally:
-        first.proc.kill()  # SIGKILL
-        first.proc.wait(timeout=10)
-        first.log.close()
+        first.kill()  # SIGKILL
     before = alert_journal(data_dir)
     assert 0 < len(before) < TASKS, "the kill should come mid-way"
     in_flight = before[-1]
@@ -86,12 +62,7 @@ def test_a_sigkill_loses_no_reminder_and_writes_each_in_app_entry_once(data_dir)
         finally:
             db.close()
     finally:
-        second.proc.terminate()
-        second.proc.wait(timeout=15)
-        second.log.close()
+        second.terminate()
 
-    counts = collections.Counter(alert_journal(data_dir))
-    assert len(counts) == TASKS
-    repeated = {mid for mid, n in counts.items() if n > 1}
-    assert repeated <= {in_flight}, f"only the mail in flight may repeat, not {repeated - {in_flight}}"
+    _, repeated = check_repeats(alert_journal(data_dir), TASKS, in_flight)
     print(f"reminder mails before the kill: {len(before)}; repeated: {sorted(repeated) or 'none'}")

@@ -6,26 +6,20 @@ the right DTSTART (TZID=Europe/Helsinki), UID and SEQUENCE; a second client raci
 it was taken; a booking is too late to cancel; "Omat tapaamiset"; the calendar subscription on the
 account page; axe, texts in fi, sv and en, and 360 px screenshots."""
 import datetime
-import pathlib
-import secrets
 import zoneinfo
 
 import pytest
 import requests
 
 from conftest import api_session
-from spaces_ui import open_space, open_space_api, serious, wait_log, wait_realtime
+from spaces_ui import (access_kinds, assert_clean, expert_at_desk, helsinki, new_space, open_panel, open_space, serious,
+                       set_value, shot, wait_log, wait_realtime)
 
-SHOTS = pathlib.Path("/tmp/shots")
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 FI_WEEKDAYS = ["ma", "ti", "ke", "to", "pe", "la", "su"]
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-
-def helsinki(ui):
-    ui.d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Helsinki"})
-
 
 def local(days, hour, minute=0):
     """A Helsinki wall time `days` from today."""
@@ -39,25 +33,6 @@ def fi_when(start, end=None):
     year = "" if start.year == datetime.datetime.now(HELSINKI).year else str(start.year)
     text = f"{FI_WEEKDAYS[start.weekday()]} {start.day}.{start.month}.{year} klo {start.hour}.{start.minute:02d}"
     return text + (f"–{end.hour}.{end.minute:02d}" if end else "")
-
-
-def set_value(ui, selector, value):
-    """A date, time or select value set as a person would pick it (input and change follow)."""
-    ui.d.execute_script("""
-        const el = document.querySelector(arguments[0]);
-        el.value = arguments[1];
-        el.dispatchEvent(new Event('input', {bubbles: true}));
-        el.dispatchEvent(new Event('change', {bubbles: true}));
-    """, selector, value)
-
-
-def open_panel(ui, panel_id):
-    details = ui.css(f"#{panel_id}")
-    if details.get_attribute("open") is None:
-        details.find_element("css selector", "summary").click()
-    ui.wait(lambda: ui.css(f"#{panel_id}").get_attribute("open") is not None)
-    ui.wait(lambda: not ui.all(f"#{panel_id} [aria-busy='true']") and (
-        ui.all(f"#{panel_id} li[data-row]") or ui.all(f"#{panel_id} .panel__body > p.muted:not([hidden])")), 15)
 
 
 def meeting_row(ui, meeting_id, where="#meetings"):
@@ -79,11 +54,6 @@ def parse_ics(text):
     return calendar, events
 
 
-def access_kinds(client, server, space_id):
-    items = client.get(f"{server.base_url}/api/v1/spaces/{space_id}/access-log?limit=100").json()["items"]
-    return [i["kind"] for i in items]
-
-
 def dialog_button(ui, text):
     return ui.button(text, within=ui.css("dialog[open]"))
 
@@ -91,18 +61,13 @@ def dialog_button(ui, text):
 # ---- an expert books, the client answers -----------------------------------------------------
 
 def test_expert_books_a_meeting_and_the_client_accepts_it_on_a_phone(ui, cui, server):
-    title = f"Tapaamiset {secrets.token_hex(2)}"
-    expert, space = open_space_api(server, title)
-    client = api_session(server, "client")
-    space_id = space["id"]
+    title, expert, client, space_id = new_space(server, "Tapaamiset")
     problems = []
     start = local(25, 13, 15)
     end = start + datetime.timedelta(minutes=45)
 
     # 1. the expert's panel is closed, and nothing is read (logged) before it is opened
-    ui.desktop()
-    helsinki(ui)
-    ui.sign_in(*server.users["expert"])
+    expert_at_desk(ui, server)
     open_space(ui, space_id)
     wait_realtime(ui)
     assert ui.css("#meetings").get_attribute("open") is None
@@ -224,13 +189,10 @@ def test_expert_books_a_meeting_and_the_client_accepts_it_on_a_phone(ui, cui, se
     assert cui.css("#meetings summary").text == "Tapaamiset (1)"
 
     # 6. the screenshot of the client's space at 360 px with the meetings, and axe
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    cui.d.execute_script("document.getElementById('meetings').scrollIntoView()")
-    cui.d.save_screenshot(str(SHOTS / "meetings-client-360.png"))
+    shot(cui, "meetings-client-360.png", "#meetings")
     problems += serious(cui, "client space 360px, meetings open")
     ui.phone()
-    ui.d.execute_script("document.querySelector('#meetings form.meeting-add').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "meetings-expert-360-form.png"))
+    shot(ui, "meetings-expert-360-form.png", "#meetings form.meeting-add")
     problems += serious(ui, "expert space 360px, meetings open")
 
     # 7. "Omat tapaamiset" from the header
@@ -244,29 +206,21 @@ def test_expert_books_a_meeting_and_the_client_accepts_it_on_a_phone(ui, cui, se
     assert mine.find_element("css selector", ".meeting__space a").get_attribute("href").endswith(f"/spaces/{space_id}#meetings")
     assert not cui.all("main .tab-links")  # the free slots tab is the experts'
     problems += serious(cui, "/meetings 360px")
-    cui.d.save_screenshot(str(SHOTS / "meetings-page-360.png"))
+    shot(cui, "meetings-page-360.png")
 
-    for who in (ui, cui):
-        assert "undefined" not in who.text() and "[object" not in who.text()
-    problems += [f"console: {m}" for m in ui.console_errors() + cui.console_errors()]
-    assert not problems, "\n".join(problems)
+    assert_clean(problems, ui, cui)
 
 
 # ---- free slots ------------------------------------------------------------------------------
 
 def test_expert_publishes_free_slots_and_the_client_books_one_on_a_phone(ui, cui, server):
-    title = f"Vapaat ajat {secrets.token_hex(2)}"
-    expert, space = open_space_api(server, title)
-    client = api_session(server, "client")
-    space_id = space["id"]
+    _, expert, client, space_id = new_space(server, "Vapaat ajat")
     problems = []
     one = local(28, 7, 30)
     one_end = one + datetime.timedelta(minutes=45)
 
     # 1. the expert publishes one time and a weekly pattern on "Vapaat aikani", and removes one
-    ui.desktop()
-    helsinki(ui)
-    ui.sign_in(*server.users["expert"])
+    expert_at_desk(ui, server)
     ui.open("/meetings/slots")
     assert ui.h1() == "Vapaat aikani"
     assert ui.css("main .tab-links a[aria-current='page']").text == "Vapaat ajat"
@@ -323,9 +277,8 @@ def test_expert_publishes_free_slots_and_the_client_books_one_on_a_phone(ui, cui
     assert "klo 7.30–8.15" in row.text and "Tapaaminen paikan päällä · Aino Asiantuntija" in row.text
     day = row.find_element("xpath", "ancestor::section[1]/h3").text
     assert day == fi_when(one).split(" klo")[0]
-    SHOTS.mkdir(parents=True, exist_ok=True)
     cui.d.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
-    cui.d.save_screenshot(str(SHOTS / "meetings-book-360.png"))
+    shot(cui, "meetings-book-360.png")
     problems += serious(cui, "client booking panel 360px")
     row.find_element("css selector", "button[data-action='book']").click()
     cui.wait(lambda: cui.all("dialog[open]"))
@@ -339,8 +292,7 @@ def test_expert_publishes_free_slots_and_the_client_books_one_on_a_phone(ui, cui
     mine = meeting_row(cui, booked["id"])
     assert "Varattu vapaasta ajasta" in mine.text and "Vastauksesi: tulet." in mine.text
     assert mine.find_element("css selector", "button[data-action='cancel']").text == "Peru varaus"
-    cui.d.execute_script("document.getElementById('meetings').scrollIntoView()")
-    cui.d.save_screenshot(str(SHOTS / "meetings-booked-360.png"))
+    shot(cui, "meetings-booked-360.png", "#meetings")
     # the expert's list says it is booked
     ui.open("/meetings/slots")
     ui.wait(lambda: ui.all(f"#own-slots li[data-slot-id='{slot['id']}'][data-booked='true']"), 15)
@@ -454,9 +406,7 @@ def test_the_calendar_feed_is_made_renewed_and_turned_off_on_the_account_page(cu
     cui.button("Kopioi linkki").click()
     cui.wait(lambda: any(t in cui.css("#calendar-feed .calendar-feed__new").text
                          for t in ("Linkki on kopioitu.", "Kopiointi ei onnistunut.")))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    cui.d.execute_script("document.getElementById('calendar-feed').scrollIntoView()")
-    cui.d.save_screenshot(str(SHOTS / "meetings-calendar-feed-360.png"))
+    shot(cui, "meetings-calendar-feed-360.png", "#calendar-feed")
     problems = serious(cui, "/account with the feed link 360px")
 
     # the feed: the client's meetings, no session needed
@@ -543,7 +493,4 @@ def test_meetings_views_in_every_language_have_no_serious_axe_violations(ui, cui
     ui.wait(lambda: ui.all("#meetings li[data-meeting-id]") and ui.all("#meetings form.meeting-add"), 15)
     problems += serious(ui, f"expert space meetings 360px [{language}]")
 
-    for who in (ui, cui):
-        assert "undefined" not in who.text() and "[object" not in who.text()
-    problems += [f"console [{language}]: {m}" for m in ui.console_errors() + cui.console_errors()]
-    assert not problems, "\n".join(problems)
+    assert_clean(problems, ui, cui, label=f" [{language}]")

@@ -5,15 +5,14 @@ task off; "Tehtäväni" lists the client's tasks (an overdue one in words) and t
 conversation notes, notifications, the access log (an expert's read only once a panel is opened),
 texts in fi, sv and en, axe, and a 360 px screenshot of the space with both panels open."""
 import datetime
-import pathlib
 import secrets
 
 import pytest
 
 from conftest import api_session
-from spaces_ui import open_space, open_space_api, serious, wait_log, wait_realtime
+from spaces_ui import (access_kinds, assert_clean, expert_at_desk, helsinki, new_space, open_panel, open_space, open_space_api,
+                       serious, set_value, shot, wait_log, wait_realtime)
 
-SHOTS = pathlib.Path("/tmp/shots")
 FROM_PAGE = "uraohjaus-aikuisille"  # has internal instructions
 FROM_SEARCH = "tyokokeilu"
 NAMES = {
@@ -32,20 +31,6 @@ TEXTS = {
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def helsinki(ui):
-    """Times are shown in Europe/Helsinki: let the browser be there too (the form sends its offset)."""
-    ui.d.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Helsinki"})
-
-
-def open_panel(ui, panel_id):
-    details = ui.css(f"#{panel_id}")
-    if details.get_attribute("open") is None:
-        details.find_element("css selector", "summary").click()
-    ui.wait(lambda: ui.css(f"#{panel_id}").get_attribute("open") is not None)
-    ui.wait(lambda: not ui.all(f"#{panel_id} [aria-busy='true']") and (
-        ui.all(f"#{panel_id} li[data-row]") or ui.all(f"#{panel_id} .panel__body > p.muted:not([hidden])")), 15)
-
-
 def pick_ids(ui):
     return ui.d.execute_script("return [...document.querySelectorAll('#plan .pick-list > li')].map((li) => li.dataset.serviceId)")
 
@@ -54,34 +39,14 @@ def active_row(ui):
     return ui.d.execute_script("const r = document.activeElement.closest('[data-row]'); return r ? r.dataset.serviceId || r.dataset.taskId : null")
 
 
-def set_value(ui, selector, value):
-    """A date or select value set as a person would pick it (the input and change events follow)."""
-    ui.d.execute_script("""
-        const el = document.querySelector(arguments[0]);
-        el.value = arguments[1];
-        el.dispatchEvent(new Event('input', {bubbles: true}));
-        el.dispatchEvent(new Event('change', {bubbles: true}));
-    """, selector, value)
-
-
-def access_kinds(client, server, space_id):
-    items = client.get(f"{server.base_url}/api/v1/spaces/{space_id}/access-log?limit=100").json()["items"]
-    return [i["kind"] for i in items]
-
-
 # ---- the flow --------------------------------------------------------------------------------
 
 def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, server):
-    title = f"Suunnitelma {secrets.token_hex(2)}"
-    expert, space = open_space_api(server, title)
-    client = api_session(server, "client")
-    space_id = space["id"]
+    title, expert, client, space_id = new_space(server, "Suunnitelma")
     problems = []
 
     # 1. the expert picks a service on its catalogue page
-    ui.desktop()
-    helsinki(ui)
-    ui.sign_in(*server.users["expert"])
+    expert_at_desk(ui, server)
     ui.open(f"/catalogue/services/{FROM_PAGE}")
     ui.css("#add-to-space summary").click()
     ui.wait(lambda: ui.all(f"#add-to-space select[name='spaceId'] option[value='{space_id}']"), 15)
@@ -98,9 +63,8 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     ui.button("Lisää ohjaustilaan", within=ui.css("#add-to-space form")).click()
     ui.wait_text("Palvelu on jo tämän ohjaustilan suunnitelmassa.")
     problems += serious(ui, "service page with 'Lisää ohjaustilaan'")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     ui.d.execute_script("window.scrollTo(0, 0)")
-    ui.d.save_screenshot(str(SHOTS / "plan-service-page-desk.png"))
+    shot(ui, "plan-service-page-desk.png")
 
     # 2. the space: nothing of the plan or the tasks is read before a panel is opened
     ui.d.get(href)
@@ -167,8 +131,7 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     overdue = ui.css("#tasks li.task--overdue")
     assert "Palauta lomake" in overdue.text and "Myöhässä" in overdue.text
     problems += serious(ui, "expert space desk, both panels open")
-    ui.d.execute_script("document.getElementById('tasks').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "plan-expert-desk.png"))
+    shot(ui, "plan-expert-desk.png", "#tasks")
 
     # 6. the client's notification names the task
     notes = client.get(f"{server.base_url}/api/v1/notifications").json()["items"]
@@ -219,14 +182,11 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     wait_log(ui, "Kalle Asiakas kommentoi tehtävää: Palauta lomake")
 
     # 8. the screenshot at 360 px with both panels open, and axe
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    cui.d.execute_script("document.getElementById('tasks').scrollIntoView()")
-    cui.d.save_screenshot(str(SHOTS / "plan-client-360.png"))
-    cui.d.execute_script("document.getElementById('plan').scrollIntoView()")
-    cui.d.save_screenshot(str(SHOTS / "plan-client-360-plan.png"))
+    shot(cui, "plan-client-360.png", "#tasks")
+    shot(cui, "plan-client-360-plan.png", "#plan")
     height = cui.d.execute_script("return document.documentElement.scrollHeight")
     cui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": min(height, 6000), "deviceScaleFactor": 1, "mobile": True})
-    cui.d.save_screenshot(str(SHOTS / "plan-client-360-full.png"))
+    shot(cui, "plan-client-360-full.png")
     cui.phone()
     problems += serious(cui, "client space 360px, both panels open")
     ui.phone()
@@ -234,14 +194,10 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     open_panel(ui, "tasks")
     for summary in ui.all("#plan details.pick__more > summary, #tasks .tasks-done > summary"):
         ui.d.execute_script("arguments[0].parentElement.open = true", summary)
-    ui.d.execute_script("document.getElementById('plan').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "plan-expert-360.png"))
-    ui.d.execute_script("document.querySelector('#plan form.pick-add').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "plan-expert-360-add.png"))
-    ui.d.execute_script("document.querySelector('#plan .pick__status-form').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "plan-expert-360-tools.png"))
-    ui.d.execute_script("document.querySelector('#tasks form.task-add').scrollIntoView()")
-    ui.d.save_screenshot(str(SHOTS / "plan-expert-360-form.png"))
+    shot(ui, "plan-expert-360.png", "#plan")
+    shot(ui, "plan-expert-360-add.png", "#plan form.pick-add")
+    shot(ui, "plan-expert-360-tools.png", "#plan .pick__status-form")
+    shot(ui, "plan-expert-360-form.png", "#tasks form.task-add")
     problems += serious(ui, "expert space 360px, both panels open")
 
     # 9. "Tehtäväni": from the header, an overdue task in words, ticked off there too
@@ -256,7 +212,7 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     assert not [li for li in cui.all("main .task-list li[data-row]") if "Varaa aika" in li.text]  # done: not among the open ones
     problems += serious(cui, "/tasks 360px")
     cui.d.execute_script("window.scrollTo(0, 0)")
-    cui.d.save_screenshot(str(SHOTS / "tasks-page-360.png"))
+    shot(cui, "tasks-page-360.png")
     mine[0].find_element("css selector", "input[data-action='done']").click()
     cui.wait_text("Tehtävä merkittiin tehdyksi: Palauta lomake")
     cui.link("Tehdyt").click()
@@ -283,10 +239,7 @@ def test_expert_builds_the_plan_and_the_client_answers_on_a_phone(ui, cui, serve
     cui.button("Suomi").click()
     cui.wait(lambda: cui.h1() == "Tehtäväni")
 
-    for who in (ui, cui):
-        assert "undefined" not in who.text() and "[object" not in who.text()
-    problems += [f"console: {m}" for m in ui.console_errors() + cui.console_errors()]
-    assert not problems, "\n".join(problems)
+    assert_clean(problems, ui, cui)
 
 
 def test_the_expert_removes_a_pick_and_a_task_and_the_focus_stays_in_the_list(ui, server):

@@ -12,7 +12,7 @@ import { isAbort } from '../ui/errors.js';
 import { focusElement } from '../ui/rows.js';
 import { section } from './common.js';
 import { meetingTabs } from './meetings.js';
-import { isExpertUser } from '../spaces/common.js';
+import { isExpertUser, notice } from '../spaces/common.js';
 import {
   dayTimeFields, durationField, kindAndPlace, placeProblems, timeProblems, helsinkiInputs, helsinkiIso, timeRange, clockTime,
   byDay, slotDetails, meetingMessage, showMeetingError,
@@ -20,10 +20,6 @@ import {
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 const BUFFERS = [0, 5, 10, 15, 30];
-
-function notice(kind, text) {
-  return h('div', { class: `notice notice--${kind}` }, h('p', {}, text));
-}
 
 function today() {
   return helsinkiInputs(new Date().toISOString()).day;

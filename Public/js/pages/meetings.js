@@ -7,9 +7,8 @@ import { t } from '../i18n.js';
 import { enc } from '../api.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
-import { pagedList } from '../ui/paged-list.js';
+import { pageList, reloadOnEvents } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
-import * as realtime from '../realtime.js';
 import { isExpertUser } from '../spaces/common.js';
 import { meetingItem, meetingMessage, MEETING_EVENTS } from '../spaces/meetings.js';
 
@@ -31,10 +30,6 @@ export default {
     root.appendChild(h('p', { class: 'lead' }, t(isExpertUser(me) ? 'meeting.pageIntroExpert' : 'meeting.pageIntro')));
     const status = statusRegion();
     const problem = alertRegion();
-    const list = h('ul', { class: 'meeting-list meeting-list--page', 'aria-label': t('meeting.listLabel') });
-    const empty = h('p', { class: 'muted', hidden: true }, t('meeting.pageEmpty'));
-    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-    root.append(...[meetingTabs(me, 'meetings')].filter(Boolean), status, problem, list, empty, h('div', { class: 'actions' }, more));
 
     function row(meeting) {
       const mine = (meeting.participants || []).find((p) => p.userId === me.id);
@@ -58,32 +53,22 @@ export default {
       return li;
     }
 
-    const pages = pagedList({
-      signal: ctx.signal,
-      list,
-      more,
+    const { list, pages } = pageList({
+      ctx,
+      root,
+      before: [...[meetingTabs(me, 'meetings')].filter(Boolean), status, problem],
+      className: 'meeting-list meeting-list--page',
+      label: t('meeting.listLabel'),
+      emptyText: t('meeting.pageEmpty'),
       problem,
-      heading: () => root.querySelector('h1'),
       url: (cursor) => `/api/v1/meetings?limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`,
       row,
-      onPage: () => {
-        empty.hidden = list.children.length > 0;
-        list.dataset.loaded = 'true';
-      },
     });
     await pages.load();
     if (!ctx.isCurrent()) return;
 
     // a meeting booked, changed or cancelled elsewhere: the first page again (quietly, once a
-    // burst), unless the reader is working in the list
-    let timer = null;
-    realtime.subscribe(null, (frame) => {
-      if (frame.type !== 'event' || !MEETING_EVENTS.includes(frame.kind)) return;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => {
-        if (ctx.isCurrent() && !list.contains(document.activeElement) && !document.querySelector('dialog[open]')) pages.load();
-      }, 1000);
-    }, { signal: ctx.signal });
-    ctx.signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+    // burst), unless the reader is working in the list or in a dialog opened from it
+    reloadOnEvents({ ctx, kinds: MEETING_EVENTS, list, busy: () => Boolean(document.querySelector('dialog[open]')), load: pages.load });
   },
 };

@@ -9,9 +9,8 @@ import { formatRecent, formatDateTime } from '../format.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage } from '../ui/errors.js';
-import { pagedList } from '../ui/paged-list.js';
+import { pageList, reloadOnEvents } from '../ui/paged-list.js';
 import { refreshUnread } from '../unread.js';
-import * as realtime from '../realtime.js';
 import { spaceHref } from '../spaces/common.js';
 import { MEETING_EVENTS } from '../spaces/meetings.js';
 
@@ -59,12 +58,24 @@ export default {
     const problem = alertRegion();
     const summary = h('p', { class: 'lead' });
     const markAll = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('notifications.markAll'));
-    const list = h('ul', { class: 'notification-list', 'aria-label': t('notifications.title') });
-    const empty = h('p', { class: 'muted', hidden: true }, t('notifications.empty'));
-    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-    root.append(summary, status, problem, h('div', { class: 'actions' }, markAll), list, empty, h('div', { class: 'actions' }, more));
-
     let unread = 0;
+    const { list, pages } = pageList({
+      ctx,
+      root,
+      before: [summary, status, problem, h('div', { class: 'actions' }, markAll)],
+      className: 'notification-list',
+      label: t('notifications.title'),
+      emptyText: t('notifications.empty'),
+      problem,
+      url: (cursor) => `/api/v1/notifications?limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+      row,
+      onPage: (answer, { first }) => {
+        if (first && Number.isInteger(answer.unread)) unread = answer.unread;
+        showCount();
+      },
+      markLoaded: false,
+    });
+
     function showCount() {
       summary.textContent = plural('notifications.unreadCount', unread);
       markAll.hidden = unread === 0;
@@ -122,28 +133,8 @@ export default {
       }
     }, { signal: ctx.signal });
 
-    const pages = pagedList({
-      signal: ctx.signal,
-      list,
-      more,
-      problem,
-      heading: () => root.querySelector('h1'),
-      url: (cursor) => `/api/v1/notifications?limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`,
-      row,
-      onPage: (answer, { first }) => {
-        if (first && Number.isInteger(answer.unread)) unread = answer.unread;
-        showCount();
-        empty.hidden = list.children.length > 0;
-      },
-    });
     await pages.load();
     if (!ctx.isCurrent()) return;
-    let timer = null;
-    realtime.subscribe(null, (frame) => {
-      if (frame.type !== 'event') return;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => ctx.isCurrent() && pages.load(), 1500);
-    }, { signal: ctx.signal });
-    ctx.signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+    reloadOnEvents({ ctx, delay: 1500, load: pages.load });
   },
 };

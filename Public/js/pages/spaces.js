@@ -8,7 +8,7 @@ import { enc } from '../api.js';
 import { formatRecent } from '../format.js';
 import { heading } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
-import { pagedList } from '../ui/paged-list.js';
+import { pageList } from '../ui/paged-list.js';
 import * as realtime from '../realtime.js';
 import { isExpertUser, spaceHref, kindBadge, statusBadge, roleName } from '../spaces/common.js';
 
@@ -46,23 +46,16 @@ export default {
     root.appendChild(tabs);
 
     const problem = alertRegion();
-    const list = h('ul', { class: 'space-list', 'aria-label': t(closed ? 'spaces.tab.closed' : 'spaces.tab.open') });
-    const empty = h('p', { class: 'muted', hidden: true }, t(closed ? 'spaces.empty.closed' : 'spaces.empty.open'));
-    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-    root.append(problem, list, empty, h('div', { class: 'actions' }, more));
-
-    const pages = pagedList({
-      signal: ctx.signal,
-      list,
-      more,
+    const { list, pages } = pageList({
+      ctx,
+      root,
+      before: [problem],
+      className: 'space-list',
+      label: t(closed ? 'spaces.tab.closed' : 'spaces.tab.open'),
+      emptyText: t(closed ? 'spaces.empty.closed' : 'spaces.empty.open'),
       problem,
-      heading: () => root.querySelector('h1'),
       url: (cursor) => `/api/v1/spaces?status=${closed ? 'closed' : 'open'}&limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`,
       row: spaceRow,
-      onPage: () => {
-        empty.hidden = list.children.length > 0;
-        list.dataset.loaded = 'true';
-      },
     });
     await pages.load();
     if (!ctx.isCurrent()) return;

@@ -7,9 +7,8 @@ import { enc } from '../api.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage } from '../ui/errors.js';
-import { pagedList } from '../ui/paged-list.js';
+import { pageList, reloadOnEvents } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
-import * as realtime from '../realtime.js';
 import { taskItem } from '../spaces/plan.js';
 
 const TASK_EVENTS = ['taskAdded', 'taskChanged', 'taskRemoved'];
@@ -27,10 +26,6 @@ export default {
         h('li', {}, h('a', { href: '/tasks?status=done', 'aria-current': done ? 'page' : null }, t('tasks.tab.done')))));
     const status = statusRegion();
     const problem = alertRegion();
-    const list = h('ul', { class: 'task-list task-list--page', 'aria-label': t(done ? 'tasks.tab.done' : 'tasks.tab.open') });
-    const empty = h('p', { class: 'muted', hidden: true }, t(done ? 'tasks.empty.done' : 'tasks.empty.open'));
-    const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
-    root.append(tabs, status, problem, list, empty, h('div', { class: 'actions' }, more));
 
     function row(task) {
       const li = taskItem(task, {
@@ -54,32 +49,22 @@ export default {
       return li;
     }
 
-    const pages = pagedList({
-      signal: ctx.signal,
-      list,
-      more,
+    const { list, pages } = pageList({
+      ctx,
+      root,
+      before: [tabs, status, problem],
+      className: 'task-list task-list--page',
+      label: t(done ? 'tasks.tab.done' : 'tasks.tab.open'),
+      emptyText: t(done ? 'tasks.empty.done' : 'tasks.empty.open'),
       problem,
-      heading: () => root.querySelector('h1'),
       url: (cursor) => `/api/v1/tasks?status=${done ? 'done' : 'open'}&limit=30${cursor ? `&cursor=${enc(cursor)}` : ''}`,
       row,
-      onPage: () => {
-        empty.hidden = list.children.length > 0;
-        list.dataset.loaded = 'true';
-      },
     });
     await pages.load();
     if (!ctx.isCurrent()) return;
 
     // a task given, changed or removed elsewhere: the first page again (quietly, once a burst),
     // unless the reader is working in the list
-    let timer = null;
-    realtime.subscribe(null, (frame) => {
-      if (frame.type !== 'event' || !TASK_EVENTS.includes(frame.kind)) return;
-      window.clearTimeout(timer);
-      timer = window.setTimeout(() => {
-        if (ctx.isCurrent() && !list.contains(document.activeElement)) pages.load();
-      }, 1000);
-    }, { signal: ctx.signal });
-    ctx.signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+    reloadOnEvents({ ctx, kinds: TASK_EVENTS, list, load: pages.load });
   },
 };

@@ -150,3 +150,37 @@ export function privateLabel(audienceId, me, nameOf, what = 'message') {
     : t(`space.private.${what}.to`, { name: nameOf(audienceId) });
   return h('span', { class: 'badge badge--private' }, text);
 }
+
+/** A notice (success, error …) of one paragraph: a panel's status and problem regions show these. */
+export function notice(kind, ...content) {
+  return h('div', { class: `notice notice--${kind}` }, h('p', {}, ...content));
+}
+
+/** Element.append without the left-out parts (null would become the text "null"). */
+export function append(parent, ...children) {
+  parent.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+/** A labelled <textarea> shaped as forms.field() makes fields (so that field errors find it). */
+export function textareaField({ name, label, hint, maxlength, rows = 3 }) {
+  const id = uid(`f-${name}`);
+  const hintId = hint ? `${id}-hint` : null;
+  const control = h('textarea', { id, name, rows: String(rows), maxlength: String(maxlength), 'aria-describedby': hintId });
+  const wrapper = h('div', { class: 'field', dataset: { field: name } },
+    h('label', { for: id }, label),
+    hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
+    h('span', { class: 'field-error', id: `${id}-error` }),
+    control);
+  wrapper.control = control;
+  return wrapper;
+}
+
+/** A function that runs `fn` once, `delay` ms after the last call (a burst of events: one load). */
+export function debounce(fn, delay, signal) {
+  let timer = null;
+  if (signal) signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+  return () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(fn, delay);
+  };
+}

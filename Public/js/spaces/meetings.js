@@ -17,12 +17,12 @@ import { h, uid, setLive } from '../dom.js';
 import { t, has, getLanguage, locale } from '../i18n.js';
 import { post, patch, getAll, enc, ApiError } from '../api.js';
 import { formatDateTime, formatDay } from '../format.js';
-import { confirmDialog, contentDialog } from '../dialog.js';
+import { confirmDialog, formDialog } from '../dialog.js';
 import { field, checkboxGroup, radioGroup, radioValue, checkedValues, formError, showFieldErrors, showApiError, value, busy, clearErrors } from '../forms.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { focusElement } from '../ui/rows.js';
-import { panel } from './panels.js';
-import { spaceBase, spaceHref, roleName } from './common.js';
+import { panel, listPanel } from './panels.js';
+import { spaceBase, spaceHref, roleName, notice, append, textareaField, debounce } from './common.js';
 
 export const MEETING_KINDS = ['inPerson', 'phone', 'video'];
 export const MEETING_EVENTS = ['meetingAdded', 'meetingChanged', 'meetingCancelled', 'meetingResponded'];
@@ -32,8 +32,6 @@ const TITLE_MAX = 200;
 const LOCATION_MAX = 500;
 const REASON_MAX = 1000;
 const REFRESH_DELAY = 300;
-/** An event of one's own this soon after a change made on this page is that change coming back. */
-const OWN_ECHO = 5000;
 
 // ---- times in Helsinki -----------------------------------------------------------------------
 
@@ -121,23 +119,6 @@ export function showMeetingError(form, error, { aliases = {}, message = null } =
   showApiError(form, error, { aliases, message: validation ? undefined : message || meetingMessage(error) });
 }
 
-function notice(kind, ...content) {
-  return h('div', { class: `notice notice--${kind}` }, h('p', {}, ...content));
-}
-
-function append(parent, ...children) {
-  parent.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-}
-
-function debounce(fn, delay, signal) {
-  let timer = null;
-  if (signal) signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
-  return () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(fn, delay);
-  };
-}
-
 /** Rows drawn again in `list`; the focus goes back to the same control (data-action) of the same
  *  row (data-row), else to the row, else to `fallback()`. */
 function redraw(list, rows, fallback) {
@@ -149,20 +130,6 @@ function redraw(list, rows, fallback) {
   const row = list.querySelector(`[data-row="${CSS.escape(focus.id)}"]`);
   const control = row && focus.action ? row.querySelector(`[data-action="${focus.action}"]`) : null;
   focusElement(control || (row && row.querySelector('h2, h3')) || (fallback ? fallback() : null));
-}
-
-/** A labelled <textarea> shaped as forms.field() makes fields. */
-function textareaField({ name, label, hint, maxlength, rows = 3 }) {
-  const id = uid(`f-${name}`);
-  const hintId = hint ? `${id}-hint` : null;
-  const control = h('textarea', { id, name, rows: String(rows), maxlength: String(maxlength), 'aria-describedby': hintId });
-  const wrapper = h('div', { class: 'field', dataset: { field: name } },
-    h('label', { for: id }, label),
-    hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
-    h('span', { class: 'field-error', id: `${id}-error` }),
-    control);
-  wrapper.control = control;
-  return wrapper;
 }
 
 /** A day and a time side by side, in one fieldset (its errors are on `name`). */
@@ -212,35 +179,16 @@ export function placeProblems(kind, location, name) {
 }
 
 /**
- * A dialog with a form of its own: its own words on both buttons ("Peru tapaaminen" / "Älä peru"),
- * the meeting's words for errors. Resolves with onSubmit's result, or null when closed.
+ * A dialog with a form of its own (dialog.js formDialog): its own words on both buttons ("Peru
+ * tapaaminen" / "Älä peru"), the meeting's words for errors. Resolves with onSubmit's result, or
+ * null when closed.
  */
-function actionDialog({ title, text, fields, submitLabel, keepLabel = t('action.cancel'), danger = false, validate, onSubmit, aliases = {}, signal }) {
-  return new Promise((resolve) => {
-    let result = null;
-    const dialog = contentDialog({ title, text, signal, onClose: () => resolve(result) });
-    const keep = h('button', { type: 'button', class: 'btn btn--secondary' }, keepLabel);
-    const form = h('form', { novalidate: true }, formError(), ...fields,
-      h('div', { class: 'actions actions--stack-sm' }, h('button', { type: 'submit', class: `btn ${danger ? 'btn--danger' : 'btn--primary'}` }, submitLabel), keep));
-    keep.addEventListener('click', () => dialog.close());
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      if (validate && validate(form)) return;
-      const done = busy(form);
-      if (!done) return;
-      try {
-        result = await onSubmit(form);
-        done();
-        dialog.close();
-      } catch (error) {
-        done();
-        if (!isAbort(error)) showMeetingError(form, error, { aliases });
-      }
-    });
-    dialog.appendChild(form);
-    dialog.showModal();
-    const first = form.querySelector('input, select, textarea');
-    if (first) first.focus();
+function actionDialog({ aliases = {}, ...options }) {
+  return formDialog({
+    ...options,
+    onError: (form, error) => {
+      if (!isAbort(error)) showMeetingError(form, error, { aliases });
+    },
   });
 }
 
@@ -454,7 +402,7 @@ export function meetingItem(meeting, { me, isExpert, writable = true, showSpace 
       text: t(byClient ? 'meeting.cancelBookingText' : 'meeting.cancelText'),
       fields: [reason],
       submitLabel: t(byClient ? 'meeting.cancelBooking' : 'meeting.cancel'),
-      keepLabel: t('meeting.keep'),
+      cancelLabel: t('meeting.keep'),
       danger: true,
       signal,
       validate: (form) => showFieldErrors(form, []),
@@ -515,48 +463,29 @@ export function meetingNote(event, { me, nameOf }) {
  */
 export function meetingsPanel({ ctx, getSpace, me, nameOf, open = false }) {
   const base = spaceBase(getSpace().id);
-  const isExpert = () => getSpace().role !== 'client';
-  const writable = () => getSpace().status !== 'closed' && getSpace().canWrite !== false;
-  const written = new Map();
-  const wrote = (id) => written.set(id, Date.now());
-  const isEcho = (event) => Boolean(event && event.actorId === me.id && event.data && written.has(event.data.meetingId)
-    && Date.now() - written.get(event.data.meetingId) < OWN_ECHO);
   let items = [];
-  let loaded = false;
-  let ui = null;
-  const details = panel({ id: 'meetings', title: t('meeting.panelTitle'), open, signal: ctx.signal, onFirstOpen: build });
-  const summary = () => details.querySelector('summary');
-
-  function build(body) {
-    const status = h('div', { class: 'live-region', role: 'status' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
-    const list = h('ul', { class: 'meeting-list', 'aria-label': t('meeting.listLabel') });
-    const empty = h('p', { class: 'muted', hidden: true }, t(isExpert() ? 'meeting.emptyExpert' : 'meeting.empty'));
-    body.append(h('p', { class: 'hint' }, t(isExpert() ? 'meeting.introExpert' : 'meeting.intro')), problem, list, empty, status);
-    ui = { status, problem, list, empty, form: null };
-    load().then(() => {
-      if (!ctx.isCurrent() || !loaded) return;
-      if (isExpert() && writable()) {
-        ui.form = meetingForm();
-        body.append(ui.form, h('p', { class: 'meeting-slots-link' }, h('a', { href: '/meetings/slots' }, t('slot.manageLink'))));
-      }
-    });
-  }
-
-  async function load() {
-    if (!ui) return;
-    ui.list.setAttribute('aria-busy', 'true');
-    try {
-      items = await getAll(`${base}/meetings`, { signal: ctx.signal });
-      loaded = true;
-      setLive(ui.problem, '');
+  const { details, ui, summary, isExpert, writable, wrote, load } = listPanel({
+    ctx,
+    getSpace,
+    me,
+    id: 'meetings',
+    title: t('meeting.panelTitle'),
+    open,
+    list: { className: 'meeting-list', label: t('meeting.listLabel') },
+    empty: (expert) => t(expert ? 'meeting.emptyExpert' : 'meeting.empty'),
+    intro: (expert) => t(expert ? 'meeting.introExpert' : 'meeting.intro'),
+    read: () => getAll(`${base}/meetings`, { signal: ctx.signal }),
+    show: (meetings) => {
+      items = meetings;
       render();
-    } catch (error) {
-      if (!isAbort(error)) setLive(ui.problem, notice('error', meetingMessage(error)));
-    } finally {
-      ui.list.removeAttribute('aria-busy');
-    }
-  }
+    },
+    render,
+    message: meetingMessage,
+    form: () => [meetingForm(), h('p', { class: 'meeting-slots-link' }, h('a', { href: '/meetings/slots' }, t('slot.manageLink')))],
+    echoKeys: ['meetingId'],
+    // a change made elsewhere: loaded again once any dialog opened from the list is closed
+    holdWhileDialog: true,
+  });
 
   function render() {
     redraw(ui.list, items.map(row), summary);
@@ -686,20 +615,6 @@ export function meetingsPanel({ ctx, getSpace, me, nameOf, open = false }) {
     return form;
   }
 
-  // a change made elsewhere: loaded again once any dialog opened from the list is closed (its
-  // opener stays in place to take the focus back)
-  const reload = debounce(() => {
-    if (!loaded || !ctx.isCurrent()) return;
-    if (document.querySelector('dialog[open]')) reload();
-    else load();
-  }, REFRESH_DELAY, ctx.signal);
-  details.refresh = (event = null) => {
-    if (!isEcho(event)) reload();
-  };
-  details.setSpace = () => {
-    if (ui && ui.form) ui.form.setSpace();
-    if (loaded) render();
-  };
   if (open) details.load();
   return details;
 }

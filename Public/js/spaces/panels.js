@@ -1,9 +1,10 @@
 // The secondary panels of a guidance space, each a disclosure section (<details>) so that a phone
 // shows the conversation first and one main action: members (add an expert, invite a client to a
 // group, remove a member, hand the responsibility over, leave), files, the consent record, the
-// access log ("who has viewed my data") and closing the space. A panel's data is loaded when it
-// is first opened: every read of a client's data by an expert is logged, so nothing is read that
-// nobody looks at.
+// access log ("who has viewed my data") and closing the space; and listPanel, the skeleton that
+// the panels listing a space's items share (the plan and the tasks in plan.js, the meetings in
+// meetings.js). A panel's data is loaded when it is first opened: every read of a client's data by
+// an expert is logged, so nothing is read that nobody looks at.
 import { h, uid, setLive } from '../dom.js';
 import { t, localText } from '../i18n.js';
 import { get, post, del, enc, ApiError } from '../api.js';
@@ -14,7 +15,7 @@ import { requestMessage, isAbort } from '../ui/errors.js';
 import { pagedList } from '../ui/paged-list.js';
 import { focusElement } from '../ui/rows.js';
 import { loadTaxonomy, taxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, audienceField, privateLabel, CONSENT_METHODS } from './common.js';
+import { spaceBase, roleName, organizationText, personText, sizeText, consentTextCard, audienceField, privateLabel, notice, debounce, CONSENT_METHODS } from './common.js';
 import { ACCEPT, checkFile, limitText, uploadErrorText, uploadFile, progressLine } from './files.js';
 
 /** A disclosure section: <details><summary><h2>…</h2></summary>…</details>; onFirstOpen(body) loads it. */
@@ -40,6 +41,110 @@ export function panel({ id, title, open = false, onFirstOpen, signal }) {
     load();
   };
   return details;
+}
+
+// ---- a panel that lists a space's items (the plan, the tasks, the meetings) -------------------
+
+/** An event of one's own this soon after a change made on this page is that change coming back. */
+const OWN_ECHO = 5000;
+/** A burst of realtime events: one load, this long after the last. */
+const REFRESH_DELAY = 300;
+
+/**
+ * The changes this page made: an event of one's own about an item written here moments ago is
+ * that change coming back (the page shows it already), so nothing is loaded again for it. (Each
+ * load of an expert is one more line in the client's access log.) `keys`: the names of the item's
+ * id in an event's data, the first one given counts.
+ */
+export function echoes(me, keys) {
+  const written = new Map(); // item id → when this page wrote it
+  return {
+    wrote: (id) => written.set(id, Date.now()),
+    isEcho: (event) => {
+      if (!event || event.actorId !== me.id || !event.data) return false;
+      const id = keys.map((key) => event.data[key]).find(Boolean);
+      return Boolean(id && written.has(id) && Date.now() - written.get(id) < OWN_ECHO);
+    },
+  };
+}
+
+/**
+ * What the panels listing a space's items share. The panel is built when it is first opened: the
+ * intro (a hint), the problem region (an alert), the list, the "nothing yet" text, `parts(ui)`
+ * (more of the panel's own), the status region; its data is loaded then, and an expert's form
+ * (with what `form()` gives after it) follows the first load that succeeded, in a writable space.
+ *
+ * listPanel({ctx, getSpace, me, id, title, open, list: {tag, className, label}, empty(isExpert),
+ *            intro(isExpert), parts(ui), read(), show(data), render(), message(error), form(),
+ *            echoKeys, holdWhileDialog})
+ * → {details, ui, summary, isExpert, writable, wrote, load, loaded}:
+ * - `ui` ({status, problem, list, empty, form} and what parts(ui) puts in it) is filled when built;
+ * - load() reads with the list aria-busy and gives the answer to show(data); a failure is said in
+ *   the problem region in message(error)'s words (requestMessage by default);
+ * - wrote(id) marks an item as changed here: details.refresh(event) loads again (when loaded, once
+ *   a burst) unless the event is that change coming back; with `holdWhileDialog`, only once no
+ *   dialog is open (a dialog's opener stays in place to take the focus back);
+ * - details.setSpace() follows a change of the space: ui.form.setSpace() (if any), then render();
+ *   details.loaded() says whether the first load has succeeded.
+ */
+export function listPanel({
+  ctx, getSpace, me, id, title, open = false, list, empty, intro, parts = () => [],
+  read, show, render, message = requestMessage, form, echoKeys, holdWhileDialog = false,
+}) {
+  const isExpert = () => getSpace().role !== 'client';
+  const writable = () => getSpace().status !== 'closed' && getSpace().canWrite !== false;
+  const { wrote, isEcho } = echoes(me, echoKeys);
+  const ui = { form: null };
+  let loaded = false;
+  const details = panel({ id, title, open, signal: ctx.signal, onFirstOpen: build });
+  const summary = () => details.querySelector('summary');
+
+  function build(body) {
+    ui.status = h('div', { class: 'live-region', role: 'status' });
+    ui.problem = h('div', { class: 'live-region', role: 'alert' });
+    ui.list = h(list.tag || 'ul', { class: list.className, 'aria-label': list.label });
+    ui.empty = h('p', { class: 'muted', hidden: true }, empty(isExpert()));
+    body.append(h('p', { class: 'hint' }, intro(isExpert())), ui.problem, ui.list, ui.empty, ...parts(ui), ui.status);
+    load().then(() => {
+      if (!ctx.isCurrent() || !loaded) return;
+      if (isExpert() && writable()) {
+        const [made, ...after] = [].concat(form());
+        ui.form = made;
+        body.append(made, ...after);
+      }
+    });
+  }
+
+  async function load() {
+    if (!ui.list) return;
+    ui.list.setAttribute('aria-busy', 'true');
+    try {
+      const data = await read();
+      loaded = true;
+      setLive(ui.problem, '');
+      show(data);
+    } catch (error) {
+      if (!isAbort(error)) setLive(ui.problem, notice('error', message(error)));
+    } finally {
+      ui.list.removeAttribute('aria-busy');
+    }
+  }
+
+  const reload = debounce(() => {
+    if (!loaded || !ctx.isCurrent()) return;
+    if (holdWhileDialog && document.querySelector('dialog[open]')) reload();
+    else load();
+  }, REFRESH_DELAY, ctx.signal);
+  /** Load again (when loaded) after `event` of the space's log, unless it is this page's own change. */
+  details.refresh = (event = null) => {
+    if (!isEcho(event)) reload();
+  };
+  details.setSpace = () => {
+    if (ui.form && ui.form.setSpace) ui.form.setSpace();
+    if (loaded) render();
+  };
+  details.loaded = () => loaded;
+  return { details, ui, summary, isExpert, writable, wrote, load, loaded: details.loaded };
 }
 
 function consentMethodName(method) {

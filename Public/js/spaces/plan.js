@@ -24,8 +24,8 @@ import { confirmDialog, formDialog } from '../dialog.js';
 import { field, formError, showFieldErrors, showApiError, value, busy, clearErrors, setFieldError } from '../forms.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { focusElement } from '../ui/rows.js';
-import { panel } from './panels.js';
-import { spaceBase, spaceHref, audienceField, privateLabel, kindName } from './common.js';
+import { panel, listPanel } from './panels.js';
+import { spaceBase, spaceHref, audienceField, privateLabel, kindName, notice, append, textareaField } from './common.js';
 
 export const PICK_STATUSES = ['suggested', 'interested', 'applied', 'started', 'completed', 'declined'];
 /** The statuses a client sets, and the ones in which the client's two buttons are shown. */
@@ -40,9 +40,6 @@ const TITLE_MAX = 200;
 const DESCRIPTION_MAX = 4000;
 const COMMENT_MAX = 2000;
 const SEARCH_LIMIT = 10;
-const REFRESH_DELAY = 300;
-/** An event of one's own this soon after a change made on this page is that change coming back. */
-const OWN_ECHO = 5000;
 
 // ---- small pieces ----------------------------------------------------------------------------
 
@@ -65,29 +62,6 @@ function serviceHref(serviceId) {
 /** A LocalText or a plain string, trimmed. */
 function text(value) {
   return (typeof value === 'string' ? value : localText(value)).trim();
-}
-
-/** A labelled <textarea> shaped as forms.field() makes fields (so that field errors find it). */
-function textareaField({ name, label, hint, maxlength, rows = 3 }) {
-  const id = uid(`f-${name}`);
-  const hintId = hint ? `${id}-hint` : null;
-  const control = h('textarea', { id, name, rows: String(rows), maxlength: String(maxlength), 'aria-describedby': hintId });
-  const wrapper = h('div', { class: 'field', dataset: { field: name } },
-    h('label', { for: id }, label),
-    hint ? h('span', { class: 'hint', id: hintId }, hint) : null,
-    h('span', { class: 'field-error', id: `${id}-error` }),
-    control);
-  wrapper.control = control;
-  return wrapper;
-}
-
-/** Element.append without the left-out parts (null would become the text "null"). */
-function append(parent, ...children) {
-  parent.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-}
-
-function notice(kind, ...content) {
-  return h('div', { class: `notice notice--${kind}` }, h('p', {}, ...content));
 }
 
 /** A due time in words: the day alone for a due time at the end of a day, else day and time. */
@@ -177,33 +151,6 @@ function stableJson(value) {
     : v));
 }
 
-/**
- * The changes this page made: an event of one's own about an item written here moments ago is
- * that change coming back (the page shows it already), so nothing is loaded again for it. (Each
- * load of an expert is one more line in the client's access log.)
- */
-function echoes(me) {
-  const written = new Map(); // item id → when this page wrote it
-  return {
-    wrote: (id) => written.set(id, Date.now()),
-    isEcho: (event) => {
-      if (!event || event.actorId !== me.id) return false;
-      const id = event.data && (event.data.pickId || event.data.taskId);
-      return Boolean(id && written.has(id) && Date.now() - written.get(id) < OWN_ECHO);
-    },
-  };
-}
-
-/** A function that runs `fn` once, `delay` ms after the last call (a burst of events: one load). */
-function debounce(fn, delay, signal) {
-  let timer = null;
-  if (signal) signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
-  return () => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(fn, delay);
-  };
-}
-
 /** The ISO time of a day ("2026-11-24") and an optional time ("14:30") in the browser's offset;
  *  a day alone is its last minute (23.59). null without a day, undefined for a bad value. */
 export function dueIso(day, time) {
@@ -230,47 +177,28 @@ export function dueIso(day, time) {
  */
 export function planPanel({ ctx, getSpace, me, nameOf, open = false }) {
   const base = spaceBase(getSpace().id);
-  const isExpert = () => getSpace().role !== 'client';
-  const writable = () => getSpace().status !== 'closed' && getSpace().canWrite !== false;
   let items = [];
-  let loaded = false;
-  let ui = null;
-  const { wrote, isEcho } = echoes(me);
   const watchers = [];
-  const details = panel({ id: 'plan', title: t('space.plan.title'), open, signal: ctx.signal, onFirstOpen: build });
-  const summary = () => details.querySelector('summary');
-
-  function build(body) {
-    const status = h('div', { class: 'live-region', role: 'status' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
-    const list = h('ol', { class: 'pick-list', 'aria-label': t('space.plan.listLabel') });
-    const empty = h('p', { class: 'muted', hidden: true }, t(isExpert() ? 'space.plan.emptyExpert' : 'space.plan.empty'));
-    body.append(h('p', { class: 'hint' }, t(isExpert() ? 'space.plan.introExpert' : 'space.plan.intro')), problem, list, empty, status);
-    ui = { status, problem, list, empty, form: null };
-    load().then(() => {
-      if (!ctx.isCurrent() || !loaded) return;
-      if (isExpert() && writable()) {
-        ui.form = addForm();
-        body.appendChild(ui.form);
-      }
-    });
-  }
-
-  async function load() {
-    if (!ui) return;
-    ui.list.setAttribute('aria-busy', 'true');
-    try {
-      items = await getAll(`${base}/picks`, { signal: ctx.signal });
-      loaded = true;
-      setLive(ui.problem, '');
+  const { details, ui, summary, isExpert, writable, wrote, load } = listPanel({
+    ctx,
+    getSpace,
+    me,
+    id: 'plan',
+    title: t('space.plan.title'),
+    open,
+    list: { tag: 'ol', className: 'pick-list', label: t('space.plan.listLabel') },
+    empty: (expert) => t(expert ? 'space.plan.emptyExpert' : 'space.plan.empty'),
+    intro: (expert) => t(expert ? 'space.plan.introExpert' : 'space.plan.intro'),
+    read: () => getAll(`${base}/picks`, { signal: ctx.signal }),
+    show: (picks) => {
+      items = picks;
       render();
       for (const fn of watchers) fn(items);
-    } catch (error) {
-      if (!isAbort(error)) setLive(ui.problem, notice('error', requestMessage(error)));
-    } finally {
-      ui.list.removeAttribute('aria-busy');
-    }
-  }
+    },
+    render,
+    form: addForm,
+    echoKeys: ['pickId', 'taskId'],
+  });
 
   function render() {
     const count = items.length;
@@ -491,6 +419,9 @@ export function planPanel({ ctx, getSpace, me, nameOf, open = false }) {
       resultsHeading,
       results);
     form.audience = audience;
+    form.setSpace = () => {
+      if (audience) audience.setSpace(getSpace());
+    };
     let asked = 0;
 
     form.addEventListener('submit', async (event) => {
@@ -564,20 +495,8 @@ export function planPanel({ ctx, getSpace, me, nameOf, open = false }) {
     return li;
   }
 
-  const reload = debounce(() => {
-    if (loaded && ctx.isCurrent()) load();
-  }, REFRESH_DELAY, ctx.signal);
-  /** Load again (when loaded) after `event` of the space's log, unless it is this page's own change. */
-  details.refresh = (event = null) => {
-    if (!isEcho(event)) reload();
-  };
   details.items = () => items;
-  details.loaded = () => loaded;
   details.onItems = (fn) => watchers.push(fn);
-  details.setSpace = () => {
-    if (ui && ui.form && ui.form.audience) ui.form.audience.setSpace(getSpace());
-    if (loaded) render();
-  };
   if (open) details.load();
   return details;
 }
@@ -620,51 +539,26 @@ export function taskItem(task, { me, nameOf = () => '', headingLevel = 'h3', sho
  */
 export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = null }) {
   const base = spaceBase(getSpace().id);
-  const isExpert = () => getSpace().role !== 'client';
-  const writable = () => getSpace().status !== 'closed' && getSpace().canWrite !== false;
   let items = [];
   let picks = null; // [Pick] for names and the form's choice; null until known
-  let loaded = false;
-  let ui = null;
-  const { wrote, isEcho } = echoes(me);
-  const details = panel({ id: 'tasks', title: t('space.tasks.title'), open, signal: ctx.signal, onFirstOpen: build });
-  const summary = () => details.querySelector('summary');
-  if (plan) {
-    plan.onItems((list) => {
-      picks = list;
-      if (loaded) render();
-      if (ui && ui.form) ui.form.setPicks(picks);
-    });
-  }
-
-  function pickName(pickId) {
-    const pick = (picks || []).find((p) => p.id === pickId);
-    return pick ? localText(pick.name) : '';
-  }
-
-  function build(body) {
-    const status = h('div', { class: 'live-region', role: 'status' });
-    const problem = h('div', { class: 'live-region', role: 'alert' });
-    const openList = h('ul', { class: 'task-list', 'aria-label': t('space.tasks.openLabel') });
-    const empty = h('p', { class: 'muted', hidden: true }, t('space.tasks.empty'));
-    const doneList = h('ul', { class: 'task-list' });
-    const doneTitle = h('span', {}, t('space.tasks.doneTitle'));
-    const doneBox = h('details', { class: 'tasks-done', hidden: true }, h('summary', {}, doneTitle), doneList);
-    body.append(h('p', { class: 'hint' }, t(isExpert() ? 'space.tasks.introExpert' : 'space.tasks.intro')), problem, openList, empty, doneBox, status);
-    ui = { status, problem, openList, empty, doneList, doneBox, doneTitle, form: null };
-    load().then(() => {
-      if (!ctx.isCurrent() || !loaded) return;
-      if (isExpert() && writable()) {
-        ui.form = taskForm();
-        body.appendChild(ui.form);
-      }
-    });
-  }
-
-  async function load() {
-    if (!ui) return;
-    ui.openList.setAttribute('aria-busy', 'true');
-    try {
+  const { details, ui, summary, isExpert, writable, wrote, load, loaded } = listPanel({
+    ctx,
+    getSpace,
+    me,
+    id: 'tasks',
+    title: t('space.tasks.title'),
+    open,
+    list: { className: 'task-list', label: t('space.tasks.openLabel') },
+    empty: () => t('space.tasks.empty'),
+    intro: (expert) => t(expert ? 'space.tasks.introExpert' : 'space.tasks.intro'),
+    // the done ones behind a disclosure, under the open ones
+    parts: (into) => {
+      into.doneList = h('ul', { class: 'task-list' });
+      into.doneTitle = h('span', {}, t('space.tasks.doneTitle'));
+      into.doneBox = h('details', { class: 'tasks-done', hidden: true }, h('summary', {}, into.doneTitle), into.doneList);
+      return [into.doneBox];
+    },
+    read: async () => {
       const known = plan && plan.loaded() ? plan.items() : null;
       const [tasks, fetched] = await Promise.all([
         getAll(`${base}/tasks`, { signal: ctx.signal }),
@@ -673,18 +567,30 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
           return [];
         }),
       ]);
+      return { tasks, known, fetched };
+    },
+    show: ({ tasks, known, fetched }) => {
       if (known) picks = known;
       else if (fetched) picks = fetched;
       items = tasks;
-      loaded = true;
-      setLive(ui.problem, '');
       render();
       if (ui.form) ui.form.setPicks(picks);
-    } catch (error) {
-      if (!isAbort(error)) setLive(ui.problem, notice('error', requestMessage(error)));
-    } finally {
-      ui.openList.removeAttribute('aria-busy');
-    }
+    },
+    render,
+    form: taskForm,
+    echoKeys: ['pickId', 'taskId'],
+  });
+  if (plan) {
+    plan.onItems((list) => {
+      picks = list;
+      if (loaded()) render();
+      if (ui.form) ui.form.setPicks(picks);
+    });
+  }
+
+  function pickName(pickId) {
+    const pick = (picks || []).find((p) => p.id === pickId);
+    return pick ? localText(pick.name) : '';
   }
 
   function render() {
@@ -692,7 +598,7 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
     const entries = (list) => list.map((task) => ({ id: task.id, key: `${context}/${stableJson(task)}`, item: task }));
     const openOnes = items.filter((x) => x.status !== 'done');
     const doneOnes = items.filter((x) => x.status === 'done');
-    updateRows(ui.openList, entries(openOnes), row, summary);
+    updateRows(ui.list, entries(openOnes), row, summary);
     updateRows(ui.doneList, entries(doneOnes), row, summary);
     ui.empty.hidden = openOnes.length > 0;
     ui.doneBox.hidden = doneOnes.length === 0;
@@ -976,16 +882,6 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
     return form;
   }
 
-  const reload = debounce(() => {
-    if (loaded && ctx.isCurrent()) load();
-  }, REFRESH_DELAY, ctx.signal);
-  details.refresh = (event = null) => {
-    if (!isEcho(event)) reload();
-  };
-  details.setSpace = () => {
-    if (ui && ui.form) ui.form.setSpace();
-    if (loaded) render();
-  };
   if (open) details.load();
   return details;
 }

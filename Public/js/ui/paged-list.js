@@ -8,8 +8,14 @@
 // - After "show more", the focus goes to the first new row (for older rows: the last new row,
 //   next to where the reader was); with no new row and no button left, to `heading`.
 // - Everything stops when the page changes (ctx.signal).
+//
+// pageList() is a page's own list of that kind (/tasks, /meetings, /notifications, /spaces): the
+// list, its "nothing here" text and its "Show more" button; reloadOnEvents() loads its first page
+// again after realtime events.
 import { get } from '../api.js';
-import { setLive } from '../dom.js';
+import { h, setLive } from '../dom.js';
+import { t } from '../i18n.js';
+import * as realtime from '../realtime.js';
 import { showRequestError, isAbort } from './errors.js';
 import { focusElement } from './rows.js';
 
@@ -98,4 +104,54 @@ export function pagedList({ signal, list, more, problem, heading = null, url, ro
   }, { signal });
 
   return { load, loadMore, cursor: () => cursor };
+}
+
+/**
+ * pageList({ctx, root, before, className, label, emptyText, problem, url(cursor), row(item),
+ *           onPage(answer, {first, rows}), markLoaded})
+ * A page's own paged list: appends `before` (the page's status and problem regions …), the list
+ * (a <ul> with `className` and the label `label`), `emptyText` (shown while the list has no rows)
+ * and the "Show more" button to `root`; the page's <h1> takes the focus when nothing else can.
+ * After each page the empty text follows the rows and, with `markLoaded` (the default), the list
+ * says data-loaded="true" (the browser tests wait for it); then onPage runs.
+ * → {list, empty, more, pages} (pages: pagedList's {load, loadMore, cursor}).
+ */
+export function pageList({ ctx, root, before = [], className, label, emptyText, problem, url, row, onPage = () => {}, markLoaded = true }) {
+  const list = h('ul', { class: className, 'aria-label': label });
+  const empty = h('p', { class: 'muted', hidden: true }, emptyText);
+  const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+  root.append(...before, list, empty, h('div', { class: 'actions' }, more));
+  const pages = pagedList({
+    signal: ctx.signal,
+    list,
+    more,
+    problem,
+    heading: () => root.querySelector('h1'),
+    url,
+    row,
+    onPage: (answer, info) => {
+      empty.hidden = list.children.length > 0;
+      if (markLoaded) list.dataset.loaded = 'true';
+      onPage(answer, info);
+    },
+  });
+  return { list, empty, more, pages };
+}
+
+/**
+ * reloadOnEvents({ctx, kinds, delay, list, busy(), load()})
+ * Realtime events of any space (of `kinds` only, when given) call load() quietly, once a burst:
+ * `delay` ms after the last one, while the page is still shown and the reader is not working in
+ * the list (the focus is not in `list`, and busy() is not true). Stops when the page changes.
+ */
+export function reloadOnEvents({ ctx, kinds = null, delay = 1000, list = null, busy = () => false, load }) {
+  let timer = null;
+  realtime.subscribe(null, (frame) => {
+    if (frame.type !== 'event' || (kinds && !kinds.includes(frame.kind))) return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      if (ctx.isCurrent() && !(list && list.contains(document.activeElement)) && !busy()) load();
+    }, delay);
+  }, { signal: ctx.signal });
+  ctx.signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
 }
