@@ -26,6 +26,7 @@ const SHELL = [
   '/js/session.js',
   '/js/storage.js',
   '/js/store.js',
+  '/js/ticks.js',
   '/js/unread.js',
   '/js/catalogue/combobox.js',
   '/js/catalogue/favourite-lists.js',

@@ -3,6 +3,7 @@ import { t, plural, initialLanguage, setLanguage, getLanguage, LANGUAGES } from 
 import { on } from './store.js';
 import * as realtime from './realtime.js';
 import * as outbox from './outbox.js';
+import * as ticks from './ticks.js';
 import * as unread from './unread.js';
 import { loadUser, getUser, setUser, signOut, endSession } from './session.js';
 import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
@@ -108,10 +109,12 @@ function setMenu(open, { focusToggle = false } = {}) {
   if (focusToggle) toggle.focus();
 }
 
-/** Realtime, the outbox of unsent messages and the unread count follow who is signed in. */
+/** Realtime, the outbox of unsent messages (and of tasks ticked offline) and the unread count
+ *  follow who is signed in. */
 function followUser(user) {
   realtime.start(user);
   outbox.start(user);
+  ticks.start(user);
   unread.start(user);
 }
 

@@ -136,3 +136,63 @@ def test_a_reminder_shows_on_the_notifications_page_and_in_the_header_count(cui,
         time.sleep(0.2)
     assert client.get(server.base_url + "/api/v1/notifications/unread-count").json()["reminders"] == 0, "seen: read"
     assert not problems, "\n".join(problems)
+
+
+def test_an_expert_gives_a_task_with_its_own_reminder_time(ui, server):
+    from spaces_ui import expert_at_desk, open_panel, open_space, set_value
+
+    expert = api_session(server, "expert")
+    space = next(s for s in expert.get(server.base_url + "/api/v1/spaces").json()["items"] if s["kind"] == "oneToOne")
+    expert_at_desk(ui, server)
+    open_space(ui, space["id"])
+    open_panel(ui, "tasks")
+    ui.fill("taskTitle", "Hae kahta työpaikkaa")
+    set_value(ui, "#tasks select[name='remindLead']", "1440")
+    ui.button("Anna tehtävä").click()
+    ui.wait_text("Valitse ensin määräaika, niin muistutus lasketaan siitä.", selector="#tasks")
+    due = (datetime.date.today() + datetime.timedelta(days=4)).isoformat()
+    set_value(ui, "#tasks input[name='dueDate']", due)
+    set_value(ui, "#tasks input[name='dueTime']", "12:00")
+    ui.button("Anna tehtävä").click()
+    ui.wait_text("sai tehtävän: Hae kahta työpaikkaa", selector="#tasks", timeout=15)
+    task = next(t for t in expert.get(f"{server.base_url}/api/v1/spaces/{space['id']}/tasks?limit=100").json()["items"]
+                if t["title"] == "Hae kahta työpaikkaa")
+    due_at = datetime.datetime.fromisoformat(task["dueAt"].replace("Z", "+00:00"))
+    remind_at = datetime.datetime.fromisoformat(task["remindAt"].replace("Z", "+00:00"))
+    assert due_at - remind_at == datetime.timedelta(days=1)
+    assert not ui.console_errors()
+
+
+def test_a_task_ticked_without_a_connection_is_saved_when_it_returns(cui, server):
+    expert = api_session(server, "expert")
+    client = api_session(server, "client")
+    space = next(s for s in client.get(server.base_url + "/api/v1/spaces").json()["items"] if s["kind"] == "oneToOne")
+    r = expert.post(f"{server.base_url}/api/v1/spaces/{space['id']}/tasks", json={
+        "title": "Tulosta ansioluettelo", "assigneeId": client.user["id"]})
+    assert r.status_code == 201, r.text
+    task_id = r.json()["id"]
+
+    cui.reset()
+    cui.sign_in(*server.users["client"])
+    cui.open("/tasks")
+    cui.wait(lambda: cui.all(f"main li[data-task-id='{task_id}']"), 15)
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    cui.d.execute_cdp_cmd("Network.enable", {})
+    cui.d.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    try:
+        cui.wait(lambda: cui.d.execute_script("return navigator.onLine") is False)
+        cui.css(f"main li[data-task-id='{task_id}'] input[data-action='done']").click()
+        cui.wait_text("Tallennetaan, kun yhteys palaa")
+        box = cui.css(f"main li[data-task-id='{task_id}'] input[data-action='done']")
+        assert box.is_selected()
+        waiting_id = cui.css(f"main li[data-task-id='{task_id}'] .task__waiting").get_attribute("id")
+        assert waiting_id in box.get_attribute("aria-describedby")
+        time.sleep(1)
+        assert client.get(f"{server.base_url}/api/v1/tasks/{task_id}").json()["status"] == "open"
+    finally:
+        cui.d.execute_cdp_cmd("Network.emulateNetworkConditions", dict(offline, offline=False))
+    deadline = time.time() + 30
+    while time.time() < deadline and client.get(f"{server.base_url}/api/v1/tasks/{task_id}").json()["status"] != "done":
+        time.sleep(0.3)
+    assert client.get(f"{server.base_url}/api/v1/tasks/{task_id}").json()["status"] == "done"
+    cui.wait(lambda: not [e for e in cui.all("main .task__waiting") if e.is_displayed()], 15)

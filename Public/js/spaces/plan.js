@@ -16,7 +16,9 @@
 // (updateRows): a row whose data did not change stays as it is, an open disclosure stays open, and
 // the keyboard focus stays on the same control of the same row after a change, a move or a
 // realtime refresh.
-import { h, uid, setLive } from '../dom.js';
+import { h, uid, setLive, addToken, removeToken } from '../dom.js';
+import { on } from '../store.js';
+import { pendingTick, queueTick } from '../ticks.js';
 import { t, plural, localText, locale, getLanguage } from '../i18n.js';
 import { get, post, patch, del, getAll, enc, ApiError } from '../api.js';
 import { formatDateTime, formatDay, isEndOfDay } from '../format.js';
@@ -86,7 +88,19 @@ export function dueLine(task) {
  */
 export function doneToggle(task, { describedBy, onChanged, onError, onSend = () => {}, signal }) {
   const id = uid('task-done');
-  const box = h('input', { type: 'checkbox', id, checked: task.status === 'done', 'aria-describedby': describedBy, dataset: { action: 'done' } });
+  const waitingId = `${id}-waiting`;
+  const kept = pendingTick(task.id);
+  const box = h('input', {
+    type: 'checkbox', id, checked: (kept ? kept.status : task.status) === 'done', 'aria-describedby': describedBy, dataset: { action: 'done' },
+  });
+  // a tick made without a connection: kept, and said, until it has gone out
+  const waiting = h('span', { class: 'task__waiting muted small', id: waitingId, hidden: !kept }, t('space.tasks.tickWaiting'));
+  const showWaiting = (on) => {
+    waiting.hidden = !on;
+    if (on) addToken(box, 'aria-describedby', waitingId);
+    else removeToken(box, 'aria-describedby', waitingId);
+  };
+  showWaiting(Boolean(kept));
   box.addEventListener('change', async () => {
     if (box.dataset.busy === 'true') {
       box.checked = !box.checked; // one request at a time
@@ -97,15 +111,30 @@ export function doneToggle(task, { describedBy, onChanged, onError, onSend = () 
     onSend();
     try {
       const fresh = await patch(`/api/v1/tasks/${enc(task.id)}`, { status }, { signal });
+      showWaiting(false);
       onChanged(fresh);
     } catch (error) {
-      box.checked = status !== 'done';
-      if (!isAbort(error)) onError(error);
+      if (error instanceof ApiError && error.status === 0) {
+        queueTick(task.id, status);
+        showWaiting(true);
+      } else {
+        box.checked = status !== 'done';
+        if (!isAbort(error)) onError(error);
+      }
     } finally {
       delete box.dataset.busy;
     }
   });
-  return h('div', { class: 'choice task__toggle' }, box, h('label', { for: id }, t('space.tasks.done')));
+  on('ticks', (note) => {
+    if (note.taskId !== task.id || note.type === 'queued' || !box.isConnected) return;
+    showWaiting(false);
+    if (note.type === 'sent') onChanged(note.task);
+    else {
+      box.checked = task.status === 'done';
+      onError(note.error);
+    }
+  }, { signal });
+  return h('div', { class: 'choice task__toggle' }, box, h('label', { for: id }, t('space.tasks.done')), ' ', waiting);
 }
 
 /**
@@ -785,6 +814,11 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
       h('div', { class: 'task-due__parts' },
         h('div', { class: 'task-due__part' }, h('label', { for: dayId }, t('space.tasks.dueDay')), h('input', { type: 'date', id: dayId, name: 'dueDate' })),
         h('div', { class: 'task-due__part' }, h('label', { for: timeId }, t('space.tasks.dueTime')), h('input', { type: 'time', id: timeId, name: 'dueTime' }))));
+    // when the assignee is reminded: by their own settings, or this long before the due time
+    const remind = field({
+      name: 'remindLead', type: 'select', label: t('space.tasks.remind'), hint: t('space.tasks.remindHint'),
+      options: ['', '60', '180', '1440', '2880'].map((m) => ({ value: m, label: t(m ? `space.tasks.remind.${m}` : 'space.tasks.remind.default') })),
+    });
     const audience = audienceField({ space, me, name: 'taskPrivateTo' });
     const privateNote = h('p', { class: 'hint task-private-note', hidden: true });
     const form = h('form', { novalidate: true, class: 'task-add', 'aria-labelledby': headingId },
@@ -794,6 +828,7 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
       textareaField({ name: 'taskDescription', label: t('space.tasks.descriptionField'), maxlength: DESCRIPTION_MAX }),
       assignee,
       due,
+      remind,
       pickField,
       audience,
       privateNote,
@@ -852,6 +887,10 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
       if (!assigneeId) problems.push({ field: 'assigneeId', code: 'field.required' });
       if (!value(form, 'dueDate') && value(form, 'dueTime')) problems.push({ field: 'dueDate', code: 'field.required' });
       else if (dueAt === undefined) problems.push({ field: 'dueDate', code: 'field.invalidDate' });
+      const lead = Number(value(form, 'remindLead') || 0);
+      const remindAt = lead && dueAt ? new Date(Date.parse(dueAt) - lead * 60_000) : null;
+      if (lead && !value(form, 'dueDate')) problems.push({ field: 'remindLead', code: 'space.tasks.remindNeedsDue' });
+      else if (remindAt && remindAt.getTime() <= Date.now()) problems.push({ field: 'remindLead', code: 'space.tasks.remindPast' });
       if (showFieldErrors(form, problems)) return;
       const member = memberOf(assigneeId);
       const forClient = Boolean(member && member.role === 'client');
@@ -859,6 +898,7 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
       const description = value(form, 'taskDescription').trim();
       if (description) body.description = description;
       if (dueAt) body.dueAt = dueAt;
+      if (remindAt) body.remindAt = remindAt.toISOString();
       if (value(form, 'pickId')) body.pickId = value(form, 'pickId');
       if (audience && !forClient && audience.value()) body.privateTo = audience.value();
       const done = busy(form);
@@ -869,14 +909,14 @@ export function tasksPanel({ ctx, getSpace, me, nameOf, open = false, plan = nul
         wrote(task.id);
         done();
         clearErrors(form);
-        for (const name of ['taskTitle', 'taskDescription', 'dueDate', 'dueTime', 'pickId']) form.elements.namedItem(name).value = '';
+        for (const name of ['taskTitle', 'taskDescription', 'dueDate', 'dueTime', 'remindLead', 'pickId']) form.elements.namedItem(name).value = '';
         if (audience) audience.reset();
         setLive(status, notice('success', t('space.tasks.added', { title: task.title, name: task.assigneeName || (member && member.displayName) || '' })));
         await load();
         focusElement(form.elements.namedItem('taskTitle'));
       } catch (error) {
         done();
-        showApiError(form, error, { aliases: { title: 'taskTitle', description: 'taskDescription', dueAt: 'dueDate', privateTo: 'taskPrivateTo' } });
+        showApiError(form, error, { aliases: { title: 'taskTitle', description: 'taskDescription', dueAt: 'dueDate', remindAt: 'remindLead', privateTo: 'taskPrivateTo' } });
       }
     });
     return form;
