@@ -455,4 +455,40 @@ struct RemindersTests {
             other.close()
         }
     }
+
+    @Test func todayAndRemindersShowAGroupClientOnlyTheirOwnAndNothingOnceTheyAreRemoved() async throws {
+        @Sendable func longSessions(_ config: inout AppConfiguration) { config.sessionIdleTimeout = 60 * 86400 }
+        try await TestEnv.run(adjust: longSessions) { env in
+            let owner = try await env.expert("omistaja@a.fi")
+            let a = try await env.client("a@example.fi")
+            let b = try await env.client("b@example.fi")
+            let outsider = try await env.client("ulkopuolinen@example.fi")
+            let id = try #require(try await env.openGroup(owner, clients: [a.email, b.email]).string("id"))
+            _ = try await Self.task(
+                env, owner, id, "A:n oma tehtävä", assignee: a.id, extra: ["remindAt": "2026-09-21T20:00:00+03:00"])
+            let meeting = try await MeetingsTests.meet(env, owner, id, "2026-09-22T10:00:00+03:00", participants: [a.id])
+            #expect(meeting.status == .created)
+            try Self.move(env, to: "2026-09-21T17:00:30Z")
+            try await env.flushMail()
+
+            let mine = try await env.request(.get, "/api/v1/today", token: a.token).json()
+            #expect(mine.objects("tasks").count == 1 && mine.object("nextMeeting") != nil)
+            #expect(try await Self.reminders(env, a).items.count == 1)
+            for who in [b, outsider] {
+                let today = try await env.request(.get, "/api/v1/today", token: who.token).json()
+                #expect(today.objects("tasks").isEmpty && today.object("nextMeeting") == nil && today.objects("meetings").isEmpty)
+                #expect(try await Self.reminders(env, who).items.isEmpty)
+            }
+
+            let removed = try await env.request(.delete, "/api/v1/spaces/\(id)/members/\(a.id)", token: owner.token)
+            #expect(removed.status == .noContent)
+            #expect(try await Self.reminders(env, a).items.isEmpty, "a removed member's reminders of the space are gone")
+            let after = try await env.request(.get, "/api/v1/today", token: a.token).json()
+            #expect(after.objects("tasks").isEmpty && after.objects("picks").isEmpty && after.objects("unread").isEmpty)
+            // The meeting's later reminder finds them no longer a member: nothing is written.
+            try Self.move(env, to: "2026-09-22T06:00:30Z")
+            try await env.flushMail()
+            #expect(try await env.count("SELECT COUNT(*) FROM reminder WHERE user_id = ?", [a.id]) == 1)
+        }
+    }
 }
