@@ -52,6 +52,8 @@ CREATE INDEX reminder_space ON reminder (space_id);
 ALTER TABLE space_task ADD COLUMN remind_at INTEGER;
 
 -- Unread messages that nobody read for a while go out by push and e-mail, once per unread run:
--- alerted_at is set when they go and cleared when the member reads the space.
+-- alerted_at is set when they go and cleared when the member reads the space. No index: every
+-- message rewrites its recipients' rows (read_at among the columns set), so an index that names
+-- read_at or updated_at would be written with every message; the alert sweep reads the table
+-- outside the write instead.
 ALTER TABLE notification ADD COLUMN alerted_at INTEGER;
-CREATE INDEX notification_to_alert ON notification (updated_at) WHERE read_at IS NULL AND alerted_at IS NULL;

@@ -202,26 +202,43 @@ struct RemindersStore: Sendable {
     /// alerted (reading the space clears the mark). Other changes wait in the app; meetings and
     /// tasks have their reminders. Returns how many.
     func alertUnread(updatedBefore cutoff: Date, now: Date, baseURL: String, limit: Int = 500) async throws -> Int {
-        try await db.writer.write { db in
-            let rows = try Row.fetchAll(
+        // Found in a read (a scan of the table, not holding up the writer), then each one checked
+        // again and alerted in one write.
+        let due = try await db.writer.read { db in
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT n.user_id, n.space_id, n.seq FROM notification n
+                    SELECT user_id, space_id FROM notification
+                    WHERE read_at IS NULL AND alerted_at IS NULL AND updated_at <= ? AND count > 0 AND kind IN ('message', 'fileAdded')
+                    LIMIT ?
+                    """, arguments: [cutoff.millis, limit]
+            ).map { (user: $0["user_id"] as String, space: $0["space_id"] as String) }
+        }
+        guard !due.isEmpty else { return 0 }
+        return try await db.writer.write { db in
+            let check = try db.cachedStatement(
+                sql: """
+                    SELECT n.seq FROM notification n
                     JOIN space_member m ON m.space_id = n.space_id AND m.user_id = n.user_id AND m.left_at IS NULL
                     JOIN space s ON s.id = n.space_id AND s.status = 'open'
-                    WHERE n.read_at IS NULL AND n.alerted_at IS NULL AND n.updated_at <= ? AND n.count > 0
-                      AND n.kind IN ('message', 'fileAdded')
-                    ORDER BY n.updated_at LIMIT ?
-                    """, arguments: [cutoff.millis, limit])
-            for row in rows {
-                let user: String = row["user_id"]
-                let space: String = row["space_id"]
-                let seq: Int64 = row["seq"]
-                try Self.deliver(.message, to: user, space: space, key: "message:\(user):\(space):\(seq)", now: now, baseURL: baseURL, db)
+                    WHERE n.user_id = ? AND n.space_id = ? AND n.read_at IS NULL AND n.alerted_at IS NULL AND n.updated_at <= ?
+                    """)
+            var alerted = 0
+            for (user, space) in due {
+                // A member who left, a closed space: not alerted, and not looked at again.
+                let seq = try Int64.fetchOne(check, arguments: [user, space, cutoff.millis])
+                if let seq {
+                    try Self.deliver(
+                        .message, to: user, space: space, key: "message:\(user):\(space):\(seq)", now: now, baseURL: baseURL, db)
+                    alerted += 1
+                }
                 try db.execute(
-                    sql: "UPDATE notification SET alerted_at = ? WHERE user_id = ? AND space_id = ?", arguments: [now.millis, user, space])
+                    sql: """
+                        UPDATE notification SET alerted_at = ?
+                        WHERE user_id = ? AND space_id = ? AND read_at IS NULL AND alerted_at IS NULL AND updated_at <= ?
+                        """, arguments: [now.millis, user, space, cutoff.millis])
             }
-            return rows.count
+            return due.count
         }
     }
 
