@@ -90,7 +90,7 @@ struct RemindersTests {
                             decoding: try JSONEncoder().encode(
                                 ReminderJobInput(
                                     kind: .taskDue, itemId: taskId, userId: client.id,
-                                    version: try Int64.fetchOne(db, sql: "SELECT updated_at FROM space_task") ?? 0)), as: UTF8.self)
+                                    dueAt: try Int64.fetchOne(db, sql: "SELECT due_at FROM space_task"))), as: UTF8.self)
                     ])
             }
             try await env.flushMail()
@@ -100,6 +100,17 @@ struct RemindersTests {
 
             let counts = try await env.request(.get, "/api/v1/notifications/unread-count", token: client.token).json()
             #expect(counts.int("reminders") == 1)
+            // A new title after the reminder reminds nobody again; a new due time does, at its lead.
+            let renamed = try await env.request(.patch, "/api/v1/tasks/\(taskId)", token: owner.token, json: ["title": "Hae neljää"])
+            #expect(renamed.status == .ok)
+            try await env.flushMail()
+            #expect(try await Self.reminders(env, client).items.count == 1)
+            #expect(try await Self.pendingReminders(env) == 0)
+            let moved = try await env.request(
+                .patch, "/api/v1/tasks/\(taskId)", token: owner.token, json: ["dueAt": "2026-09-25T12:00:00+03:00"])
+            #expect(moved.status == .ok)
+            #expect(try await Self.pendingReminders(env) == 1)
+
             let read = try await env.request(.post, "/api/v1/reminders/read", token: client.token, json: ["all": true])
             #expect(read.status == .noContent)
             #expect(try await Self.reminders(env, client).unread == 0)
@@ -330,7 +341,7 @@ struct RemindersTests {
             for endpoint in [
                 "http://push.example.com/x", "https://127.0.0.1/x", "https://10.0.0.5/x", "https://localhost/x", "https://[::1]/x",
                 "https://intranet/x", "https://user:pw@push.example.com/x", "ftp://push.example.com/x", "https://printer.local/x",
-                "https://169.254.169.254/latest/meta-data", "not a url",
+                "https://169.254.169.254/latest/meta-data", "not a url", "https://localhost./x", "https://127.1/x", "https://2130706433/x",
             ] {
                 let r = try await subscribe(client, endpoint)
                 #expect(r.status == .unprocessableContent, "\(endpoint) was accepted")

@@ -196,3 +196,59 @@ def test_a_task_ticked_without_a_connection_is_saved_when_it_returns(cui, server
         time.sleep(0.3)
     assert client.get(f"{server.base_url}/api/v1/tasks/{task_id}").json()["status"] == "done"
     cui.wait(lambda: not [e for e in cui.all("main .task__waiting") if e.is_displayed()], 15)
+
+
+SW_HARNESS = """
+const [source, origin, openTab, done] = arguments;
+(async () => {
+  // The service worker's own code, run against stand-ins of what a browser gives it: the push
+  // handler must show the server's words and keep the space's address; a tap must open it.
+  const handlers = {};
+  const shown = [];
+  const opened = [];
+  const focused = [];
+  const fakeSelf = {
+    location: new URL(origin + '/sw.js'),
+    addEventListener: (type, fn) => { handlers[type] = fn; },
+    registration: { showNotification: async (title, options) => { shown.push({ title, ...options }); } },
+    clients: {
+      matchAll: async () => openTab ? [{ url: origin + '/tasks', focus: async () => focused.push(true),
+                                              navigate: async (url) => opened.push(url) }] : [],
+      openWindow: async (url) => opened.push(url),
+      claim: async () => {},
+    },
+    skipWaiting: () => {},
+  };
+  new Function('self', 'caches', 'fetch', source)(fakeSelf, {}, async () => { throw new Error('no network here'); });
+  const waits = [];
+  const push = (payload) => handlers.push({ data: { json: () => JSON.parse(payload) }, waitUntil: (p) => waits.push(p) });
+  push(JSON.stringify({ title: 'Ohjaustila', body: 'Sinulle on uusi viesti Ohjaustilassa', url: '/spaces/abc', tag: 't1' }));
+  push(JSON.stringify({ title: 'Ohjaustila', body: 'x', url: 'https://evil.example/', tag: 't2' }));
+  push('not json');
+  await Promise.all(waits);
+  let closed = 0;
+  handlers.notificationclick({ notification: { data: shown[0].data, close: () => { closed += 1; } }, waitUntil: (p) => waits.push(p) });
+  await Promise.all(waits);
+  return { shown, opened, focused: focused.length, closed };
+})().then(done, (e) => done({ error: String(e) }));
+"""
+
+
+def test_the_service_worker_shows_a_push_and_a_tap_opens_its_space(ui, server):
+    import requests
+
+    # The app's pages forbid eval (CSP script-src 'self'), so its code is run in a blank page.
+    source = requests.get(server.base_url + "/sw.js").text
+    ui.d.get("about:blank")
+    for open_tab in (False, True):
+        result = ui.d.execute_async_script(SW_HARNESS, source, server.base_url, open_tab)
+        assert "error" not in result, result
+        shown = result["shown"]
+        assert [n["body"] for n in shown] == ["Sinulle on uusi viesti Ohjaustilassa", "x", ""]
+        assert shown[0]["title"] == "Ohjaustila" and shown[0]["tag"] == "t1"
+        assert shown[0]["data"]["url"] == "/spaces/abc"
+        assert shown[1]["data"]["url"] == "/", "a push cannot send the app to another site"
+        assert shown[2]["title"] == "Ohjaustila", "an unreadable push still says where it is from"
+        assert result["closed"] == 1
+        assert result["opened"] == [server.base_url + "/spaces/abc"]
+        assert result["focused"] == (1 if open_tab else 0), "an open tab of the app is used"

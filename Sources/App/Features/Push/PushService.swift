@@ -57,9 +57,12 @@ struct PushService: Sendable {
         else { return bad }
         if allowLocal { return scheme == "https" || scheme == "http" ? [] : bad }
         guard scheme == "https" else { return bad }
-        if host.hasPrefix("[") || host.contains(":") { return bad }
-        if !host.contains(".") || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") { return bad }
-        let octets = host.split(separator: ".").map { Int($0) }
+        // "localhost." is localhost: a name's final dot changes nothing
+        let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+        if name == "localhost" { return bad }
+        if name.hasPrefix("[") || name.contains(":") { return bad }
+        if !name.contains(".") || name.hasSuffix(".localhost") || name.hasSuffix(".local") || name.hasSuffix(".internal") { return bad }
+        let octets = name.split(separator: ".").map { Int($0) }
         if octets.allSatisfy({ $0 != nil }) {
             // An IPv4 literal: push services are named, never numbered.
             return bad

@@ -111,13 +111,16 @@ struct NotificationSettingsInput: Decodable, Sendable {
     let taskReminderMinutes: Int?
 }
 
-/// The input of a `reminder` job: which item, for whom, and the version of the item it was planned
-/// for (the task's `updated_at`, the meeting's SEQUENCE); a later change plans it anew.
+/// The input of a `reminder` job: which item, for whom, and what of the item it was planned for —
+/// a meeting's SEQUENCE (`version`), a task's due and reminder times. A change that moves them plans
+/// it anew; one that does not (a new title) leaves it, so nobody is reminded twice.
 struct ReminderJobInput: Codable, Sendable {
     let kind: ReminderKind
     let itemId: String
     let userId: String
-    let version: Int64
+    var version: Int64 = 0
+    var dueAt: Int64? = nil
+    var remindAt: Int64? = nil
 }
 
 /// Why a notification leaves the app: texts and links say only this.

@@ -63,7 +63,9 @@ struct RemindersStore: Sendable {
 
     /// Plans the reminder of a task for its assignee: at the task's own reminder time, else the
     /// assignee's lead before the due time (at once when that has passed but the due time has not).
-    /// Pending reminders of the task's earlier versions are dropped; a done or unassigned task has none.
+    /// Keyed by the assignee and the task's times: a change of those drops the pending reminder and
+    /// plans a new one; other changes find the same key (and one already sent is not sent again).
+    /// A done or unassigned task has none.
     static func plan(task t: TaskRecord, now: Date, _ db: Database) throws {
         try drop(task: t.id, db)
         guard t.status == TaskStatus.open.rawValue, let user = t.assigneeId else { return }
@@ -76,9 +78,9 @@ struct RemindersStore: Sendable {
             when = max(due - Int64(lead) * 60_000, now.millis)
         }
         try JobStore.enqueue(
-            kind: kind, key: "task:\(t.id):\(t.updatedAt)",
-            payload: ReminderJobInput(kind: .taskDue, itemId: t.id, userId: user, version: t.updatedAt), due: Date(millis: when),
-            maxAttempts: 10, createdAt: now, db)
+            kind: kind, key: "task:\(t.id):\(user):\(t.dueAt.map(String.init) ?? "-"):\(t.remindAt.map(String.init) ?? "-")",
+            payload: ReminderJobInput(kind: .taskDue, itemId: t.id, userId: user, dueAt: t.dueAt, remindAt: t.remindAt),
+            due: Date(millis: when), maxAttempts: 10, createdAt: now, db)
     }
 
     /// Drops the pending reminders of a task (done, removed or changed).
@@ -125,8 +127,8 @@ struct RemindersStore: Sendable {
                     db,
                     sql: """
                         SELECT space_id, title, COALESCE(due_at, remind_at) AS at FROM space_task
-                        WHERE id = ? AND status = 'open' AND assignee_id = ? AND updated_at = ?
-                        """, arguments: [input.itemId, input.userId, input.version])
+                        WHERE id = ? AND status = 'open' AND assignee_id = ? AND due_at IS ? AND remind_at IS ?
+                        """, arguments: [input.itemId, input.userId, input.dueAt, input.remindAt])
             case .meeting:
                 item = try Row.fetchOne(
                     db,
