@@ -51,6 +51,8 @@ let package = Package(
         .target(
             name: "TextAnalysis",
             dependencies: ["CVoikko", "CStemmer"],
+            // Stop words per language, as data (one word a line).
+            resources: [.copy("StopWords")],
             swiftSettings: strict
         ),
         .target(

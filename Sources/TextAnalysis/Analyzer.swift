@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns text into search terms: Finnish words by their base forms and compound parts (Voikko),
 /// Swedish and English words by their Snowball stems. The same analysis serves the index and the
 /// query, so an inflected or compounded word meets its base form.
@@ -15,6 +17,26 @@ public final class Analyzer: Sendable {
     }
 
     /// The lower-case words of a text: runs of letters and digits.
+    /// Words of each language that say nothing of what is searched for ("haluan", "jag", "need"),
+    /// read from `StopWords/<language>.txt` (one word a line; `#` starts a comment).
+    public static let stopWords: [Language: Set<String>] = {
+        var all: [Language: Set<String>] = [:]
+        for language in [Language.fi, .sv, .en] {
+            guard let url = Bundle.module.url(forResource: language.rawValue, withExtension: "txt", subdirectory: "StopWords"),
+                let text = try? String(contentsOf: url, encoding: .utf8)
+            else { continue }
+            all[language] = Set(
+                text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        }
+        return all
+    }()
+
+    /// Whether a (lower-case) word is a stop word of any of the languages.
+    public static func isStopWord(_ word: String) -> Bool {
+        stopWords.values.contains { $0.contains(word) }
+    }
+
     public static func words(_ text: String) -> [String] {
         var words: [String] = []
         var current = ""

@@ -380,7 +380,9 @@ export default {
       renderFilters(answer.facets);
       document.title = `${state.q ? `${state.q} – ` : ''}${t('catalogue.title')} – ${t('app.name')}`;
       const total = answer.total || 0;
-      setLive(count, plural('catalogue.results', total));
+      // no service has every word: the list shows those that have some of them, and says so
+      setLive(count, plural('catalogue.results', total) + (answer.partial ? ` ${t('catalogue.results.partial')}` : ''));
+      count.classList.toggle('result-count--partial', Boolean(answer.partial));
       results.classList.toggle('is-empty', total === 0);
       describeForPrint();
       profileNote.hidden = Object.keys(state.profile).length === 0;

@@ -150,6 +150,8 @@ struct SearchResultDTO: ResponseCodable, Sendable {
     let items: [ServiceSummaryDTO]
     let facets: [String: [FacetCount]]
     @Nullable var nextCursor: String?
+    /// No service has every word of the query: these have some of them, the most (and rarest) first.
+    var partial = false
 
 }
 

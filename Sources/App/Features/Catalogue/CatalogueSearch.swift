@@ -41,20 +41,38 @@ struct CatalogueSearch: Sendable {
         let words = Array(Analyzer.words(query.text).prefix(12))
         var table = try await snapshots.cachedTable()
         // A word with nothing to look up (a single letter) does not narrow the search.
-        let matches = words.map { wordMatch($0, table.snapshot) }.filter { !$0.exact.isEmpty || !$0.prefixes.isEmpty || !$0.heads.isEmpty }
+        let looked = words.map { ($0, wordMatch($0, table.snapshot)) }.filter {
+            !$0.1.exact.isEmpty || !$0.1.prefixes.isEmpty || !$0.1.heads.isEmpty
+        }
+        var matches = looked.map(\.1)
         // Text relevance by service position; nil when there are no words (everything matches, equally).
         var scores: [Double]?
+        var partial = false
         if matches.isEmpty {
             table = try await snapshots.table()
         } else {
-            let found = try await store.match(Self.expression(matches))
-            table = try await snapshots.table(knownRevision: found.revision)
-            let snap = table.snapshot
-            let marks = matches.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
-            var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
-            let positions = found.keys.compactMap { key in key >= 0 && key < snap.searchKeys.count ? snap.searchKeys[Int(key)] : nil }
-            table.ranking.scores(of: positions.filter { $0 >= 0 }.map(Int.init), words: marks, into: &byIndex)
-            scores = byIndex
+            var found = try await store.match(Self.expression(matches))
+            // No service has every word: without the words that say nothing of a service ("haluan",
+            // "jag", "need"), and then those that have most of the rest.
+            let content = looked.filter { !Analyzer.isStopWord($0.0) }.map(\.1)
+            if found.keys.isEmpty && !content.isEmpty && content.count < matches.count {
+                matches = content
+                found = try await store.match(Self.expression(matches))
+            }
+            if found.keys.isEmpty && content.count > 1 {
+                matches = content
+                let partly = try await partialScores(content)
+                table = partly.table
+                scores = partly.scores
+                partial = partly.any
+            } else {
+                table = try await snapshots.table(knownRevision: found.revision)
+                let snap = table.snapshot
+                let marks = matches.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
+                var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
+                table.ranking.scores(of: Self.positions(found.keys, snap), words: marks, into: &byIndex)
+                scores = byIndex
+            }
         }
         let snap = table.snapshot
 
@@ -118,7 +136,49 @@ struct CatalogueSearch: Sendable {
                 language: language, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
-        return (SearchResultDTO(total: sorted.count, items: Array(items), facets: facets, nextCursor: next), snap.revision)
+        return (
+            SearchResultDTO(
+                total: sorted.count, items: Array(items), facets: facets, nextCursor: next, partial: partial && !sorted.isEmpty),
+            snap.revision
+        )
+    }
+
+    /// Service positions of index rows.
+    static func positions(_ keys: [Int64], _ snap: CatalogueSnapshot) -> [Int] {
+        keys.compactMap { key in key >= 0 && key < snap.searchKeys.count ? snap.searchKeys[Int(key)] : nil }.filter { $0 >= 0 }.map(
+            Int.init)
+    }
+
+    /// Scores of the services that match some of the words: first by how much of the query they
+    /// cover, each word weighing by how rare it is in the catalogue (log N / df), then by the text
+    /// relevance of the words they have. `any`: some service matched a word.
+    func partialScores(_ words: [WordMatch]) async throws -> (table: FacetTable, scores: [Double], any: Bool) {
+        var perWord: [[Int64]] = []
+        var revision: Int64 = 0
+        for word in words {
+            let found = try await store.match(Self.expression([word]))
+            perWord.append(found.keys)
+            revision = found.revision
+        }
+        let table = try await snapshots.table(knownRevision: revision)
+        let snap = table.snapshot
+        let count = Double(max(snap.services.count, 1))
+        var masks: [Int: Int] = [:]
+        for (w, keys) in perWord.enumerated() {
+            for i in Self.positions(keys, snap) { masks[i, default: 0] |= 1 << w }
+        }
+        var scores = Array(repeating: -Double.infinity, count: snap.services.count)
+        let weights = perWord.map { log(1 + count / Double(1 + Set($0).count)) }
+        let marks = words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
+        // Services with the same words matched are ranked among themselves by those words only.
+        for (mask, services) in Dictionary(grouping: masks.keys, by: { masks[$0] ?? 0 }) {
+            let chosen = words.indices.filter { mask & (1 << $0) != 0 }
+            var relevance = Array(repeating: 0.0, count: snap.services.count)
+            table.ranking.scores(of: services, words: chosen.map { marks[$0] }, into: &relevance)
+            let coverage = chosen.reduce(0) { $0 + weights[$1] }
+            for i in services { scores[i] = coverage * 1000 + relevance[i] }
+        }
+        return (table, scores, !masks.isEmpty)
     }
 
     /// The terms and prefixes one query word may match in the index, in all three languages, with
