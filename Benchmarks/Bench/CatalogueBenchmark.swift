@@ -1,7 +1,7 @@
 import App
 import Foundation
 
-/// `make bench`: the demo catalogue multiplied to `services` services, and a mix of 200 queries of six
+/// `make bench`: the demo catalogue multiplied to `services` services, and a mix of 233 queries of seven
 /// kinds through the same search code the API uses. Prints p50 and p99 per kind, beside two references
 /// measured in the same run on the same database: a bare FTS5 lookup of the word (the floor of an
 /// indexed search) and a LIKE scan over names and descriptions (what search without an index costs).
@@ -74,7 +74,7 @@ enum CatalogueBenchmark {
         return (try JSONSerialization.data(withJSONObject: file), services.count)
     }
 
-    /// 200 queries: six kinds.
+    /// 233 queries: seven kinds.
     static func mix() -> [(String, [CatalogueBenchTarget.Query])] {
         typealias Query = CatalogueBenchTarget.Query
         func q(_ text: String, _ edit: (inout Query) -> Void = { _ in }) -> Query {
@@ -118,6 +118,14 @@ enum CatalogueBenchmark {
                     }
                 }
             ))
+        // A person's own sentence, 5–8 words, some of which no service has (the partial answer).
+        let sentences = [
+            "haluan opiskella uuden ammatin aikuisena", "en pysty tekemään vanhaa työtäni enää",
+            "tarvitsen apua velkojen kanssa nyt heti", "jag vill lära mig finska och hitta jobb",
+            "I need help finding a job in Helsinki", "minulla ei ole töitä ja rahat loppuivat",
+            "haluan perustaa oman yrityksen kotoa käsin", "etsin kielikurssia ja työkokeilua samaan aikaan",
+        ]
+        kinds.append(("sentence", (0..<33).map { q(sentences[$0 % sentences.count]) }))
         return kinds
     }
 

@@ -153,13 +153,7 @@ struct CatalogueSearch: Sendable {
     /// cover, each word weighing by how rare it is in the catalogue (log N / df), then by the text
     /// relevance of the words they have. `any`: some service matched a word.
     func partialScores(_ words: [WordMatch]) async throws -> (table: FacetTable, scores: [Double], any: Bool) {
-        var perWord: [[Int64]] = []
-        var revision: Int64 = 0
-        for word in words {
-            let found = try await store.match(Self.expression([word]))
-            perWord.append(found.keys)
-            revision = found.revision
-        }
+        let (revision, perWord) = try await store.matchEach(words.map { Self.expression([$0]) })
         let table = try await snapshots.table(knownRevision: revision)
         let snap = table.snapshot
         let count = Double(max(snap.services.count, 1))

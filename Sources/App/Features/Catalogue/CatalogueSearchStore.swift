@@ -98,6 +98,16 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
+    /// The rows of each expression, in one read (the words of a partial answer).
+    func matchEach(_ expressions: [String]) async throws -> (revision: Int64, keys: [[Int64]]) {
+        try await db.writer.read { db in
+            let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            let statement = try db.cachedStatement(sql: "SELECT rowid FROM service_search WHERE service_search MATCH ?")
+            let keys = try expressions.map { try Int64.fetchAll(statement, arguments: [$0]) }
+            return (revision, keys)
+        }
+    }
+
     // MARK: The bench's references
 
     /// How many index rows match the word as a prefix (every service for no word): the floor of an
