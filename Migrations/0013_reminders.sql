@@ -18,10 +18,13 @@ CREATE TABLE notification_setting (
     updated_at    INTEGER NOT NULL
 ) STRICT;
 
--- One row per device (browser) that subscribed: RFC 8030 endpoint and the RFC 8291 keys.
+-- One row per device (browser) that subscribed: RFC 8030 endpoint and the RFC 8291 keys. It
+-- outlives the session that made it (pushes are for when the person is away), but signing out
+-- everywhere or a new password forgets every device but the one of the session kept.
 CREATE TABLE push_subscription (
     id              TEXT PRIMARY KEY,
     user_id         TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    session_id      TEXT NOT NULL,
     endpoint        TEXT NOT NULL UNIQUE,
     p256dh          TEXT NOT NULL,
     auth            TEXT NOT NULL,

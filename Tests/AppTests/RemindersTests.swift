@@ -365,6 +365,18 @@ struct RemindersTests {
             let gone = try await env.request(
                 .delete, "/api/v1/me/push-subscriptions/\(ownerSub.string("id") ?? "")", token: owner.token)
             #expect(gone.status == .noContent)
+
+            // The same device subscribing 20 times at once is one row.
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<20 { group.addTask { try await subscribe(client, "https://fcm.googleapis.com/fcm/send/same").status } }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == .created })
+            #expect(try await env.request(.get, "/api/v1/me/push-subscriptions", token: client.token).items().count == 1)
+            // Signing out everywhere (a lost phone): no device of the account gets pushes any more.
+            #expect(try await env.request(.post, "/api/v1/auth/logout-everywhere", token: client.token).status == .noContent)
+            let again = try await env.login(client.email)
+            #expect(try await env.request(.get, "/api/v1/me/push-subscriptions", token: again).items().isEmpty)
         }
     }
 

@@ -204,7 +204,7 @@ export default {
       throw error;
     }
     if (!ctx.isCurrent()) return;
-    post('/api/v1/notifications/read', { spaceId }).then(() => refreshUnread({ delay: 0 }), () => {});
+    post('/api/v1/notifications/read', { spaceIds: [spaceId] }).then(() => refreshUnread({ delay: 0 }), () => {});
     if (reuse) refresh();
     // #plan or #tasks (a service page's "Siirry ohjaustilaan"): that panel, once the router has
     // put the focus on the heading

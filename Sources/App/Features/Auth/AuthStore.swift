@@ -185,6 +185,8 @@ struct AuthStore: Sendable {
             case .allOf(let userId, let keep?): "user_id = \(userId) AND id <> \(keep)"
             case .expired(let now, let idleBefore): "expires_at <= \(now.millis) OR last_used_at <= \(idleBefore.millis)"
             }
+        // Signed out everywhere (or a new password): the other devices get no more pushes either.
+        if case .allOf(let userId, let keep) = which { try PushStore.forgetDevices(of: userId, except: keep, db) }
         let rows = try Row.fetchAll(db, SQLRequest<Row>("DELETE FROM session WHERE \(condition) RETURNING id, user_id"))
         return rows.map { SessionEvents.Ended(userId: $0["user_id"], sessionId: $0["id"]) }
     }

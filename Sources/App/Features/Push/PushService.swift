@@ -31,7 +31,8 @@ struct PushService: Sendable {
         if label.count > Self.maxLabel || label.contains(where: \.isNewline) { errors.append(FieldError("label", "field.invalidValue")) }
         try Input.check(errors)
         return try await store.subscribe(
-            id: ids.next(), user: caller.userId, endpoint: input.endpoint, p256dh: input.keys.p256dh, auth: input.keys.auth, label: label,
+            id: ids.next(), user: caller.userId, session: caller.sessionId, endpoint: input.endpoint, p256dh: input.keys.p256dh,
+            auth: input.keys.auth, label: label,
             now: clock.now)
     }
 

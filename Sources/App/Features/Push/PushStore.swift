@@ -20,15 +20,15 @@ struct PushStore: Sendable {
     /// Stores a device's subscription for the user. The same endpoint again (the browser renewed its
     /// keys, or another user signed in on the device) replaces the old row.
     func subscribe(
-        id: String, user: String, endpoint: String, p256dh: String, auth: String, label: String, now: Date
+        id: String, user: String, session: String, endpoint: String, p256dh: String, auth: String, label: String, now: Date
     ) async throws -> PushSubscriptionDTO {
         try await db.writer.write { db in
             try db.execute(sql: "DELETE FROM push_subscription WHERE endpoint = ?", arguments: [endpoint])
             try db.execute(
                 sql: """
-                    INSERT INTO push_subscription (id, user_id, endpoint, p256dh, auth, label, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, user, endpoint, p256dh, auth, label, now.millis])
+                    INSERT INTO push_subscription (id, user_id, session_id, endpoint, p256dh, auth, label, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, user, session, endpoint, p256dh, auth, label, now.millis])
             try db.execute(
                 sql: """
                     DELETE FROM push_subscription WHERE user_id = ? AND id NOT IN (
@@ -77,6 +77,13 @@ struct PushStore: Sendable {
         try await db.writer.write { db in
             try db.execute(sql: "UPDATE push_subscription SET last_success_at = ? WHERE id = ?", arguments: [now.millis, id])
         }
+    }
+
+    /// Forgets the user's devices but the one subscribed in session `keep`, inside the transaction
+    /// that ends their sessions.
+    static func forgetDevices(of user: String, except keep: String?, _ db: Database) throws {
+        try db.execute(
+            sql: "DELETE FROM push_subscription WHERE user_id = ? AND session_id IS NOT ?", arguments: [user, keep])
     }
 
     /// The user's devices, inside a transaction that queues an alert.
