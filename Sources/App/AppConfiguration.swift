@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     public var migrationsDir: URL
     public var publicDir: URL
     public var demoDataFile: URL
+    /// The synonyms a new database starts with (`DemoData/synonyms.json`), loaded on first start with or without `--demo`.
+    public var starterSynonymsFile: URL
     public var tlsCertificate: URL?
     public var tlsKey: URL?
     public var trustForwardedFor: Bool
@@ -114,6 +116,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case migrationsDir = "migrations-dir"
     case publicDir = "public-dir"
     case demoData = "demo-data"
+    case starterSynonyms = "starter-synonyms"
     case tlsCertificate = "tls-certificate"
     case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
@@ -185,6 +188,7 @@ extension AppConfiguration {
             migrationsDir: URL(filePath: r.string(.migrationsDir) ?? cwd.appending(path: "Migrations").path, directoryHint: .isDirectory),
             publicDir: URL(filePath: r.string(.publicDir) ?? cwd.appending(path: "Public").path, directoryHint: .isDirectory),
             demoDataFile: URL(filePath: r.string(.demoData) ?? cwd.appending(path: "DemoData/catalogue.json").path),
+            starterSynonymsFile: URL(filePath: r.string(.starterSynonyms) ?? cwd.appending(path: "DemoData/synonyms.json").path),
             tlsCertificate: certificate,
             tlsKey: key,
             trustForwardedFor: try r.bool(.trustForwardedFor, default: false),

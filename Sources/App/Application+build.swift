@@ -39,6 +39,7 @@ public struct AppComponents: Sendable {
     let meetings: MeetingsService
     let reminders: RemindersService
     let push: PushService
+    let searchWords: SearchWordsService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -81,6 +82,10 @@ public struct AppComponents: Sendable {
             mailWakeup: wakeup,
             outcomes: { Set(((try? await snapshots.snapshot())?.taxonomy.employmentStatuses ?? []).map(\.id)) },
             maxFileBytes: config.maxUploadBytes)
+        let searchWordsStore = SearchWordsStore(db: db)
+        let searchWords = SearchWordsService(
+            store: searchWordsStore, synonyms: SynonymCache(), indexer: indexer,
+            misses: SearchMissRecorder(store: searchWordsStore, clock: config.clock), clock: config.clock, ids: config.ids)
         let messageStore = MessagesStore(db: db, hub: hub, ids: config.ids)
         let messages = MessagesService(
             store: messageStore, writer: MessageWriter(store: messageStore, clock: config.clock), spaces: spaces, hub: hub,
@@ -88,7 +93,8 @@ public struct AppComponents: Sendable {
         return AppComponents(
             config: config, db: db, auth: auth, organizations: organizations, invitations: invitations,
             catalogueExchange: CatalogueExchange(store: CatalogueImportStore(db: db), indexer: indexer, clock: config.clock),
-            catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots), serviceDetails: serviceDetails,
+            catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots, searchWords: searchWords),
+            serviceDetails: serviceDetails,
             municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
             favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
@@ -111,6 +117,7 @@ public struct AppComponents: Sendable {
             push: PushService(
                 store: PushStore(db: db), vapid: vapid, clock: config.clock, ids: config.ids,
                 allowLocalEndpoints: config.testPushAllowLocal),
+            searchWords: searchWords,
             logger: log)
     }
 
@@ -144,7 +151,8 @@ public struct AppComponents: Sendable {
                 auth: authController, organizations: OrganizationsController(organizations: organizations, signIn: authController),
                 catalogue: CatalogueController(
                     catalogueSearch: catalogueSearch, serviceDetails: serviceDetails, municipalityPages: municipalityPages,
-                    suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites),
+                    suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites,
+                    misses: searchWords.misses),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites),
                 invitations: InvitationsController(invitations: invitations, signIn: authController),
@@ -157,7 +165,8 @@ public struct AppComponents: Sendable {
                 reminders: RemindersController(reminders: reminders), push: PushController(push: push),
                 today: TodayController(
                     today: TodayService(
-                        tasks: tasks, meetings: meetings, notifications: notifications, picks: picks, clock: config.clock))))
+                        tasks: tasks, meetings: meetings, notifications: notifications, picks: picks, clock: config.clock)),
+                searchWords: SearchWordsController(searchWords: searchWords)))
         return router
     }
 
@@ -214,6 +223,7 @@ public struct AppComponents: Sendable {
             FileSweeper(files: files, clock: config.clock, logger: logger),
             MessageAlerts(
                 store: reminders.store, clock: config.clock, logger: logger, baseURL: config.origin, delay: config.messageAlertDelay),
+            SearchMissSweeper(misses: searchWords.misses, clock: config.clock, logger: logger),
         ]
     }
 }
@@ -275,6 +285,19 @@ struct SessionSweeper: PeriodicService {
         _ = try await auth.sweepExpiredSessions()
         _ = try await securityEvents.sweep()
         _ = try await spaces.sweepAccessLog(retention: accessLogRetention)
+    }
+}
+
+/// Writes the counted searches that found little once a minute, and erases those older than 13 months.
+struct SearchMissSweeper: PeriodicService {
+    let misses: SearchMissRecorder
+    let clock: AppClock
+    let logger: Logger
+    var name: String { "search miss sweep" }
+    var interval: TimeInterval = 60
+
+    func runOnce() async throws {
+        _ = try await misses.sweep()
     }
 }
 

@@ -8,6 +8,7 @@ public enum Commands {
     /// Migrates, seeds the demo when asked, and serves until SIGTERM/SIGINT (in-flight requests finish).
     public static func serve(_ config: AppConfiguration, output: @Sendable (String) -> Void = { print($0) }) async throws {
         let components = try await AppComponents.make(config)
+        await loadStarterSynonyms(components, output: output)
         if config.demo {
             let seeder = DemoSeeder(
                 store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,
@@ -87,6 +88,38 @@ public enum Commands {
         let components = try await AppComponents.make(config)
         let summary = try await components.catalogueExchange.importFile(data)
         return "Imported \(file.lastPathComponent): services \(summary.services), articles \(summary.articles)"
+    }
+
+    /// Merges a synonyms file into the search's synonyms; returns what changed.
+    public static func importSynonyms(_ config: AppConfiguration, file: URL) async throws -> String {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch { throw UserCreationError(description: "cannot read \(file.path)") }
+        let components = try await AppComponents.make(config)
+        do {
+            return try await components.searchWords.importFile(data, source: "import")?.description ?? ""
+        } catch let error as AppError {
+            let problems = error.errors.map { "\($0.field): \($0.code)" }
+            throw UserCreationError(
+                description: "\(file.lastPathComponent): " + (problems.isEmpty ? error.code : problems.joined(separator: "; ")))
+        }
+    }
+
+    /// Loads the starter synonyms into a database that never had them (with or without the demo).
+    static func loadStarterSynonyms(_ components: AppComponents, output: @Sendable (String) -> Void) async {
+        let file = components.config.starterSynonymsFile
+        guard let data = try? Data(contentsOf: file) else {
+            if (try? await components.searchWords.store.seeded()) == false {
+                output("No starter synonyms at \(file.path); search starts without synonyms.")
+            }
+            return
+        }
+        do {
+            if let summary = try await components.searchWords.importFile(data, source: "starter", onlyOnce: true) {
+                output("Loaded the starter synonyms (\(file.lastPathComponent)): \(summary).")
+            }
+        } catch {
+            output("The starter synonyms at \(file.path) were not loaded: \(error)")
+        }
     }
 
     /// Writes the whole catalogue to a file in the project's own format.

@@ -20,6 +20,7 @@ enum Routes {
         c.reminders.addRoutes(to: api)
         c.push.addRoutes(to: api)
         c.today.addRoutes(to: api)
+        c.searchWords.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -40,5 +41,6 @@ enum Routes {
         let reminders: RemindersController
         let push: PushController
         let today: TodayController
+        let searchWords: SearchWordsController
     }
 }

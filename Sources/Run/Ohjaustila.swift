@@ -115,6 +115,10 @@ struct Serve: AsyncParsableCommand {
     var metricsToken: String?
     @Option(help: "Folder of the web client (OHJAUSTILA_PUBLIC_DIR; default ./Public).") var publicDir: String?
     @Option(help: "Catalogue file the demo reads (OHJAUSTILA_DEMO_DATA; default ./DemoData/catalogue.json).") var demoData: String?
+    @Option(
+        help: "Synonyms a new database starts with, with or without --demo (OHJAUSTILA_STARTER_SYNONYMS; default ./DemoData/synonyms.json)."
+    )
+    var starterSynonyms: String?
     @Option(help: "PEM certificate chain: serve https directly (OHJAUSTILA_TLS_CERTIFICATE).") var tlsCertificate: String?
     @Option(help: "PEM private key of --tls-certificate (OHJAUSTILA_TLS_KEY).") var tlsKey: String?
     @Option(help: "Take the client address from X-Forwarded-For, behind a proxy (OHJAUSTILA_TRUST_FORWARDED_FOR; default false).")
@@ -131,7 +135,8 @@ struct Serve: AsyncParsableCommand {
             (.sessionLifetime, sessionLifetime), (.mailTransport, mailTransport), (.mailFrom, mailFrom), (.smtpHost, smtpHost),
             (.smtpPort, smtpPort), (.smtpSecurity, smtpSecurity), (.smtpUsername, smtpUsername), (.smtpPassword, smtpPassword),
             (.smtpCAFile, smtpCaFile), (.closedSpaceRetention, closedSpaceRetention), (.sentMailRetention, sentMailRetention),
-            (.publicDir, publicDir), (.demoData, demoData), (.tlsCertificate, tlsCertificate), (.tlsKey, tlsKey),
+            (.publicDir, publicDir), (.demoData, demoData), (.starterSynonyms, starterSynonyms), (.tlsCertificate, tlsCertificate),
+            (.tlsKey, tlsKey),
             (.trustForwardedFor, trustForwardedFor), (.securityEventRetention, securityEventRetention), (.metricsToken, metricsToken),
             (.accessLogRetention, accessLogRetention),
             (.jobLease, jobLease), (.jobRetention, jobRetention), (.httpIdleTimeout, httpIdleTimeout), (.maxUploadMB, maxUploadMb),
@@ -205,7 +210,27 @@ struct Backup: AsyncParsableCommand {
 }
 
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data.", subcommands: [Catalogue.self])
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import data.", subcommands: [Catalogue.self, Synonyms.self])
+
+    struct Synonyms: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "synonyms",
+            abstract: "Merge a synonyms file (the shape of DemoData/synonyms.json) into the search's synonyms.",
+            discussion: """
+                The whole file is checked first; on any problem nothing is written and every problem is listed with its \
+                JSON path. An expansion joins the stored one of the same word, a group the stored group that shares a word; \
+                importing the same file again changes nothing.
+                """)
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The synonyms JSON file.") var file: String
+
+        func run() async throws {
+            let config = try resolve(storage.flags)
+            let summary = try await reporting { try await Commands.importSynonyms(config, file: URL(filePath: file)) }
+            print("Synonyms: \(summary)")
+        }
+    }
 
     struct Catalogue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

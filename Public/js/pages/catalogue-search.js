@@ -147,6 +147,9 @@ export default {
     sortSelect.addEventListener('change', () => apply({ ...state, sort: sortSelect.value }));
     const list = h('ul', { class: 'result-list', 'aria-labelledby': resultsHeadingId });
     const printSummary = h('div', { class: 'print-only' });
+    // the words the region's synonyms added, and "did you mean" when the words found nothing
+    const wordsNote = h('p', { class: 'search-words-note', hidden: true });
+    const didYouMean = h('p', { class: 'did-you-mean', hidden: true });
     const profileNote = h('p', { class: 'notice notice--info', hidden: true }, t('catalogue.profile.note'));
     const favouriteStatus = statusRegion({ hidden: true });
     const problem = alertRegion();
@@ -160,6 +163,8 @@ export default {
       printSummary,
       profileNote,
       count,
+      wordsNote,
+      didYouMean,
       problem,
       favouriteStatus,
       list,
@@ -383,6 +388,23 @@ export default {
       // no service has every word: the list shows those that have some of them, and says so
       setLive(count, plural('catalogue.results', total) + (answer.partial ? ` ${t('catalogue.results.partial')}` : ''));
       count.classList.toggle('result-count--partial', Boolean(answer.partial));
+      const also = answer.alsoSearched || [];
+      wordsNote.hidden = also.length === 0;
+      wordsNote.textContent = also.length ? t('catalogue.results.alsoSearched', { words: also.join(', ') }) : '';
+      const offers = answer.didYouMean || [];
+      didYouMean.hidden = offers.length === 0;
+      didYouMean.replaceChildren(
+        ...(offers.length ? [t('catalogue.results.didYouMean'), ' '] : []),
+        ...offers.flatMap((words, i) => {
+          const link = h('a', { href: `/catalogue?${new URLSearchParams({ q: words })}` }, words);
+          link.addEventListener('click', (event) => {
+            event.preventDefault();
+            box.input.value = words;
+            apply({ ...state, q: words });
+          });
+          return i === 0 ? [link] : [', ', link];
+        }),
+      );
       results.classList.toggle('is-empty', total === 0);
       describeForPrint();
       profileNote.hidden = Object.keys(state.profile).length === 0;

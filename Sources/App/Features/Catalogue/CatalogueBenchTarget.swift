@@ -18,6 +18,11 @@ public struct CatalogueBenchTarget: Sendable {
         try await components.catalogueExchange.importFile(data).services.description
     }
 
+    /// Merges a synonyms file (DemoData/synonyms.json); returns what changed.
+    public func importSynonyms(_ data: Data) async throws -> String {
+        try await components.searchWords.importFile(data, source: "import")?.description ?? ""
+    }
+
     /// The parts of a search the bench varies.
     public struct Query: Sendable {
         public var text = ""

@@ -10,6 +10,8 @@ struct CatalogueController: Sendable {
     let snapshots: CatalogueSnapshots
     /// Records the services staff open (recently viewed).
     let favourites: FavouritesService
+    /// Counts the searches that found little (anonymously).
+    let misses: SearchMissRecorder
     /// Search answers as sent, at the catalogue's current revision.
     let answers = SearchAnswers()
 
@@ -43,14 +45,19 @@ struct CatalogueController: Sendable {
     /// the answer encoded then: searching and encoding it again would give the same bytes.
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
         let key = SearchAnswers.Key(viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context))
-        var body = answers.answer(key, at: try await snapshots.revision())
-        if body == nil {
+        var kept = answers.answer(key, at: try await snapshots.answerRevision())
+        if kept == nil {
             let (result, revision) = try await catalogueSearch.answer(key.query, viewer: key.viewer)
-            let encoded = ByteBuffer(bytes: try context.responseEncoder.encode(result))
+            let encoded = SearchAnswers.Answer(body: ByteBuffer(bytes: try context.responseEncoder.encode(result)), total: result.total)
             answers.keep(encoded, for: key, at: revision)
-            body = encoded
+            kept = encoded
         }
-        guard let body else { throw AppError.internalError }
+        guard let kept else { throw AppError.internalError }
+        let body = kept.body
+        // What the region's words lack: a first page of words without filters that found little.
+        if key.query.page.offset == 0 && key.query.hasOnlyText {
+            misses.note(query: key.query.text, language: key.query.uiLanguage, results: kept.total)
+        }
         let headers: HTTPFields = [
             .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .cacheControl: "private, no-cache",
         ]

@@ -100,6 +100,16 @@ struct SearchQuery: Sendable, Hashable {
     var page = PageRequest()
     var profile = FitProfile()
     var uiLanguage: Language = .fi
+
+    /// Words and no filter: what the record of searches that found little counts.
+    var hasOnlyText: Bool {
+        !text.isEmpty && age == nil
+            && [
+                municipalities, categories, lifeSituations, employmentStatuses, languages, costs, modes, accessibility, organizations,
+                sectors,
+            ]
+            .allSatisfy(\.isEmpty)
+    }
 }
 
 /// One highlighted piece of a snippet: show `text`, emphasised when `match`.
@@ -152,6 +162,10 @@ struct SearchResultDTO: ResponseCodable, Sendable {
     @Nullable var nextCursor: String?
     /// No service has every word of the query: these have some of them, the most (and rarest) first.
     var partial = false
+    /// The words the region's synonyms added to the query (below the services with the query's own words).
+    var alsoSearched: [String] = []
+    /// When the words found nothing, not even partly: queries made of the closest known words.
+    var didYouMean: [String] = []
 
 }
 

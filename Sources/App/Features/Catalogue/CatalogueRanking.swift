@@ -73,9 +73,14 @@ struct ForwardIndex: Sendable {
     }
 
     /// What one query word matches, over the vocabulary: 2 for its exact terms, 1 for terms under
-    /// one of its prefixes or ending with it, 0 for the rest.
+    /// one of its prefixes, ending with it or of its synonyms, 0 for the rest.
     static func marks(_ match: CatalogueSearch.WordMatch, vocabulary: [String]) -> [UInt8] {
         var marks = [UInt8](repeating: 0, count: vocabulary.count)
+        for phrase in match.synonyms {
+            for term in phrase.terms.joined() {
+                if let i = SortedStrings.position(of: term, in: vocabulary) { marks[i] = 1 }
+            }
+        }
         for prefix in match.prefixes {
             var i = SortedStrings.lowerBound(vocabulary, prefix)
             while i < vocabulary.count, vocabulary[i].hasPrefix(prefix) {

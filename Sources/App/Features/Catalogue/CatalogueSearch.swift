@@ -1,10 +1,12 @@
 import Foundation
 import TextAnalysis
 
-/// Catalogue search: words matched through the FTS5 index, then visibility, filters, facet counts,
-/// ranking and paging over the in-memory snapshot. No HTTP, no SQL.
+/// Catalogue search: words matched through the FTS5 index (with the region's synonyms and the
+/// vocabularies a query names), then visibility, filters, facet counts, ranking and paging over the
+/// in-memory snapshot. No HTTP, no SQL.
 struct CatalogueSearch: Sendable {
     let snapshots: CatalogueSnapshots
+    let searchWords: SearchWordsService
 
     var store: CatalogueSearchStore { snapshots.store }
     var indexer: CatalogueIndexer { snapshots.indexer }
@@ -25,55 +27,75 @@ struct CatalogueSearch: Sendable {
     }
 
     /// What one query word may match: exact terms, prefixes, and longer terms it is the end of
-    /// (matched exactly, ranked as parts).
+    /// (matched exactly, ranked as parts); besides, the words the region's synonyms expand it to and
+    /// the vocabulary values (life situations, employment statuses) whose names it is part of.
     struct WordMatch {
         var exact: Set<String>
         var prefixes: Set<String>
         var heads: Set<String> = []
+        var synonyms: [SynonymTable.Phrase] = []
+        /// (facet index, value id) of the vocabularies the query names.
+        var named: [(facet: Int, value: String)] = []
+
+        var hasOwn: Bool { !exact.isEmpty || !prefixes.isEmpty || !heads.isEmpty }
+        var hasExtras: Bool { !synonyms.isEmpty || !named.isEmpty }
+        /// The word by itself, without synonyms and named vocabularies.
+        var own: WordMatch { WordMatch(exact: exact, prefixes: prefixes, heads: heads) }
     }
+
+    /// A service matching every word by the user's own words ranks above every service that needs a
+    /// synonym or a named vocabulary for some word.
+    static let ownWordsTier = 100_000.0
+    /// In a partial answer, the query covered counts before relevance.
+    static let coverageWeight = 1000.0
 
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
         try await answer(query, viewer: viewer).result
     }
 
-    /// The search's result and the catalogue revision it was made at.
+    /// The search's result and the revision it was made at (the catalogue's revision plus the
+    /// synonyms' version: either changing gives a new answer).
     func answer(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> (result: SearchResultDTO, revision: Int64) {
         let words = Array(Analyzer.words(query.text).prefix(12))
         var table = try await snapshots.cachedTable()
-        // A word with nothing to look up (a single letter) does not narrow the search.
-        let looked = words.map { ($0, wordMatch($0, table.snapshot)) }.filter {
-            !$0.1.exact.isEmpty || !$0.1.prefixes.isEmpty || !$0.1.heads.isEmpty
-        }
-        var matches = looked.map(\.1)
+        var synonyms = searchWords.synonyms.current
+        var looked = lookUp(words, table, synonyms)
         // Text relevance by service position; nil when there are no words (everything matches, equally).
         var scores: [Double]?
         var partial = false
-        if matches.isEmpty {
+        if looked.isEmpty {
             table = try await snapshots.table()
         } else {
-            var found = try await store.match(Self.expression(matches))
+            var matched = try await matchEvery(looked.map(\.1))
+            if matched.wordsVersion != synonyms.version {
+                // The synonyms changed since the table held was loaded: again with the new ones.
+                synonyms = try await searchWords.table(version: matched.wordsVersion)
+                looked = lookUp(words, table, synonyms)
+                matched = try await matchEvery(looked.map(\.1))
+            }
             // No service has every word: without the words that say nothing of a service ("haluan",
             // "jag", "need"), and then those that have most of the rest.
-            let content = looked.filter { !Analyzer.isStopWord($0.0) }.map(\.1)
-            if found.keys.isEmpty && !content.isEmpty && content.count < matches.count {
-                matches = content
-                found = try await store.match(Self.expression(matches))
+            let content = looked.filter { !Analyzer.isStopWord($0.0) }
+            if matched.scores == nil && !content.isEmpty && content.count < looked.count {
+                looked = content
+                matched = try await matchEvery(looked.map(\.1))
             }
-            if found.keys.isEmpty && content.count > 1 {
-                matches = content
-                let partly = try await partialScores(content)
-                table = partly.table
-                scores = partly.scores
-                partial = partly.any
-            } else {
-                table = try await snapshots.table(knownRevision: found.revision)
-                let snap = table.snapshot
-                let marks = matches.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
-                var byIndex = Array(repeating: -Double.infinity, count: snap.services.count)
-                table.ranking.scores(of: Self.positions(found.keys, snap), words: marks, into: &byIndex)
-                scores = byIndex
+            if matched.scores == nil && content.count > 1 {
+                looked = content
+                matched = try await partialScores(looked.map(\.1))
+                partial = matched.scores != nil
             }
+            table = matched.table
+            scores = matched.scores ?? Array(repeating: -Double.infinity, count: table.snapshot.services.count)
         }
+        let matches = looked.map(\.1)
+        // What snippets mark: the words, and the synonyms that found something.
+        let shown = matches.map { m in
+            var m = m
+            m.exact.formUnion(m.synonyms.flatMap { $0.terms.flatMap { $0 } })
+            return m
+        }
+        let alsoSearched = Array(Set(matches.flatMap { $0.synonyms.map(\.text) }).sorted().prefix(10))
         let snap = table.snapshot
 
         // Work on positions, not copies of services. Age has no facet of its own: like visibility and
@@ -84,6 +106,8 @@ struct CatalogueSearch: Sendable {
             return (scores.map { $0[i] > -Double.infinity } ?? true) && viewer.finds(status: s.status, organizationId: s.organizationId)
                 && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
         }
+        // Nothing the caller may see has the words, not even partly: the closest known words instead.
+        let didYouMean = !words.isEmpty && visible.isEmpty ? suggestions(for: words, table, synonyms) : []
         let filters = Self.filters(query, table)
         // One pass: which filters each visible service passes, as bits. A service counts in a facet
         // when it passes every filter but that facet's own.
@@ -133,13 +157,14 @@ struct CatalogueSearch: Sendable {
         let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
             let s = snap.services[i]
             return s.summary(
-                language: language, snippet: snippet(s.summary.localized(language), matches, language), fits: Self.fits(s, query.profile))
+                language: language, snippet: snippet(s.summary.localized(language), shown, language), fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
         return (
             SearchResultDTO(
-                total: sorted.count, items: Array(items), facets: facets, nextCursor: next, partial: partial && !sorted.isEmpty),
-            snap.revision
+                total: sorted.count, items: Array(items), facets: facets, nextCursor: next, partial: partial && !sorted.isEmpty,
+                alsoSearched: sorted.isEmpty ? [] : alsoSearched, didYouMean: didYouMean),
+            snap.revision + synonyms.version
         )
     }
 
@@ -149,30 +174,161 @@ struct CatalogueSearch: Sendable {
             Int.init)
     }
 
+    /// The query words with something to look up (a single letter has nothing, and does not narrow
+    /// the search), each with its synonyms and the vocabularies the query names.
+    func lookUp(_ words: [String], _ table: FacetTable, _ synonyms: SynonymTable) -> [(String, WordMatch)] {
+        let expansions = synonyms.expansions(of: words, indexer: indexer)
+        let named = table.named(by: words.map { SynonymTable.queryKeys($0, indexer) })
+        return words.indices.compactMap { i in
+            var m = wordMatch(words[i], table.snapshot)
+            m.synonyms = expansions[i]
+            m.named = named[i]
+            return m.hasOwn || m.hasExtras ? (words[i], m) : nil
+        }
+    }
+
+    /// What a match found: the table of the revision it read, the scores by service position (nil:
+    /// nothing matched) and the synonyms' version it read.
+    struct Matched {
+        let table: FacetTable
+        let scores: [Double]?
+        let wordsVersion: Int64
+    }
+
+    /// The services that have every word. Those with the user's own words come first, ranked as
+    /// without synonyms; then those that need a synonym or a named vocabulary for some word.
+    func matchEvery(_ words: [WordMatch]) async throws -> Matched {
+        let own = Self.expression(words.map(\.own))
+        guard words.contains(where: \.hasExtras) else {
+            let found = try await store.match(own)
+            let table = try await snapshots.table(knownRevision: found.revision)
+            guard !found.keys.isEmpty else { return Matched(table: table, scores: nil, wordsVersion: found.wordsVersion) }
+            let snap = table.snapshot
+            let marks = words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
+            var scores = Array(repeating: -Double.infinity, count: snap.services.count)
+            table.ranking.scores(of: Self.positions(found.keys, snap), words: marks, into: &scores)
+            return Matched(table: table, scores: scores, wordsVersion: found.wordsVersion)
+        }
+        // One read: the own words together, the words without a named vocabulary together (with
+        // their synonyms), and each word with a named vocabulary on its own.
+        let plain = words.filter { $0.named.isEmpty }
+        let named = words.filter { !$0.named.isEmpty }
+        let expressions = [own] + (plain.isEmpty ? [] : [Self.expression(plain)]) + named.map { Self.expression([$0]) }
+        let found = try await store.matchEach(expressions)
+        let table = try await snapshots.table(knownRevision: found.revision)
+        let snap = table.snapshot
+        var scores = Array(repeating: -Double.infinity, count: snap.services.count)
+        let ownFound = Self.positions(found.keys[0], snap)
+        table.ranking.scores(of: ownFound, words: words.map { ForwardIndex.marks($0.own, vocabulary: snap.vocabulary) }, into: &scores)
+        for i in ownFound { scores[i] += Self.ownWordsTier }
+        var candidates: [Bool]?
+        var k = 1
+        if !plain.isEmpty {
+            candidates = Self.mask(Self.positions(found.keys[k], snap), snap.services.count)
+            k += 1
+        }
+        for word in named {
+            var mask = Self.mask(Self.positions(found.keys[k], snap), snap.services.count)
+            for (facet, value) in word.named { for i in table.services(facet: facet, value: value) { mask[i] = true } }
+            candidates = candidates.map { c in zip(c, mask).map { $0 && $1 } } ?? mask
+            k += 1
+        }
+        let others = (candidates ?? []).indices.filter { (candidates?[$0] ?? false) && scores[$0] == -Double.infinity }
+        table.ranking.scores(of: others, words: words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }, into: &scores)
+        let any = !ownFound.isEmpty || !others.isEmpty
+        return Matched(table: table, scores: any ? scores : nil, wordsVersion: found.wordsVersion)
+    }
+
+    static func mask(_ positions: [Int], _ count: Int) -> [Bool] {
+        var mask = Array(repeating: false, count: count)
+        for i in positions { mask[i] = true }
+        return mask
+    }
+
     /// Scores of the services that match some of the words: first by how much of the query they
     /// cover, each word weighing by how rare it is in the catalogue (log N / df), then by the text
-    /// relevance of the words they have. `any`: some service matched a word.
-    func partialScores(_ words: [WordMatch]) async throws -> (table: FacetTable, scores: [Double], any: Bool) {
-        let (revision, perWord) = try await store.matchEach(words.map { Self.expression([$0]) })
-        let table = try await snapshots.table(knownRevision: revision)
+    /// relevance of the words they have. A word counts as covered by its synonyms and named
+    /// vocabularies too.
+    func partialScores(_ words: [WordMatch]) async throws -> Matched {
+        let found = try await store.matchEach(words.map { Self.expression([$0]) })
+        let table = try await snapshots.table(knownRevision: found.revision)
         let snap = table.snapshot
-        let count = Double(max(snap.services.count, 1))
-        var masks: [Int: Int] = [:]
-        for (w, keys) in perWord.enumerated() {
-            for i in Self.positions(keys, snap) { masks[i, default: 0] |= 1 << w }
+        let count = snap.services.count
+        // Which words each service has, as bits (at most 12 words).
+        var masks = [UInt16](repeating: 0, count: count)
+        var frequencies = [Int](repeating: 0, count: words.count)
+        for (w, keys) in found.keys.enumerated() {
+            var mask = Self.mask(Self.positions(keys, snap), count)
+            for (facet, value) in words[w].named { for i in table.services(facet: facet, value: value) { mask[i] = true } }
+            for i in mask.indices where mask[i] {
+                masks[i] |= 1 << w
+                frequencies[w] += 1
+            }
         }
-        var scores = Array(repeating: -Double.infinity, count: snap.services.count)
-        let weights = perWord.map { log(1 + count / Double(1 + Set($0).count)) }
+        let weights = frequencies.map { log(1 + Double(max(count, 1)) / Double(1 + $0)) }
         let marks = words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
+        var scores = Array(repeating: -Double.infinity, count: count)
         // Services with the same words matched are ranked among themselves by those words only.
-        for (mask, services) in Dictionary(grouping: masks.keys, by: { masks[$0] ?? 0 }) {
+        var groups: [UInt16: [Int]] = [:]
+        for i in masks.indices where masks[i] != 0 { groups[masks[i], default: []].append(i) }
+        for (mask, services) in groups {
             let chosen = words.indices.filter { mask & (1 << $0) != 0 }
-            var relevance = Array(repeating: 0.0, count: snap.services.count)
-            table.ranking.scores(of: services, words: chosen.map { marks[$0] }, into: &relevance)
+            table.ranking.scores(of: services, words: chosen.map { marks[$0] }, into: &scores)
             let coverage = chosen.reduce(0) { $0 + weights[$1] }
-            for i in services { scores[i] = coverage * 1000 + relevance[i] }
+            for i in services { scores[i] += coverage * Self.coverageWeight }
         }
-        return (table, scores, !masks.isEmpty)
+        return Matched(table: table, scores: groups.isEmpty ? nil : scores, wordsVersion: found.wordsVersion)
+    }
+
+    /// "Did you mean": for a query whose words found nothing, up to three queries with each word
+    /// (stop words aside) replaced by the closest words of services' names and keywords and of the
+    /// synonyms: at most one edit away for words of up to five letters, two for longer ones; the
+    /// more services have a word, the earlier it comes.
+    func suggestions(for words: [String], _ table: FacetTable, _ synonyms: SynonymTable) -> [String] {
+        let content = Array(words.filter { !Analyzer.isStopWord($0) }.prefix(4))
+        guard !content.isEmpty else { return [] }
+        let candidates =
+            synonyms.words.isEmpty ? table.suggestionWords : table.suggestionWords.merging(synonyms.words.map { ($0, 1) }) { a, _ in a }
+        let perWord: [[String]] = content.map { word in
+            let chars = Array(word)
+            let limit = chars.count <= 5 ? 1 : 2
+            var found: [(String, Int, Int)] = []
+            for (candidate, count) in candidates where abs(candidate.count - chars.count) <= limit && candidate != word {
+                let d = Self.editDistance(chars, Array(candidate), limit: limit)
+                if d <= limit { found.append((candidate, d, count)) }
+            }
+            let best = found.sorted { ($0.1, -$0.2, $0.0) < ($1.1, -$1.2, $1.0) }.prefix(3).map(\.0)
+            return best.isEmpty ? [word] : best
+        }
+        guard perWord.indices.contains(where: { perWord[$0] != [content[$0]] }) else { return [] }
+        var out: [String] = []
+        for k in 0..<3 {
+            let query = perWord.map { $0[min(k, $0.count - 1)] }.joined(separator: " ")
+            if !out.contains(query) && query != content.joined(separator: " ") { out.append(query) }
+        }
+        return out
+    }
+
+    /// Optimal string alignment distance (an adjacent swap is one edit), or `limit + 1` once it is sure to pass `limit`.
+    static func editDistance(_ a: [Character], _ b: [Character], limit: Int) -> Int {
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var before = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            var best = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var d = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d = min(d, before[j - 2] + 1) }
+                current[j] = d
+                best = min(best, d)
+            }
+            if best > limit { return limit + 1 }
+            (before, previous, current) = (previous, current, before)
+        }
+        return previous[b.count]
     }
 
     /// The terms and prefixes one query word may match in the index, in all three languages, with
@@ -228,10 +384,17 @@ struct CatalogueSearch: Sendable {
     }
 
     /// An FTS5 expression: every word must match one of its alternatives.
+    /// A synonym of several words is matched when all its words are.
     static func expression(_ matches: [WordMatch]) -> String {
-        matches.map { m in
-            let alternatives = m.exact.union(m.heads).sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
-            return "(" + alternatives.joined(separator: " OR ") + ")"
+        let anyOf = { (terms: Set<String>) in terms.sorted().map { "\"\($0)\"" }.joined(separator: " OR ") }
+        return matches.compactMap { m in
+            var alternatives = m.exact.union(m.heads).sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
+            for phrase in m.synonyms where !phrase.terms.isEmpty && !phrase.terms.contains(where: \.isEmpty) {
+                alternatives.append(
+                    phrase.terms.count == 1
+                        ? anyOf(phrase.terms[0]) : "(" + phrase.terms.map { "(" + anyOf($0) + ")" }.joined(separator: " AND ") + ")")
+            }
+            return alternatives.isEmpty ? nil : "(" + alternatives.joined(separator: " OR ") + ")"
         }.joined(separator: " AND ")
     }
 

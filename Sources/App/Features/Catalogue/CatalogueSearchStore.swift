@@ -85,26 +85,40 @@ struct CatalogueSearchStore: Sendable {
         }
     }
 
-    /// The row keys of the index rows that match an FTS5 expression, and the catalogue revision they
-    /// were read at. Ranking is ours (`ForwardIndex`): bm25 would cost a look-up per matching row.
-    func match(_ expression: String) async throws -> (revision: Int64, keys: [Int64]) {
+    /// The catalogue's revision and the synonyms' version.
+    static func versions(_ db: Database) throws -> (revision: Int64, words: Int64) {
+        let row = try Row.fetchOne(db, sql: "SELECT revision, search_words_version FROM catalogue_state WHERE id = 1")
+        return (row?[0] ?? 0, row?[1] ?? 0)
+    }
+
+    /// Both versions, for telling whether a kept search answer is still current.
+    func versions() async throws -> (revision: Int64, words: Int64) {
+        try await db.writer.read { try Self.versions($0) }
+    }
+
+    /// The row keys of the index rows that match an FTS5 expression, and the catalogue revision and
+    /// synonyms' version they were read at. Ranking is ours (`ForwardIndex`): bm25 would cost a
+    /// look-up per matching row.
+    func match(_ expression: String) async throws -> (revision: Int64, wordsVersion: Int64, keys: [Int64]) {
         try await db.writer.read { db in
-            let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            let versions = try Self.versions(db)
             var keys: [Int64] = []
-            let rows = try Int64.fetchCursor(
-                db, SQLRequest<Int64>("SELECT rowid FROM service_search WHERE service_search MATCH \(expression)"))
-            while let key = try rows.next() { keys.append(key) }
-            return (revision, keys)
+            if !expression.isEmpty {
+                let rows = try Int64.fetchCursor(
+                    db, SQLRequest<Int64>("SELECT rowid FROM service_search WHERE service_search MATCH \(expression)"))
+                while let key = try rows.next() { keys.append(key) }
+            }
+            return (versions.revision, versions.words, keys)
         }
     }
 
-    /// The rows of each expression, in one read (the words of a partial answer).
-    func matchEach(_ expressions: [String]) async throws -> (revision: Int64, keys: [[Int64]]) {
+    /// The rows of each expression, in one read (an empty expression matches nothing).
+    func matchEach(_ expressions: [String]) async throws -> (revision: Int64, wordsVersion: Int64, keys: [[Int64]]) {
         try await db.writer.read { db in
-            let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
+            let versions = try Self.versions(db)
             let statement = try db.cachedStatement(sql: "SELECT rowid FROM service_search WHERE service_search MATCH ?")
-            let keys = try expressions.map { try Int64.fetchAll(statement, arguments: [$0]) }
-            return (revision, keys)
+            let keys = try expressions.map { $0.isEmpty ? [] : try Int64.fetchAll(statement, arguments: [$0]) }
+            return (versions.revision, versions.words, keys)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TextAnalysis
 
 /// The catalogue held in memory for reading it: search, list rows, municipality pages and
 /// suggestions all work over one snapshot at the database's current revision. No HTTP, no SQL.
@@ -26,11 +27,15 @@ struct CatalogueSnapshots: Sendable {
         self.cache = cache
     }
 
-    /// The catalogue's revision in the database now: read after the call began, the read shared with
-    /// the calls that wait with it.
-    func revision() async throws -> Int64 {
+    /// What a search answer depends on, in the database now: the catalogue's revision plus the
+    /// synonyms' version (both only grow, so their sum grows with either). Read after the call began,
+    /// the read shared with the calls that wait with it.
+    func answerRevision() async throws -> Int64 {
         let store = store
-        return try await cache.revisionRead.value { try await store.revision() }
+        return try await cache.revisionRead.value {
+            let versions = try await store.versions()
+            return versions.revision + versions.words
+        }
     }
 
     /// The snapshot at the database's current revision (reloaded after an import, also one made by the CLI).
@@ -130,12 +135,72 @@ struct FacetTable: Sendable {
 
     /// Ranks the rows FTS5 matched.
     let ranking: ForwardIndex
+    /// The names of the life situations and employment statuses as search words: per name (in each
+    /// language), its words that say something, each by its analysed keys (`SynonymTable.entryKeys`).
+    let vocabularyNames: [(facet: Int, value: String, words: [Set<String>])]
+    /// The words of services' names and keywords (four letters or more) with how many services have
+    /// them: what "did you mean" offers.
+    let suggestionWords: [String: Int]
+
+    /// Per query word (by its keys), the vocabulary values whose name the query has: every word of
+    /// the name in some language is one of the query's words.
+    func named(by queryKeys: [Set<String>]) -> [[(facet: Int, value: String)]] {
+        var named = Array(repeating: [(facet: Int, value: String)](), count: queryKeys.count)
+        for v in vocabularyNames where !v.words.isEmpty {
+            var covering: Set<Int> = []
+            for keys in v.words {
+                let hits = queryKeys.indices.filter { !queryKeys[$0].isDisjoint(with: keys) }
+                if hits.isEmpty {
+                    covering = []
+                    break
+                }
+                covering.formUnion(hits)
+            }
+            for i in covering.sorted() where !named[i].contains(where: { $0.facet == v.facet && $0.value == v.value }) {
+                named[i].append((v.facet, v.value))
+            }
+        }
+        return named
+    }
+
+    /// The positions of the services that have a facet value.
+    func services(facet: Int, value: String) -> [Int] {
+        guard let code = codes[facet][value] else { return [] }
+        let facets = CatalogueFacet.allCases.count
+        return serviceCodes.withLists { lists in
+            snapshot.services.indices.filter { lists[$0 * facets + facet].contains(code) }
+        }
+    }
 
     init(_ snapshot: CatalogueSnapshot, rankedColumns: [[String]], indexer: CatalogueIndexer) {
         self.snapshot = snapshot
         ranking = ForwardIndex(services: snapshot.services, vocabulary: snapshot.vocabulary, columns: rankedColumns) { word, language in
             language == .fi ? Array(indexer.finnish(word).baseForms) : [indexer.analyzer.stem(word, in: language)]
         }
+        var names: [(facet: Int, value: String, words: [Set<String>])] = []
+        let terms: [(CatalogueFacet, [TaxonomyDTO.Term])] = [
+            (.lifeSituation, snapshot.taxonomy.lifeSituations), (.employmentStatus, snapshot.taxonomy.employmentStatuses),
+        ]
+        for (facet, list) in terms {
+            for term in list {
+                let named: [(String?, Analyzer.Language)] = [(term.name.fi, .fi), (term.name.sv, .sv), (term.name.en, .en)]
+                for case (let text?, let language) in named {
+                    let words = Analyzer.words(text).filter { $0.count >= 3 && !Analyzer.isStopWord($0) }
+                    guard !words.isEmpty else { continue }
+                    names.append((facet.index, term.id, words.map { SynonymTable.entryKeys($0, language, indexer) }))
+                }
+            }
+        }
+        vocabularyNames = names
+        var suggestionWords: [String: Int] = [:]
+        for s in snapshot.services {
+            var own: Set<String> = []
+            for text in [s.name.fi, s.name.sv, s.name.en].compactMap({ $0 }) + s.keywords {
+                own.formUnion(Analyzer.words(text).filter { $0.count >= 4 && !$0.allSatisfy(\.isNumber) })
+            }
+            for w in own { suggestionWords[w, default: 0] += 1 }
+        }
+        self.suggestionWords = suggestionWords
         var codes = Array(repeating: [String: Int32](), count: CatalogueFacet.allCases.count)
         var values = Array(repeating: [String](), count: CatalogueFacet.allCases.count)
         var serviceCodes = RaggedArray()

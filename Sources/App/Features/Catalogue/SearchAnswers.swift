@@ -11,9 +11,15 @@ final class SearchAnswers: Sendable {
         let query: SearchQuery
     }
 
+    /// An encoded answer and how many services it found.
+    struct Answer: Sendable {
+        let body: ByteBuffer
+        let total: Int
+    }
+
     private struct State {
         var revision: Int64 = -1
-        var answers: [Key: ByteBuffer] = [:]
+        var answers: [Key: Answer] = [:]
         var bytes = 0
     }
 
@@ -29,21 +35,22 @@ final class SearchAnswers: Sendable {
     }
 
     /// The answer kept for the key at `revision`, if any.
-    func answer(_ key: Key, at revision: Int64) -> ByteBuffer? {
+    func answer(_ key: Key, at revision: Int64) -> Answer? {
         state.withLock { $0.revision == revision ? $0.answers[key] : nil }
     }
 
     /// Keeps an answer made at `revision`; one of an older revision than the newest seen is not kept.
-    func keep(_ body: ByteBuffer, for key: Key, at revision: Int64) {
+    func keep(_ answer: Answer, for key: Key, at revision: Int64) {
+        let body = answer.body
         state.withLock { state in
             if revision > state.revision { state = State(revision: revision) }
             guard revision == state.revision, body.readableBytes <= maxBytes else { return }
-            if let old = state.answers.removeValue(forKey: key) { state.bytes -= old.readableBytes }
+            if let old = state.answers.removeValue(forKey: key) { state.bytes -= old.body.readableBytes }
             if state.bytes + body.readableBytes > maxBytes || state.answers.count >= maxAnswers {
                 state.answers.removeAll()
                 state.bytes = 0
             }
-            state.answers[key] = body
+            state.answers[key] = answer
             state.bytes += body.readableBytes
         }
     }
