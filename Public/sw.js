@@ -34,6 +34,7 @@ const SHELL = [
   '/js/catalogue/parts.js',
   '/js/catalogue/taxonomy.js',
   '/js/pages/account.js',
+  '/js/pages/admin-search-words.js',
   '/js/pages/admin-security-events.js',
   '/js/pages/catalogue-article.js',
   '/js/pages/catalogue-articles.js',

@@ -20,6 +20,7 @@ enum CatalogueBenchmark {
 
         _ = try await app.search(CatalogueBenchTarget.Query())  // loads the snapshot
         var rows: [(String, [Double], [Double], [Double])] = []
+        var slowest: [(Double, String, String)] = []
         for (kind, queries) in mix() {
             var ours: [Double] = []
             var fts: [Double] = []
@@ -29,6 +30,7 @@ enum CatalogueBenchmark {
                     let start = ContinuousClock.now
                     let total = try await app.search(q)
                     ours.append(ms(ContinuousClock.now - start))
+                    slowest.append((ours[ours.count - 1], kind, q.text))
                     precondition(total >= 0)
                     let word = q.text.split(separator: " ").first.map(String.init) ?? ""
                     fts.append(try await timed { try await app.bareFTS(word) })
@@ -38,6 +40,10 @@ enum CatalogueBenchmark {
             rows.append((kind, ours, fts, like))
         }
         output("")
+        for (kind, _, _, _) in rows {
+            let worst = slowest.filter { $0.1 == kind }.sorted { $0.0 > $1.0 }.prefix(3)
+            output("slowest \(kind): " + worst.map { String(format: "%.1f ms \"%@\"", $0.0, $0.2) }.joined(separator: ", "))
+        }
         output("kind               queries   p50 ms   p99 ms   target p99 < 10 ms   | FTS5 only p50/p99   LIKE scan p50/p99")
         var figures: [String: [String: Double]] = [:]
         for (kind, ours, fts, like) in rows {

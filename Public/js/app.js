@@ -17,6 +17,7 @@ route('/account', () => import('./pages/account.js'));
 route('/account/notifications', () => import('./pages/notification-settings.js'));
 route('/organizations/:orgId/users', () => import('./pages/organization-users.js'));
 route('/admin/security-events', () => import('./pages/admin-security-events.js'));
+route('/admin/search-words', () => import('./pages/admin-search-words.js'));
 route('/spaces', () => import('./pages/spaces.js'));
 route('/spaces/new', () => import('./pages/space-new.js'));
 route('/spaces/:spaceId', () => import('./pages/space.js'));

@@ -64,3 +64,8 @@ export function adminOrganizationIds(u = getUser()) {
   if (!u) return [];
   return (u.memberships || []).filter((m) => (m.roles || []).includes('orgAdmin')).map((m) => m.organizationId);
 }
+
+/** Whether the user is a content producer of some organisation. */
+export function isContentProducer(u = getUser()) {
+  return Boolean(u && (u.memberships || []).some((m) => (m.roles || []).includes('contentProducer')));
+}

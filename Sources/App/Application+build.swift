@@ -299,6 +299,15 @@ struct SearchMissSweeper: PeriodicService {
     func runOnce() async throws {
         _ = try await misses.sweep()
     }
+
+    /// Also writes what was counted since the last sweep when the server stops gracefully.
+    func run() async throws {
+        await BackgroundLoop(name: name, clock: clock, logger: logger, retryAfterError: interval).run {
+            try await runOnce()
+            return clock.now + interval
+        }
+        try? await misses.flush()
+    }
 }
 
 /// Removes stored files that no row names any more, once an hour.

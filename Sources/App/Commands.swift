@@ -9,6 +9,7 @@ public enum Commands {
     public static func serve(_ config: AppConfiguration, output: @Sendable (String) -> Void = { print($0) }) async throws {
         let components = try await AppComponents.make(config)
         await loadStarterSynonyms(components, output: output)
+        _ = try? await components.searchWords.table()  // the first search does not wait for it
         if config.demo {
             let seeder = DemoSeeder(
                 store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,

@@ -145,6 +145,27 @@ struct SynonymsTests {
         }
     }
 
+    /// With the starter set loaded, as a new server has it: the client's own words find services,
+    /// and a query whose words all match keeps its first result.
+    @Test func theStarterSetMeetsAClientsOwnWords() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            _ = try await Commands.importSynonyms(env.config, file: repoRoot.appending(path: "DemoData/synonyms.json"))
+            let study = try await Self.search(env, "haluan opiskella uuden ammatin")
+            #expect(study.ids.first == "oppisopimuksella-uuteen-ammattiin" && !study.partial, "\(study.ids.prefix(3))")
+            let housing = try await Self.search(env, "kämppä")
+            #expect(housing.total > 0 && housing.alsoSearched.contains("asunto"), "\(housing.alsoSearched)")
+            let work = try await Self.search(env, "hommia")
+            #expect(work.total > 0 && work.alsoSearched.contains("työpaikka"), "\(work.alsoSearched)")
+            let money = try await Self.search(env, "I need help with money")
+            #expect(money.ids.contains("velkaneuvonta"), "\(money.ids)")
+            let job = try await Self.search(env, "jobb")
+            #expect(job.total > 0)
+            // Words all found as they are: the same first services as without synonyms.
+            #expect(try await Self.search(env, "työkokeilu").ids.first == "tyokokeilu")
+            #expect(try await Self.search(env, "palkkatuki yrityksille").ids.first == "palkkatuki-yrityksille")
+        }
+    }
+
     @Test func theVocabulariesNamesAreSearchWords() async throws {
         try await CatalogueSearchTests.withCatalogue { env in
             // No service text says "työtön"; 149 published services are for the unemployed.

@@ -48,6 +48,7 @@ class Server:
             "--migrations-dir", str(MIGRATIONS),
             "--public-dir", str(public_dir or ROOT / "Public"),
             "--demo-data", str(ROOT / "DemoData" / "catalogue.json"),
+            "--starter-synonyms", str(ROOT / "DemoData" / "synonyms.json"),
             *extra_args,
         ]
         full_env = dict(os.environ)

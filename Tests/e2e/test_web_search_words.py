@@ -32,7 +32,7 @@ def test_a_sentence_finds_services_and_says_not_every_word_matched(cui, server):
     cui.sign_in(*server.users["client"])
     problems = []
     for language in ("fi", "sv", "en"):
-        cui.button(LANGUAGE_BUTTON[language]).click()
+        choose_language(cui, language)
         cui.open("/catalogue")
         wait_results(cui)
         search(cui, "starttiraha oppisopimus")
@@ -42,7 +42,7 @@ def test_a_sentence_finds_services_and_says_not_every_word_matched(cui, server):
         problems += cui.page_problems(f"partial search {language}")
     cui.d.save_screenshot("/tmp/shots/search-partial-360.png")
 
-    cui.button(LANGUAGE_BUTTON["fi"]).click()
+    choose_language(cui, "fi")
     cui.open("/catalogue")
     wait_results(cui)
     search(cui, "haluan opiskella uuden ammatin")
@@ -68,9 +68,9 @@ SENTENCE = {
     "en": "i want to study for a new profession",
 }
 TITLES = {
-    "fi": ("Hakusanat", "Haut, jotka eivät löytäneet palveluja", "Synonyymit", "Muutoshistoria", "Lisää synonyymi"),
-    "sv": ("Sökord", "Sökningar som inte hittade några tjänster", "Synonymer", "Ändringshistorik", "Lägg till synonym"),
-    "en": ("Search words", "Searches that found no services", "Synonyms", "Change history", "Add synonym"),
+    "fi": ("Hakusanat", "Haut, jotka eivät löytäneet palveluja", "Synonyymit", "Muutoshistoria", "Synonyymi lisätty", "Muokkaa synonyymiä"),
+    "sv": ("Sökord", "Sökningar som inte hittade några tjänster", "Synonymer", "Ändringshistorik", "Synonym tillagd", "Redigera synonymen"),
+    "en": ("Search words", "Searches that found no services", "Synonyms", "Change history", "Synonym added", "Edit the synonym"),
 }
 MADE_UP = "boksi"  # colloquial for "asunto" (a flat); nothing in the demo catalogue says it
 
@@ -106,6 +106,14 @@ def entry_text(li):
     return li.find_element("css selector", ".synonym__words").get_attribute("textContent")
 
 
+def choose_language(ui, language):
+    """The header's language button; until the page is in that language (and the choice is kept)."""
+    ui.button(LANGUAGE_BUTTON[language]).click()
+    ui.wait(lambda: ui.d.execute_script(
+        "return document.documentElement.lang === arguments[0]"
+        " && localStorage.getItem('ohjaustila.language') === arguments[0]", language))
+
+
 def first_change(ui):
     return ui.css("main .change-list > li")
 
@@ -119,17 +127,20 @@ def test_a_colloquial_word_and_a_sentence_find_services_in_every_language(cui, s
         word, target = COLLOQUIAL[language]
         answer = api_search(server, word, language)
         assert answer["total"] > 0 and target in answer["alsoSearched"], (language, answer["alsoSearched"])
-        cui.button(LANGUAGE_BUTTON[language]).click()
+        choose_language(cui, language)
         cui.open("/catalogue")
         wait_results(cui)
+        assert cui.d.execute_script("return document.documentElement.lang") == language
         search(cui, word)
         wait_results(cui, urllib.parse.urlencode({"q": word}))
         assert result_ids(cui), f"{word} [{language}] found nothing"
         cui.wait(lambda: cui.css("main .search-words-note").is_displayed()
-                 and ALSO[language] in cui.css("main .search-words-note").text)
+                 and ALSO[language] in cui.css("main .search-words-note").text, 10,
+                 f"no 'also searched' note for {word} [{language}]: {cui.text()[:300]!r}")
         assert target in cui.css("main .search-words-note").text
         problems += cui.page_problems(f"colloquial {word} [{language}]")
         if language == "fi":
+            cui.d.execute_script("document.querySelector('main .result-count').scrollIntoView()")
             cui.d.save_screenshot("/tmp/shots/search-colloquial-360.png")
 
         sentence = SENTENCE[language]
@@ -142,7 +153,7 @@ def test_a_colloquial_word_and_a_sentence_find_services_in_every_language(cui, s
                                         "sv": ("studi", "yrke", "utbild", "läroavtal"),
                                         "en": ("stud", "occupation", "training", "apprentice", "profession")}[language]), first
         problems += cui.page_problems(f"sentence [{language}]")
-    cui.button(LANGUAGE_BUTTON["fi"]).click()
+    choose_language(cui, "fi")
     assert not problems, "\n".join(problems)
 
 
@@ -175,10 +186,13 @@ def test_an_admin_turns_a_search_that_found_nothing_into_a_synonym(ui, server):
     ui.button("Tallenna synonyymi").click()
     ui.wait_text(f"Synonyymi tallennettu: {MADE_UP} → asunto", selector="main .synonym-editor")
     assert form.find_element("css selector", "[name='source']").get_attribute("value") == ""
+    ui.fill("find", MADE_UP)  # the list shows 25 entries at a time: find the word
     ui.wait(lambda: synonym_rows(ui, MADE_UP))
     saved = synonym_rows(ui, MADE_UP)[0]
     assert "synonym--saved" in saved.get_attribute("class")
     assert "asunto" in entry_text(saved)
+    ui.d.execute_script("document.querySelector('main .synonym-editor').scrollIntoView()")
+    ui.d.save_screenshot("/tmp/shots/search-words-admin-saved.png")
     # the change log names the change, the admin and the entry
     ui.wait(lambda: MADE_UP in first_change(ui).get_attribute("textContent"))
     change = first_change(ui)
@@ -201,19 +215,22 @@ def test_an_admin_turns_a_search_that_found_nothing_into_a_synonym(ui, server):
     for language in ("fi", "sv", "en"):
         ui.open(PATH)
         if language != "fi":
-            ui.button(LANGUAGE_BUTTON[language]).click()
-        title, misses, synonyms, changes, add = TITLES[language]
+            choose_language(ui, language)
+        title, misses, synonyms, changes, handled, edit = TITLES[language]
         ui.wait(lambda: ui.h1() == title)
         loaded(ui)
         assert ui.d.title == f"{title} – Ohjaustila"
         h2 = [e.text for e in ui.all("main h2")]
         assert h2 == [misses, synonyms, changes], h2
-        assert miss_row(ui, MADE_UP) is not None
-        assert ui.button(add, within=miss_row(ui, MADE_UP))
-        assert ui.all("main form.synonym-form") and synonym_rows(ui, MADE_UP)
+        # the search's row says that its word has a synonym now, and offers to edit it
+        row = miss_row(ui, MADE_UP)
+        assert row.get_attribute("data-handled") == "true" and handled in row.text
+        assert ui.button(edit, within=row)
+        assert ui.all("main form.synonym-form") and ui.all("main .synonym-list > li")
         problems += ui.page_problems(f"{PATH} [{language}]")
+        ui.d.execute_script("window.scrollTo(0, 0)")
         ui.d.save_screenshot(f"/tmp/shots/search-words-admin-{language}-360.png")
-    ui.button(LANGUAGE_BUTTON["fi"]).click()
+    choose_language(ui, "fi")
     ui.wait(lambda: ui.h1() == "Hakusanat")
     assert not problems, "\n".join(problems)
     assert not ui.console_errors()
@@ -247,6 +264,7 @@ def test_admin_edits_and_removes_a_synonym_and_problems_are_told_at_their_fields
     ui.fill("words", "hyvä, sana, väärä!merkki")
     ui.button("Tallenna synonyymi").click()
     ui.wait_text("”väärä!merkki” ei kelpaa", selector="main form.synonym-form [data-field='words']")
+    ui.d.execute_script("document.querySelector('main .synonym-editor').scrollIntoView()")
     ui.d.save_screenshot("/tmp/shots/search-words-admin-errors-360.png")
 
     # The list narrows to a word; Edit fills the form, the entry is changed.
@@ -337,6 +355,7 @@ def test_a_content_producer_reads_without_edit_buttons_and_a_client_gets_no_acce
     assert not [b for b in ui.all("main button") if b.text in ("Lisää synonyymi", "Muokkaa", "Poista")]
     assert "Toiminnot" not in ui.css("main .search-misses thead").get_attribute("textContent")
     problems = ui.page_problems(f"{PATH} producer")
+    ui.d.execute_script("document.querySelector('main .search-synonyms').scrollIntoView()")
     ui.d.save_screenshot("/tmp/shots/search-words-producer-360.png")
     assert not problems, "\n".join(problems)
 

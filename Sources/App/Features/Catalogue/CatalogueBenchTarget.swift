@@ -18,9 +18,12 @@ public struct CatalogueBenchTarget: Sendable {
         try await components.catalogueExchange.importFile(data).services.description
     }
 
-    /// Merges a synonyms file (DemoData/synonyms.json); returns what changed.
+    /// Merges a synonyms file (DemoData/synonyms.json) and loads the table search applies, as a
+    /// server does when it starts; returns what changed.
     public func importSynonyms(_ data: Data) async throws -> String {
-        try await components.searchWords.importFile(data, source: "import")?.description ?? ""
+        let summary = try await components.searchWords.importFile(data, source: "import")?.description ?? ""
+        _ = try await components.searchWords.table()
+        return summary
     }
 
     /// The parts of a search the bench varies.

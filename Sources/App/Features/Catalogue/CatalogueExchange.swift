@@ -42,6 +42,8 @@ struct CatalogueExchange: Sendable {
                 let (summary, replaced) = try await store.switchIn(
                     file, services: plan.counts, batch: batch, expecting: current.revision, now: now)
                 try? await store.removeDocuments(replaced)
+                // Each chunk left a segment in the word index; merged, a common word is one read.
+                try? await store.mergeIndexSegments()
                 return summary
             } catch {
                 try? await store.abandonBatch(batch)

@@ -239,6 +239,21 @@ struct CatalogueImportStore: Sendable {
         }
     }
 
+    /// Merges the word index's segments (FTS5 `merge`), a bounded amount of work per short
+    /// transaction, until there is nothing left to merge: every chunk an import writes is a segment
+    /// of its own, and a word spread over many segments costs a read in each.
+    func mergeIndexSegments() async throws {
+        for _ in 0..<10_000 {
+            let worked = try await db.writer.write { db in
+                let before = db.totalChangesCount
+                try db.execute(sql: "INSERT INTO service_search (service_search, rank) VALUES ('merge', 500)")
+                return db.totalChangesCount - before >= 2
+            }
+            if !worked { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// A transaction that writes only temporary tables: DEFERRED, so it takes no lock on the
     /// database file (GRDB's `write` begins IMMEDIATE, which would).
     func inTemporaryTransaction(_ body: @escaping @Sendable (Database) throws -> Void) async throws {

@@ -41,13 +41,16 @@ struct CatalogueSearch: Sendable {
         var hasExtras: Bool { !synonyms.isEmpty || !named.isEmpty }
         /// The word by itself, without synonyms and named vocabularies.
         var own: WordMatch { WordMatch(exact: exact, prefixes: prefixes, heads: heads) }
+        /// The synonyms and named vocabularies without the word itself.
+        var extrasOnly: WordMatch { WordMatch(exact: [], prefixes: [], synonyms: synonyms, named: named) }
     }
 
     /// A service matching every word by the user's own words ranks above every service that needs a
     /// synonym or a named vocabulary for some word.
     static let ownWordsTier = 100_000.0
-    /// In a partial answer, the query covered counts before relevance.
-    static let coverageWeight = 1000.0
+    /// In a partial answer, each tier of how much of the query is covered is worth more than any
+    /// relevance.
+    static let coverageWeight = 10_000.0
 
     func search(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> SearchResultDTO {
         try await answer(query, viewer: viewer).result
@@ -66,24 +69,36 @@ struct CatalogueSearch: Sendable {
         if looked.isEmpty {
             table = try await snapshots.table()
         } else {
-            var matched = try await matchEvery(looked.map(\.1))
+            // The user's own words first, all of them: a query whose words all match is answered as
+            // it always was, the synonyms' and vocabularies' services below.
+            var matched = try await matchEvery(looked.map(\.1), extras: false)
             if matched.wordsVersion != synonyms.version {
                 // The synonyms changed since the table held was loaded: again with the new ones.
                 synonyms = try await searchWords.table(version: matched.wordsVersion)
                 looked = lookUp(words, table, synonyms)
-                matched = try await matchEvery(looked.map(\.1))
+                matched = try await matchEvery(looked.map(\.1), extras: false)
             }
-            // No service has every word: without the words that say nothing of a service ("haluan",
-            // "jag", "need"), and then those that have most of the rest.
             let content = looked.filter { !Analyzer.isStopWord($0.0) }
-            if matched.scores == nil && !content.isEmpty && content.count < looked.count {
-                looked = content
-                matched = try await matchEvery(looked.map(\.1))
-            }
-            if matched.scores == nil && content.count > 1 {
-                looked = content
-                matched = try await partialScores(looked.map(\.1))
-                partial = matched.scores != nil
+            if matched.ownFound {
+                if looked.contains(where: { $0.1.hasExtras }) { matched = try await matchEvery(looked.map(\.1), own: matched) }
+            } else {
+                // No service has every word: without the words that say nothing of a service
+                // ("haluan", "jag", "need"); then a single word through its synonyms and the
+                // vocabularies it names; then the services that have most of the words.
+                if !content.isEmpty && content.count < looked.count {
+                    looked = content
+                    matched = try await matchEvery(looked.map(\.1), extras: false)
+                    if matched.ownFound && looked.contains(where: { $0.1.hasExtras }) {
+                        matched = try await matchEvery(looked.map(\.1), own: matched)
+                    }
+                }
+                if !matched.ownFound && looked.count == 1 {
+                    matched = try await matchEvery(looked.map(\.1), own: matched)
+                } else if !matched.ownFound && content.count > 1 {
+                    looked = content
+                    matched = try await partialScores(looked.map(\.1))
+                    partial = matched.scores != nil && !matched.complete
+                }
             }
             table = matched.table
             scores = matched.scores ?? Array(repeating: -Double.infinity, count: table.snapshot.services.count)
@@ -140,11 +155,13 @@ struct CatalogueSearch: Sendable {
         let language = query.uiLanguage
         let names = table.nameRanks(language)
         let fitCount = { (i: Int) in query.profile.isEmpty ? 0 : Self.fits(snap.services[i], query.profile).count }
+        let page = query.page
+        // Only the services up to the end of the page are put in order (of thousands, twenty are shown).
         let sorted: [Int]
         switch query.sort {
         case .relevance:
             let ranked = hits.map { i in (i, (scores?[i] ?? 1) * (1 + 0.25 * Double(fitCount(i)))) }
-            sorted = ranked.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : names[a.0] < names[b.0] }.map(\.0)
+            sorted = Self.first(page.offset + page.limit, of: ranked) { a, b in a.1 != b.1 ? a.1 > b.1 : names[a.0] < names[b.0] }.map(\.0)
         case .name:
             sorted = hits.sorted { names[$0] < names[$1] }
         case .updated:
@@ -153,19 +170,39 @@ struct CatalogueSearch: Sendable {
                 return x.updatedAt != y.updatedAt ? x.updatedAt > y.updatedAt : x.id < y.id
             }
         }
-        let page = query.page
         let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
             let s = snap.services[i]
             return s.summary(
                 language: language, snippet: snippet(s.summary.localized(language), shown, language), fits: Self.fits(s, query.profile))
         }
-        let next = page.offset + page.limit < sorted.count ? PageRequest.encode(page.offset + page.limit) : nil
+        let next = page.offset + page.limit < hits.count ? PageRequest.encode(page.offset + page.limit) : nil
         return (
             SearchResultDTO(
-                total: sorted.count, items: Array(items), facets: facets, nextCursor: next, partial: partial && !sorted.isEmpty,
-                alsoSearched: sorted.isEmpty ? [] : alsoSearched, didYouMean: didYouMean),
+                total: hits.count, items: Array(items), facets: facets, nextCursor: next, partial: partial && !hits.isEmpty,
+                alsoSearched: hits.isEmpty ? [] : alsoSearched, didYouMean: didYouMean),
             snap.revision + synonyms.version
         )
+    }
+
+    /// The first `k` elements in the order of `before`, as `elements.sorted(by: before).prefix(k)` gives
+    /// them, without ordering the rest: one comparison for most elements of a long list.
+    static func first<T>(_ k: Int, of elements: [T], by before: (T, T) -> Bool) -> [T] {
+        guard k > 0 else { return [] }
+        guard elements.count > 4 * k else { return Array(elements.sorted(by: before).prefix(k)) }
+        var best: [T] = []
+        best.reserveCapacity(k + 1)
+        for e in elements {
+            if best.count == k, let last = best.last, !before(e, last) { continue }
+            var lo = 0
+            var hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if before(e, best[mid]) { hi = mid } else { lo = mid + 1 }
+            }
+            best.insert(e, at: lo)
+            if best.count > k { best.removeLast() }
+        }
+        return best
     }
 
     /// Service positions of index rows.
@@ -193,28 +230,46 @@ struct CatalogueSearch: Sendable {
         let table: FacetTable
         let scores: [Double]?
         let wordsVersion: Int64
+        /// Some service has every word of the user's own (not only through synonyms).
+        var ownFound = false
+        /// The services have every word (own or through synonyms): not a partial answer.
+        var complete = true
+        /// The index rows that have every word of the user's own, at the table's revision.
+        var ownKeys: [Int64] = []
     }
 
     /// The services that have every word. Those with the user's own words come first, ranked as
     /// without synonyms; then those that need a synonym or a named vocabulary for some word.
-    func matchEvery(_ words: [WordMatch]) async throws -> Matched {
+    /// Without `extras`, the own words only. `own`: what the own words matched already (not read again
+    /// when the catalogue is still at that revision).
+    func matchEvery(_ words: [WordMatch], extras: Bool = true, own earlier: Matched? = nil) async throws -> Matched {
         let own = Self.expression(words.map(\.own))
-        guard words.contains(where: \.hasExtras) else {
+        guard extras && words.contains(where: \.hasExtras) else {
             let found = try await store.match(own)
             let table = try await snapshots.table(knownRevision: found.revision)
             guard !found.keys.isEmpty else { return Matched(table: table, scores: nil, wordsVersion: found.wordsVersion) }
             let snap = table.snapshot
-            let marks = words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
+            let marks = words.map { ForwardIndex.marks($0.own, vocabulary: snap.vocabulary) }
             var scores = Array(repeating: -Double.infinity, count: snap.services.count)
             table.ranking.scores(of: Self.positions(found.keys, snap), words: marks, into: &scores)
-            return Matched(table: table, scores: scores, wordsVersion: found.wordsVersion)
+            return Matched(table: table, scores: scores, wordsVersion: found.wordsVersion, ownFound: true, ownKeys: found.keys)
         }
         // One read: the own words together, the words without a named vocabulary together (with
-        // their synonyms), and each word with a named vocabulary on its own.
-        let plain = words.filter { $0.named.isEmpty }
-        let named = words.filter { !$0.named.isEmpty }
-        let expressions = [own] + (plain.isEmpty ? [] : [Self.expression(plain)]) + named.map { Self.expression([$0]) }
-        let found = try await store.matchEach(expressions)
+        // their synonyms), and each word with a named vocabulary on its own. A query of one word
+        // looks up its synonyms alone: its own terms are in the first expression already.
+        let single = words.count == 1
+        let plain = single ? [] : words.filter { $0.named.isEmpty }
+        let named = single ? words : words.filter { !$0.named.isEmpty }
+        let others =
+            (plain.isEmpty ? [] : [Self.expression(plain)]) + named.map { Self.expression([single ? $0.extrasOnly : $0]) }
+        var found = try await store.matchEach([earlier == nil ? own : ""] + others)
+        if let earlier {
+            if found.revision == earlier.table.snapshot.revision {
+                found.keys[0] = earlier.ownKeys
+            } else {
+                found = try await store.matchEach([own] + others)
+            }
+        }
         let table = try await snapshots.table(knownRevision: found.revision)
         let snap = table.snapshot
         var scores = Array(repeating: -Double.infinity, count: snap.services.count)
@@ -233,10 +288,11 @@ struct CatalogueSearch: Sendable {
             candidates = candidates.map { c in zip(c, mask).map { $0 && $1 } } ?? mask
             k += 1
         }
-        let others = (candidates ?? []).indices.filter { (candidates?[$0] ?? false) && scores[$0] == -Double.infinity }
-        table.ranking.scores(of: others, words: words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }, into: &scores)
-        let any = !ownFound.isEmpty || !others.isEmpty
-        return Matched(table: table, scores: any ? scores : nil, wordsVersion: found.wordsVersion)
+        let below = (candidates ?? []).indices.filter { (candidates?[$0] ?? false) && scores[$0] == -Double.infinity }
+        table.ranking.scores(of: below, words: words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }, into: &scores)
+        let any = !ownFound.isEmpty || !below.isEmpty
+        return Matched(
+            table: table, scores: any ? scores : nil, wordsVersion: found.wordsVersion, ownFound: !ownFound.isEmpty, ownKeys: found.keys[0])
     }
 
     static func mask(_ positions: [Int], _ count: Int) -> [Bool] {
@@ -248,16 +304,21 @@ struct CatalogueSearch: Sendable {
     /// Scores of the services that match some of the words: first by how much of the query they
     /// cover, each word weighing by how rare it is in the catalogue (log N / df), then by the text
     /// relevance of the words they have. A word counts as covered by its synonyms and named
-    /// vocabularies too.
+    /// vocabularies too. A word that a third of the catalogue has ("työ") is not looked up when the
+    /// query has a rarer one: it would weigh next to nothing and cost a read of most of the index.
+    /// When some services have every word (through synonyms), only they are the answer.
     func partialScores(_ words: [WordMatch]) async throws -> Matched {
-        let found = try await store.matchEach(words.map { Self.expression([$0]) })
+        let snapshot = try await snapshots.cachedTable().snapshot
+        let common = words.map { Self.frequency($0, snapshot) * 3 > snapshot.services.count }
+        let skipped = common.contains(false) ? common : common.map { _ in false }
+        let found = try await store.matchEach(words.indices.map { skipped[$0] ? "" : Self.expression([words[$0]]) })
         let table = try await snapshots.table(knownRevision: found.revision)
         let snap = table.snapshot
         let count = snap.services.count
         // Which words each service has, as bits (at most 12 words).
         var masks = [UInt16](repeating: 0, count: count)
         var frequencies = [Int](repeating: 0, count: words.count)
-        for (w, keys) in found.keys.enumerated() {
+        for (w, keys) in found.keys.enumerated() where !skipped[w] {
             var mask = Self.mask(Self.positions(keys, snap), count)
             for (facet, value) in words[w].named { for i in table.services(facet: facet, value: value) { mask[i] = true } }
             for i in mask.indices where mask[i] {
@@ -265,19 +326,45 @@ struct CatalogueSearch: Sendable {
                 frequencies[w] += 1
             }
         }
+        let every = words.indices.reduce(UInt16(0)) { skipped[$1] ? $0 : $0 | (1 << $1) }
+        let complete = !skipped.contains(true) && masks.contains(every)
         let weights = frequencies.map { log(1 + Double(max(count, 1)) / Double(1 + $0)) }
         let marks = words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }
         var scores = Array(repeating: -Double.infinity, count: count)
-        // Services with the same words matched are ranked among themselves by those words only.
         var groups: [UInt16: [Int]] = [:]
-        for i in masks.indices where masks[i] != 0 { groups[masks[i], default: []].append(i) }
-        for (mask, services) in groups {
+        for i in masks.indices where masks[i] != 0 && (!complete || masks[i] == every) { groups[masks[i], default: []].append(i) }
+        // Coverage first, strictly: the groups in order of the weight of their words, each a tier of
+        // its own; within a tier, the services are ranked by the words they have.
+        let coverage = groups.keys.map { mask in (mask, words.indices.filter { mask & (1 << $0) != 0 }.reduce(0) { $0 + weights[$1] }) }
+        let tiers = coverage.sorted { ($0.1, $0.0) > ($1.1, $1.0) }
+        for (tier, (mask, _)) in tiers.enumerated() {
+            let services = groups[mask] ?? []
             let chosen = words.indices.filter { mask & (1 << $0) != 0 }
             table.ranking.scores(of: services, words: chosen.map { marks[$0] }, into: &scores)
-            let coverage = chosen.reduce(0) { $0 + weights[$1] }
-            for i in services { scores[i] += coverage * Self.coverageWeight }
+            let base = Double(tiers.count - tier) * Self.coverageWeight
+            for i in services { scores[i] += base }
         }
-        return Matched(table: table, scores: groups.isEmpty ? nil : scores, wordsVersion: found.wordsVersion)
+        return Matched(table: table, scores: groups.isEmpty ? nil : scores, wordsVersion: found.wordsVersion, complete: complete)
+    }
+
+    /// About how many index rows a word's terms are in (its most frequent term's count, the terms
+    /// under a prefix together), from the snapshot's vocabulary without reading the index.
+    static func frequency(_ word: WordMatch, _ snap: CatalogueSnapshot) -> Int {
+        func df(_ term: String) -> Int {
+            SortedStrings.position(of: term, in: snap.vocabulary).map { Int(snap.documentFrequency[$0]) } ?? 0
+        }
+        var most = word.exact.union(word.heads).map(df).max() ?? 0
+        for prefix in word.prefixes {
+            var i = SortedStrings.lowerBound(snap.vocabulary, prefix)
+            var sum = 0
+            while i < snap.vocabulary.count, snap.vocabulary[i].hasPrefix(prefix), sum < snap.services.count {
+                sum += Int(snap.documentFrequency[i])
+                i += 1
+            }
+            most = max(most, sum)
+        }
+        for phrase in word.synonyms { most = max(most, phrase.terms.joined().map(df).max() ?? 0) }
+        return most + word.named.count * snap.services.count / 10
     }
 
     /// "Did you mean": for a query whose words found nothing, up to three queries with each word

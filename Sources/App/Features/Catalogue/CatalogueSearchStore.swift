@@ -55,7 +55,13 @@ struct CatalogueSearchStore: Sendable {
                     employmentStatuses: l.employmentStatuses,
                     languages: l.languages, modes: l.modes, updatedAt: s.updatedAt)
             }
-            let vocabulary = try String.fetchAll(db, sql: "SELECT term FROM service_search_vocab ORDER BY term")
+            var vocabulary: [String] = []
+            var documentFrequency: [Int32] = []
+            let terms = try Row.fetchCursor(db, sql: "SELECT term, doc FROM service_search_vocab ORDER BY term")
+            while let row = try terms.next() {
+                vocabulary.append(row[0])
+                documentFrequency.append(Int32(clamping: row[1] as Int))
+            }
             var deletions: [String: [String]] = [:]
             for term in vocabulary where term.count >= 4 {
                 let chars = Array(term)
@@ -79,7 +85,8 @@ struct CatalogueSearchStore: Sendable {
                 rankedColumns[Int(searchKeys[key])] = (1...ForwardIndex.columns).map { row[$0] ?? "" }
             }
             let snapshot = CatalogueSnapshot(
-                revision: revision, services: services, index: index, vocabulary: vocabulary, deletions: deletions,
+                revision: revision, services: services, index: index, vocabulary: vocabulary, documentFrequency: documentFrequency,
+                deletions: deletions,
                 reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys, taxonomy: taxonomy)
             return (snapshot, rankedColumns)
         }

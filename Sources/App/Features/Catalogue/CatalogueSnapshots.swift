@@ -187,7 +187,13 @@ struct FacetTable: Sendable {
                 for case (let text?, let language) in named {
                     let words = Analyzer.words(text).filter { $0.count >= 3 && !Analyzer.isStopWord($0) }
                     guard !words.isEmpty else { continue }
-                    names.append((facet.index, term.id, words.map { SynonymTable.entryKeys($0, language, indexer) }))
+                    // A name word is met by the same word or one whose base form it is ("työttömänä" →
+                    // "työtön"), not by its own base form: "työ" does not name "Työssä".
+                    names.append(
+                        (
+                            facet.index, term.id,
+                            words.map { w in language == .fi ? ["fi:\(w)"] : SynonymTable.entryKeys(w, language, indexer) }
+                        ))
                 }
             }
         }
