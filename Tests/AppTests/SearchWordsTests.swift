@@ -71,7 +71,7 @@ struct SearchWordsTests {
 
 /// The region's synonyms and colloquial words, the vocabularies' names as search words, the record
 /// of searches that found little, and "did you mean" (issue 12). Demo catalogue.
-@Suite("Synonyms, searches that found little, did you mean")
+@Suite("Synonyms, searches that found little, did you mean", .serialized)
 struct SynonymsTests {
     struct Found {
         let ids: [String]
