@@ -301,11 +301,7 @@ struct SearchMissSweeper: PeriodicService {
     }
 
     /// Also writes what was counted since the last sweep when the server stops gracefully.
-    func run() async throws {
-        await BackgroundLoop(name: name, clock: clock, logger: logger, retryAfterError: interval).run {
-            try await runOnce()
-            return clock.now + interval
-        }
+    func finish() async {
         try? await misses.flush()
     }
 }

@@ -53,6 +53,8 @@ protocol PeriodicService: Service {
     var clock: AppClock { get }
     var logger: Logger { get }
     func runOnce() async throws
+    /// What to do once more when the server stops gracefully (nothing by default).
+    func finish() async
 }
 
 extension PeriodicService {
@@ -61,5 +63,8 @@ extension PeriodicService {
             try await runOnce()
             return clock.now + interval
         }
+        await finish()
     }
+
+    func finish() async {}
 }
