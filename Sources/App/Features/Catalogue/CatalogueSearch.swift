@@ -70,35 +70,37 @@ struct CatalogueSearch: Sendable {
             table = try await snapshots.table()
         } else {
             // The user's own words first, all of them: a query whose words all match is answered as
-            // it always was, the synonyms' and vocabularies' services below.
-            var matched = try await matchEvery(looked.map(\.1), extras: false)
+            // it always was, the synonyms' and vocabularies' services below. When the query has stop
+            // words, the words without them are asked first: if they find nothing, all the words
+            // cannot either (an AND of words most services have costs milliseconds).
+            var content = looked.filter { !Analyzer.isStopWord($0.0) }
+            let stopWordsFirst = !content.isEmpty && content.count < looked.count
+            var matched = try await matchEvery((stopWordsFirst ? content : looked).map(\.1), extras: false)
             if matched.wordsVersion != synonyms.version {
                 // The synonyms changed since the table held was loaded: again with the new ones.
                 synonyms = try await searchWords.table(version: matched.wordsVersion)
                 looked = lookUp(words, table, synonyms)
-                matched = try await matchEvery(looked.map(\.1), extras: false)
+                content = looked.filter { !Analyzer.isStopWord($0.0) }
+                matched = try await matchEvery((stopWordsFirst ? content : looked).map(\.1), extras: false)
             }
-            let content = looked.filter { !Analyzer.isStopWord($0.0) }
+            if stopWordsFirst {
+                if matched.ownFound {
+                    let all = try await matchEvery(looked.map(\.1), extras: false)
+                    if all.ownFound { matched = all } else { looked = content }
+                } else {
+                    looked = content
+                }
+            }
             if matched.ownFound {
                 if looked.contains(where: { $0.1.hasExtras }) { matched = try await matchEvery(looked.map(\.1), own: matched) }
-            } else {
-                // No service has every word: without the words that say nothing of a service
-                // ("haluan", "jag", "need"); then a single word through its synonyms and the
-                // vocabularies it names; then the services that have most of the words.
-                if !content.isEmpty && content.count < looked.count {
-                    looked = content
-                    matched = try await matchEvery(looked.map(\.1), extras: false)
-                    if matched.ownFound && looked.contains(where: { $0.1.hasExtras }) {
-                        matched = try await matchEvery(looked.map(\.1), own: matched)
-                    }
-                }
-                if !matched.ownFound && looked.count == 1 {
-                    matched = try await matchEvery(looked.map(\.1), own: matched)
-                } else if !matched.ownFound && content.count > 1 {
-                    looked = content
-                    matched = try await partialScores(looked.map(\.1))
-                    partial = matched.scores != nil && !matched.complete
-                }
+            } else if looked.count == 1 {
+                // No service has the word: its synonyms and the vocabularies it names.
+                matched = try await matchEvery(looked.map(\.1), own: matched)
+            } else if content.count > 1 {
+                // Nor every word: the services that have most of them.
+                looked = content
+                matched = try await partialScores(looked.map(\.1))
+                partial = matched.scores != nil && !matched.complete
             }
             table = matched.table
             scores = matched.scores ?? Array(repeating: -Double.infinity, count: table.snapshot.services.count)
