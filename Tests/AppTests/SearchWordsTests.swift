@@ -338,6 +338,27 @@ struct SynonymsTests {
         }
     }
 
+    /// Anyone may search: a flood of made-up queries records at most a bounded number of rows a day,
+    /// and the queries recorded already are still counted.
+    @Test func aFloodOfMadeUpQueriesCannotFillTheRecord() async throws {
+        try await TestEnv.run { env in
+            let store = env.components.searchWords.store
+            let day = "2026-09-21"
+            let miss = { (q: String) in SearchWordsStore.Miss(query: q, language: "fi", day: day, results: 0) }
+            try await store.record([miss("eka"): 1, miss("toka"): 1], maxPerDay: 3)
+            try await store.record(Dictionary(uniqueKeysWithValues: (0..<50).map { (miss("roska\($0)"), 1) }), maxPerDay: 3)
+            try await store.record([miss("eka"): 2], maxPerDay: 3)
+            let rows = try await env.components.db.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_miss WHERE day = ?", arguments: [day]) ?? 0
+            }
+            #expect(rows == 3)
+            let eka = try await env.components.db.writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT occurrences FROM search_miss WHERE query = 'eka'") ?? 0
+            }
+            #expect(eka == 3)
+        }
+    }
+
     @Test func didYouMeanOffersTheClosestWordsOfNamesKeywordsAndSynonyms() async throws {
         try await CatalogueSearchTests.withCatalogue { env in
             let admin = try await Self.admin(env)

@@ -221,16 +221,28 @@ struct SearchWordsStore: Sendable {
         let results: Int
     }
 
-    func record(_ misses: [Miss: Int]) async throws {
+    /// At most this many different queries are recorded a day: anyone may search, and a flood of
+    /// made-up queries must not fill the disk. Queries recorded already are still counted.
+    static let maxQueriesPerDay = 10_000
+
+    func record(_ misses: [Miss: Int], maxPerDay: Int = Self.maxQueriesPerDay) async throws {
         guard !misses.isEmpty else { return }
         try await db.writer.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO search_miss (query, language, day, results, occurrences) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (query, language, day, results) DO UPDATE SET occurrences = occurrences + excluded.occurrences
-                    """)
-            for (miss, count) in misses {
-                try statement.execute(arguments: [miss.query, miss.language, miss.day, miss.results, count])
+            let update = try db.cachedStatement(
+                sql: "UPDATE search_miss SET occurrences = occurrences + ? WHERE query = ? AND language = ? AND day = ? AND results = ?")
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO search_miss (query, language, day, results, occurrences) VALUES (?, ?, ?, ?, ?)")
+            var room: [String: Int] = [:]
+            for (miss, count) in misses.sorted(by: { $0.value > $1.value }) {
+                try update.execute(arguments: [count, miss.query, miss.language, miss.day, miss.results])
+                if db.changesCount > 0 { continue }
+                if room[miss.day] == nil {
+                    let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_miss WHERE day = ?", arguments: [miss.day]) ?? 0
+                    room[miss.day] = maxPerDay - used
+                }
+                guard let left = room[miss.day], left > 0 else { continue }
+                try insert.execute(arguments: [miss.query, miss.language, miss.day, miss.results, count])
+                room[miss.day] = left - 1
             }
         }
     }
