@@ -98,12 +98,20 @@ def test_expert_books_a_meeting_and_the_client_accepts_it_on_a_phone(ui, cui, se
     meeting = expert.get(f"{server.base_url}/api/v1/spaces/{space_id}/meetings").json()["items"][0]
     assert datetime.datetime.fromisoformat(meeting["startsAt"].replace("Z", "+00:00")) == start
     assert meeting["durationMinutes"] == 45 and meeting["kind"] == "video" and meeting["title"] == "Työnhaun suunnittelu"
-    row = meeting_row(ui, meeting["id"])
-    assert f"{fi_when(start, end)} (45 min)" in row.text and "Videotapaaminen" in row.text
-    link = row.find_element("css selector", ".meeting__place a")
-    assert link.get_attribute("href") == "https://video.example.fi/huone-12" and link.get_attribute("target") == "_blank"
-    assert row.find_element("css selector", "a[data-action='ics']").get_attribute("href").endswith(f"/api/v1/meetings/{meeting['id']}/ics")
-    assert "Kalle Asiakas" in row.text and "Ei ole vastannut" in row.text and "Aino Asiantuntija (sinä, asiantuntija)" in row.text
+    when = f"{fi_when(start, end)} (45 min)"
+
+    def row_shows_the_meeting():
+        # the list may be drawn again by the meeting's realtime event after the answer: the row is
+        # read afresh each time (ui.wait retries a stale one)
+        row = meeting_row(ui, meeting["id"])
+        link = row.find_element("css selector", ".meeting__place a")
+        ics = row.find_element("css selector", "a[data-action='ics']").get_attribute("href")
+        text = row.text
+        return (when in text and "Videotapaaminen" in text and "Kalle Asiakas" in text and "Ei ole vastannut" in text
+                and "Aino Asiantuntija (sinä, asiantuntija)" in text
+                and link.get_attribute("href") == "https://video.example.fi/huone-12" and link.get_attribute("target") == "_blank"
+                and ics.endswith(f"/api/v1/meetings/{meeting['id']}/ics"))
+    ui.wait(row_shows_the_meeting, message="the booked meeting's row")
     wait_log(ui, f"Sovit tapaamisen: Työnhaun suunnittelu, {fi_when(start, end)}")
 
     # the same time again: the expert is busy, said in words
