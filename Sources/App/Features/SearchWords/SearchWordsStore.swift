@@ -49,10 +49,6 @@ struct SearchWordsStore: Sendable {
         }
     }
 
-    func entry(id: String) async throws -> SynonymRecord? {
-        try await db.writer.read { db in try SynonymRecord.fetchOne(db, key: id) }
-    }
-
     func create(_ entry: Entry, id: String, origin: Origin, now: Date) async throws -> SynonymRecord {
         try await db.writer.write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM search_synonym") ?? 0
