@@ -18,7 +18,10 @@ enum CatalogueBenchmark {
         let synonyms = demoCatalogue.deletingLastPathComponent().appending(path: "synonyms.json")
         output("Synonyms (\(synonyms.lastPathComponent)): \(try await app.importSynonyms(try Data(contentsOf: synonyms)))")
 
-        _ = try await app.search(CatalogueBenchTarget.Query())  // loads the snapshot
+        // The first search loads the snapshot: services, facets, ranking and the word index in memory.
+        let loadStart = ContinuousClock.now
+        _ = try await app.search(CatalogueBenchTarget.Query())
+        output("Snapshot loaded in \(format(ContinuousClock.now - loadStart)); resident memory \(residentMegabytes()) MB")
         var rows: [(String, [Double], [Double], [Double])] = []
         var slowest: [(Double, String, String)] = []
         for (kind, queries) in mix() {
@@ -144,6 +147,15 @@ enum CatalogueBenchmark {
         let start = ContinuousClock.now
         _ = try await body()
         return ms(ContinuousClock.now - start)
+    }
+
+    /// The process's resident set in MB (Linux), or "?" elsewhere.
+    static func residentMegabytes() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return "?" }
+        return String(kb / 1024)
     }
 
     static func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }

@@ -256,4 +256,42 @@ struct CatalogueSearchTests {
             #expect(try await name("ammatinvalinta-ja-uraohjaus") == "Uraohjaus, uusi nimi")
         }
     }
+
+    /// Words are matched in memory over every indexed column, the description too, at the revision the
+    /// search reads: a word that only one service's description has finds that service and no other,
+    /// as soon as the import that wrote it is in; a word no service has finds nothing.
+    @Test func aWordOnlyInADescriptionIsFoundRightAfterTheImportThatAddedIt() async throws {
+        try await Self.withCatalogue { env in
+            func found(_ q: String) async throws -> (total: Int?, ids: [String]) {
+                let r = try await env.request(.get, "/api/v1/catalogue/search?q=\(q)&limit=10")
+                #expect(r.status == .ok)
+                return (try r.json()["total"] as? Int, try r.items().compactMap { $0["id"] as? String })
+            }
+            #expect(try await found("kvartsisauna").total == 0)
+            #expect(try await found("glimmerbastu").total == 0)
+
+            let demo = try Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json"))
+            var json = try JSONSerialization.jsonObject(with: demo) as? [String: Any] ?? [:]
+            var services = json["services"] as? [[String: Any]] ?? []
+            let id = services[3]["id"] as? String ?? ""
+            var description = services[3]["description"] as? [String: Any] ?? [:]
+            description["fi"] = "\(description["fi"] as? String ?? "") Tapaamme kvartsisaunassa."
+            description["sv"] = "Vi träffas i glimmerbastun."
+            services[3]["description"] = description
+            json["services"] = services
+            let file = env.config.dataDir.appending(path: "description-catalogue.json")
+            try JSONSerialization.data(withJSONObject: json).write(to: file)
+            _ = try await Commands.importCatalogue(env.config, file: file)
+
+            let finnish = try await found("kvartsisauna")
+            #expect(finnish.total == 1 && finnish.ids == [id])
+            let swedish = try await found("glimmerbastu")
+            #expect(swedish.total == 1 && swedish.ids == [id])
+            // With a word of its name too: every word must be in the service, in whichever column.
+            let name = (services[3]["name"] as? [String: Any])?["fi"] as? String ?? ""
+            let first = name.split(separator: " ").first.map(String.init) ?? ""
+            let both = try await found("kvartsisaunassa%20\(first.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            #expect(both.ids.first == id)
+        }
+    }
 }

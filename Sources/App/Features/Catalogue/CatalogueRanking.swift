@@ -8,6 +8,14 @@ struct RaggedArray: Sendable {
 
     var count: Int { starts.count - 1 }
 
+    init() {}
+
+    /// Lists laid out already: list `k` is `values[starts[k]..<starts[k + 1]]`.
+    init(values: [Int32], starts: [Int32]) {
+        self.values = values
+        self.starts = starts
+    }
+
     mutating func append(_ list: some Sequence<Int32>) {
         values.append(contentsOf: list)
         starts.append(Int32(values.count))
@@ -29,9 +37,9 @@ struct RaggedArray: Sendable {
 }
 
 /// The index terms of each service's ranked columns (name, keywords, organisation, summary), as
-/// positions in the sorted vocabulary. FTS5 finds the services that match; this ranks them, at the
-/// cost of a few array reads per service rather than FTS5's bm25, which reads every matching row's
-/// column sizes from disk.
+/// positions in the sorted vocabulary. `WordIndex` finds the services that match; this ranks them, at
+/// the cost of a few array reads per service rather than FTS5's bm25, which reads every matching
+/// row's column sizes from disk.
 struct ForwardIndex: Sendable {
     /// Name, keywords, organisation, summary; the description is the fifth indexed column.
     static let columns = 4
@@ -46,15 +54,14 @@ struct ForwardIndex: Sendable {
     /// "kuntoutus" ranks "Ammatillinen kuntoutus" above "Kuntoutusohjaus", where it is only a part.
     let wholeNameTerms: RaggedArray
 
-    /// `columns[i]` holds service `i`'s ranked columns as FTS5 has them; `baseForms` gives a word's
-    /// base forms in a language.
+    /// `columns[i]` holds service `i`'s indexed columns as FTS5 has them (the ranked ones first);
+    /// `termIds` gives a term's vocabulary position; `baseForms` gives a word's base forms in a language.
     init(
-        services: [ServiceFacts], vocabulary: [String], columns: [[String]], baseForms: (String, Analyzer.Language) -> [String]
+        services: [ServiceFacts], termIds: [String: Int32], columns: [[String]], baseForms: (String, Analyzer.Language) -> [String]
     ) {
-        let termIds = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, Int32($0)) })
         var terms = RaggedArray()
         for service in columns {
-            for text in service { terms.append(Analyzer.words(text).compactMap { termIds[$0] }) }
+            for text in service.prefix(Self.columns) { terms.append(Self.termIds(of: text, termIds)) }
         }
         var wholeNameTerms = RaggedArray()
         for s in services {
@@ -70,6 +77,22 @@ struct ForwardIndex: Sendable {
         nameWords = services.map { s in
             [s.name.fi, s.name.sv, s.name.en].compactMap { $0 }.map { Analyzer.words($0).count }.filter { $0 > 0 }.min() ?? 0
         }
+    }
+
+    /// The vocabulary positions of an indexed column's terms. The column is the indexer's terms joined
+    /// by spaces, so it is cut at spaces (a fraction of the cost of cutting at every non-letter); a
+    /// piece that is not a term as it stands is cut into words as FTS5's tokenizer cuts it.
+    static func termIds(of column: String, _ termIds: [String: Int32]) -> [Int32] {
+        var ids: [Int32] = []
+        for piece in column.utf8.split(separator: UInt8(ascii: " ")) {
+            let term = String(Substring(piece))
+            if let id = termIds[term] {
+                ids.append(id)
+            } else {
+                ids.append(contentsOf: Analyzer.words(term).compactMap { termIds[$0] })
+            }
+        }
+        return ids
     }
 
     /// What one query word matches, over the vocabulary: 2 for its exact terms, 1 for terms under
@@ -97,7 +120,7 @@ struct ForwardIndex: Sendable {
         return marks
     }
 
-    /// The text relevance of each service in `services`, which FTS5 found to match every query word,
+    /// The text relevance of each service in `services`, which match every query word,
     /// by position. Per word: the weight of the best column it appears in (a prefix match counts 60 %,
     /// a word only in the description counts 1; the name's weight falls with its length and is 70 %
     /// for a compound part), plus half a point for every further ranked column. A name that is the

@@ -1,9 +1,9 @@
 import Foundation
 import TextAnalysis
 
-/// Catalogue search: words matched through the FTS5 index (with the region's synonyms and the
-/// vocabularies a query names), then visibility, filters, facet counts, ranking and paging over the
-/// in-memory snapshot. No HTTP, no SQL.
+/// Catalogue search over the in-memory snapshot: words matched in its word index (with the region's
+/// synonyms and the vocabularies a query names), then visibility, filters, facet counts, ranking and
+/// paging. No HTTP, no SQL.
 struct CatalogueSearch: Sendable {
     let snapshots: CatalogueSnapshots
     let searchWords: SearchWordsService
@@ -60,49 +60,40 @@ struct CatalogueSearch: Sendable {
     /// synonyms' version: either changing gives a new answer).
     func answer(_ query: SearchQuery, viewer: CatalogueViewer) async throws -> (result: SearchResultDTO, revision: Int64) {
         let words = Array(Analyzer.words(query.text).prefix(12))
-        var table = try await snapshots.cachedTable()
+        // One read of both versions; the words are then matched in memory, at the snapshot's revision.
+        let versions = try await store.versions()
+        let table = try await snapshots.table(knownRevision: versions.revision)
         var synonyms = searchWords.synonyms.current
+        if synonyms.version != versions.words { synonyms = try await searchWords.table(version: versions.words) }
         var looked = lookUp(words, table, synonyms)
         // Text relevance by service position; nil when there are no words (everything matches, equally).
         var scores: [Double]?
         var partial = false
-        if looked.isEmpty {
-            table = try await snapshots.table()
-        } else {
+        if !looked.isEmpty {
             // The user's own words first, all of them: a query whose words all match is answered as
             // it always was, the synonyms' and vocabularies' services below. When the query has stop
-            // words, the words without them are asked first: if they find nothing, all the words
-            // cannot either (an AND of words most services have costs milliseconds).
-            var content = looked.filter { !Analyzer.isStopWord($0.0) }
-            let stopWordsFirst = !content.isEmpty && content.count < looked.count
-            var matched = try await matchEvery((stopWordsFirst ? content : looked).map(\.1), extras: false)
-            if matched.wordsVersion != synonyms.version {
-                // The synonyms changed since the table held was loaded: again with the new ones.
-                synonyms = try await searchWords.table(version: matched.wordsVersion)
-                looked = lookUp(words, table, synonyms)
-                content = looked.filter { !Analyzer.isStopWord($0.0) }
-                matched = try await matchEvery((stopWordsFirst ? content : looked).map(\.1), extras: false)
-            }
-            if stopWordsFirst {
-                if matched.ownFound {
-                    let all = try await matchEvery(looked.map(\.1), extras: false)
-                    if all.ownFound { matched = all } else { looked = content }
-                } else {
-                    looked = content
-                }
+            // words, the words without them are matched first: if they find nothing, all the words
+            // cannot either.
+            let content = looked.filter { !Analyzer.isStopWord($0.0) }
+            var matched: Matched
+            if !content.isEmpty && content.count < looked.count {
+                matched = matchEvery(content.map(\.1), table, extras: false)
+                let all = matched.ownFound ? matchEvery(looked.map(\.1), table, extras: false) : matched
+                if all.ownFound { matched = all } else { looked = content }
+            } else {
+                matched = matchEvery(looked.map(\.1), table, extras: false)
             }
             if matched.ownFound {
-                if looked.contains(where: { $0.1.hasExtras }) { matched = try await matchEvery(looked.map(\.1), own: matched) }
+                if looked.contains(where: { $0.1.hasExtras }) { matched = matchEvery(looked.map(\.1), table) }
             } else if looked.count == 1 {
                 // No service has the word: its synonyms and the vocabularies it names.
-                matched = try await matchEvery(looked.map(\.1), own: matched)
+                matched = matchEvery(looked.map(\.1), table)
             } else if content.count > 1 {
                 // Nor every word: the services that have most of them.
                 looked = content
-                matched = try await partialScores(looked.map(\.1))
+                matched = partialScores(looked.map(\.1), table)
                 partial = matched.scores != nil && !matched.complete
             }
-            table = matched.table
             scores = matched.scores ?? Array(repeating: -Double.infinity, count: table.snapshot.services.count)
         }
         let matches = looked.map(\.1)
@@ -207,12 +198,6 @@ struct CatalogueSearch: Sendable {
         return best
     }
 
-    /// Service positions of index rows.
-    static func positions(_ keys: [Int64], _ snap: CatalogueSnapshot) -> [Int] {
-        keys.compactMap { key in key >= 0 && key < snap.searchKeys.count ? snap.searchKeys[Int(key)] : nil }.filter { $0 >= 0 }.map(
-            Int.init)
-    }
-
     /// The query words with something to look up (a single letter has nothing, and does not narrow
     /// the search), each with its synonyms and the vocabularies the query names.
     func lookUp(_ words: [String], _ table: FacetTable, _ synonyms: SynonymTable) -> [(String, WordMatch)] {
@@ -226,104 +211,48 @@ struct CatalogueSearch: Sendable {
         }
     }
 
-    /// What a match found: the table of the revision it read, the scores by service position (nil:
-    /// nothing matched) and the synonyms' version it read.
+    /// What a match found: the scores by service position (nil: nothing matched).
     struct Matched {
-        let table: FacetTable
         let scores: [Double]?
-        let wordsVersion: Int64
         /// Some service has every word of the user's own (not only through synonyms).
         var ownFound = false
         /// The services have every word (own or through synonyms): not a partial answer.
         var complete = true
-        /// The index rows that have every word of the user's own, at the table's revision.
-        var ownKeys: [Int64] = []
     }
 
     /// The services that have every word. Those with the user's own words come first, ranked as
     /// without synonyms; then those that need a synonym or a named vocabulary for some word.
-    /// Without `extras`, the own words only. `own`: what the own words matched already (not read again
-    /// when the catalogue is still at that revision).
-    func matchEvery(_ words: [WordMatch], extras: Bool = true, own earlier: Matched? = nil) async throws -> Matched {
-        let own = Self.expression(words.map(\.own))
-        guard extras && words.contains(where: \.hasExtras) else {
-            let found = try await store.match(own)
-            let table = try await snapshots.table(knownRevision: found.revision)
-            guard !found.keys.isEmpty else { return Matched(table: table, scores: nil, wordsVersion: found.wordsVersion) }
-            let snap = table.snapshot
-            let marks = words.map { ForwardIndex.marks($0.own, vocabulary: snap.vocabulary) }
-            var scores = Array(repeating: -Double.infinity, count: snap.services.count)
-            table.ranking.scores(of: Self.positions(found.keys, snap), words: marks, into: &scores)
-            return Matched(table: table, scores: scores, wordsVersion: found.wordsVersion, ownFound: true, ownKeys: found.keys)
-        }
-        // One read: the own words together, the words without a named vocabulary together (with
-        // their synonyms), and each word with a named vocabulary on its own. A query of one word
-        // looks up its synonyms alone: its own terms are in the first expression already.
-        let single = words.count == 1
-        let plain = single ? [] : words.filter { $0.named.isEmpty }
-        let named = single ? words : words.filter { !$0.named.isEmpty }
-        let others =
-            (plain.isEmpty ? [] : [Self.expression(plain)]) + named.map { Self.expression([single ? $0.extrasOnly : $0]) }
-        var found = try await store.matchEach([earlier == nil ? own : ""] + others)
-        if let earlier {
-            if found.revision == earlier.table.snapshot.revision {
-                found.keys[0] = earlier.ownKeys
-            } else {
-                found = try await store.matchEach([own] + others)
-            }
-        }
-        let table = try await snapshots.table(knownRevision: found.revision)
+    /// Without `extras`, the own words only.
+    func matchEvery(_ words: [WordMatch], _ table: FacetTable, extras: Bool = true) -> Matched {
         let snap = table.snapshot
+        let own = table.words.services(ofEvery: words.map(\.own), snap.vocabulary).positions
         var scores = Array(repeating: -Double.infinity, count: snap.services.count)
-        let ownFound = Self.positions(found.keys[0], snap)
-        table.ranking.scores(of: ownFound, words: words.map { ForwardIndex.marks($0.own, vocabulary: snap.vocabulary) }, into: &scores)
-        for i in ownFound { scores[i] += Self.ownWordsTier }
-        var candidates: [Bool]?
-        var k = 1
-        if !plain.isEmpty {
-            candidates = Self.mask(Self.positions(found.keys[k], snap), snap.services.count)
-            k += 1
+        table.ranking.scores(of: own, words: words.map { ForwardIndex.marks($0.own, vocabulary: snap.vocabulary) }, into: &scores)
+        guard extras && words.contains(where: \.hasExtras) else {
+            return Matched(scores: own.isEmpty ? nil : scores, ownFound: !own.isEmpty)
         }
-        for word in named {
-            var mask = Self.mask(Self.positions(found.keys[k], snap), snap.services.count)
-            for (facet, value) in word.named { for i in table.services(facet: facet, value: value) { mask[i] = true } }
-            candidates = candidates.map { c in zip(c, mask).map { $0 && $1 } } ?? mask
-            k += 1
-        }
-        let below = (candidates ?? []).indices.filter { (candidates?[$0] ?? false) && scores[$0] == -Double.infinity }
+        for i in own { scores[i] += Self.ownWordsTier }
+        let below = table.words.services(ofEvery: words, snap.vocabulary, named: table).positions.filter { scores[$0] == -Double.infinity }
         table.ranking.scores(of: below, words: words.map { ForwardIndex.marks($0, vocabulary: snap.vocabulary) }, into: &scores)
-        let any = !ownFound.isEmpty || !below.isEmpty
-        return Matched(
-            table: table, scores: any ? scores : nil, wordsVersion: found.wordsVersion, ownFound: !ownFound.isEmpty, ownKeys: found.keys[0])
-    }
-
-    static func mask(_ positions: [Int], _ count: Int) -> [Bool] {
-        var mask = Array(repeating: false, count: count)
-        for i in positions { mask[i] = true }
-        return mask
+        return Matched(scores: own.isEmpty && below.isEmpty ? nil : scores, ownFound: !own.isEmpty)
     }
 
     /// Scores of the services that match some of the words: first by how much of the query they
     /// cover, each word weighing by how rare it is in the catalogue (log N / df), then by the text
     /// relevance of the words they have. A word counts as covered by its synonyms and named
     /// vocabularies too. A word that a third of the catalogue has ("työ") is not looked up when the
-    /// query has a rarer one: it would weigh next to nothing and cost a read of most of the index.
+    /// query has a rarer one: it would weigh next to nothing, and would make the answer most of the catalogue.
     /// When some services have every word (through synonyms), only they are the answer.
-    func partialScores(_ words: [WordMatch]) async throws -> Matched {
-        let snapshot = try await snapshots.cachedTable().snapshot
-        let common = words.map { Self.frequency($0, snapshot) * 3 > snapshot.services.count }
-        let skipped = common.contains(false) ? common : common.map { _ in false }
-        let found = try await store.matchEach(words.indices.map { skipped[$0] ? "" : Self.expression([words[$0]]) })
-        let table = try await snapshots.table(knownRevision: found.revision)
+    func partialScores(_ words: [WordMatch], _ table: FacetTable) -> Matched {
         let snap = table.snapshot
         let count = snap.services.count
+        let common = words.map { Self.frequency($0, snap) * 3 > count }
+        let skipped = common.contains(false) ? common : common.map { _ in false }
         // Which words each service has, as bits (at most 12 words).
         var masks = [UInt16](repeating: 0, count: count)
         var frequencies = [Int](repeating: 0, count: words.count)
-        for (w, keys) in found.keys.enumerated() where !skipped[w] {
-            var mask = Self.mask(Self.positions(keys, snap), count)
-            for (facet, value) in words[w].named { for i in table.services(facet: facet, value: value) { mask[i] = true } }
-            for i in mask.indices where mask[i] {
+        for w in words.indices where !skipped[w] {
+            for i in table.words.services(of: words[w], snap.vocabulary, named: table).positions {
                 masks[i] |= 1 << w
                 frequencies[w] += 1
             }
@@ -346,7 +275,7 @@ struct CatalogueSearch: Sendable {
             let base = Double(tiers.count - tier) * Self.coverageWeight
             for i in services { scores[i] += base }
         }
-        return Matched(table: table, scores: groups.isEmpty ? nil : scores, wordsVersion: found.wordsVersion, complete: complete)
+        return Matched(scores: groups.isEmpty ? nil : scores, complete: complete)
     }
 
     /// About how many index rows a word's terms are in (its most frequent term's count, the terms
@@ -470,21 +399,6 @@ struct CatalogueSearch: Sendable {
             for term in snap.deletions[v] ?? [] where term.count == word.count { found.insert(term) }  // one letter differs
         }
         return found
-    }
-
-    /// An FTS5 expression: every word must match one of its alternatives.
-    /// A synonym of several words is matched when all its words are.
-    static func expression(_ matches: [WordMatch]) -> String {
-        let anyOf = { (terms: Set<String>) in terms.sorted().map { "\"\($0)\"" }.joined(separator: " OR ") }
-        return matches.compactMap { m in
-            var alternatives = m.exact.union(m.heads).sorted().map { "\"\($0)\"" } + m.prefixes.sorted().map { "\"\($0)\" *" }
-            for phrase in m.synonyms where !phrase.terms.isEmpty && !phrase.terms.contains(where: \.isEmpty) {
-                alternatives.append(
-                    phrase.terms.count == 1
-                        ? anyOf(phrase.terms[0]) : "(" + phrase.terms.map { "(" + anyOf($0) + ")" }.joined(separator: " AND ") + ")")
-            }
-            return alternatives.isEmpty ? nil : "(" + alternatives.joined(separator: " OR ") + ")"
-        }.joined(separator: " AND ")
     }
 
     /// The active filters, coded. A selected value that no service has selects nothing.

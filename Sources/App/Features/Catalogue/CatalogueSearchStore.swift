@@ -15,9 +15,10 @@ struct CatalogueSearchStore: Sendable {
         try await db.writer.read { db in try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0 }
     }
 
-    /// The snapshot, and the text of each service's ranked columns (name, keywords, organisation,
-    /// summary) as the word index holds it, by service position, for building the ranking.
-    func snapshot() async throws -> (CatalogueSnapshot, rankedColumns: [[String]]) {
+    /// The snapshot, and the text of each service's indexed columns (name, keywords, organisation,
+    /// summary, description) as the word index holds it, by service position, for building the
+    /// ranking and the word index in memory.
+    func snapshot() async throws -> (CatalogueSnapshot, indexedColumns: [[String]]) {
         try await db.writer.read { db in
             let revision = try Int64.fetchOne(db, sql: "SELECT revision FROM catalogue_state WHERE id = 1") ?? 0
             let taxonomy = try Self.taxonomy(db)
@@ -77,18 +78,19 @@ struct CatalogueSearchStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT search_key, service_id FROM service_search_key") {
                 if let i = index[row["service_id"] as String] { searchKeys[row["search_key"] as Int] = Int32(i) }
             }
-            var rankedColumns = Array(repeating: Array(repeating: "", count: ForwardIndex.columns), count: services.count)
-            let columns = try Row.fetchCursor(db, sql: "SELECT rowid, name, keywords, organization, summary FROM service_search")
+            var indexedColumns = Array(repeating: Array(repeating: "", count: ForwardIndex.columns + 1), count: services.count)
+            let columns = try Row.fetchCursor(
+                db, sql: "SELECT rowid, name, keywords, organization, summary, description FROM service_search")
             while let row = try columns.next() {
                 let key: Int = row[0]
                 guard key >= 0, key < searchKeys.count, searchKeys[key] >= 0 else { continue }
-                rankedColumns[Int(searchKeys[key])] = (1...ForwardIndex.columns).map { row[$0] ?? "" }
+                indexedColumns[Int(searchKeys[key])] = (1...ForwardIndex.columns + 1).map { row[$0] ?? "" }
             }
             let snapshot = CatalogueSnapshot(
                 revision: revision, services: services, index: index, vocabulary: vocabulary, documentFrequency: documentFrequency,
                 deletions: deletions,
                 reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys, taxonomy: taxonomy)
-            return (snapshot, rankedColumns)
+            return (snapshot, indexedColumns)
         }
     }
 
@@ -101,32 +103,6 @@ struct CatalogueSearchStore: Sendable {
     /// Both versions, for telling whether a kept search answer is still current.
     func versions() async throws -> (revision: Int64, words: Int64) {
         try await db.writer.read { try Self.versions($0) }
-    }
-
-    /// The row keys of the index rows that match an FTS5 expression, and the catalogue revision and
-    /// synonyms' version they were read at. Ranking is ours (`ForwardIndex`): bm25 would cost a
-    /// look-up per matching row.
-    func match(_ expression: String) async throws -> (revision: Int64, wordsVersion: Int64, keys: [Int64]) {
-        try await db.writer.read { db in
-            let versions = try Self.versions(db)
-            var keys: [Int64] = []
-            if !expression.isEmpty {
-                let rows = try Int64.fetchCursor(
-                    db, SQLRequest<Int64>("SELECT rowid FROM service_search WHERE service_search MATCH \(expression)"))
-                while let key = try rows.next() { keys.append(key) }
-            }
-            return (versions.revision, versions.words, keys)
-        }
-    }
-
-    /// The rows of each expression, in one read (an empty expression matches nothing).
-    func matchEach(_ expressions: [String]) async throws -> (revision: Int64, wordsVersion: Int64, keys: [[Int64]]) {
-        try await db.writer.read { db in
-            let versions = try Self.versions(db)
-            let statement = try db.cachedStatement(sql: "SELECT rowid FROM service_search WHERE service_search MATCH ?")
-            let keys = try expressions.map { $0.isEmpty ? [] : try Int64.fetchAll(statement, arguments: [$0]) }
-            return (versions.revision, versions.words, keys)
-        }
     }
 
     // MARK: The bench's references

@@ -51,8 +51,8 @@ struct CatalogueSnapshots: Sendable {
             if let loading = state.loading, loading.revision == revision { return (nil, loading.task) }
             let (store, indexer, cache) = (store, indexer, cache)
             let task = Task {
-                let (snapshot, rankedColumns) = try await store.snapshot()
-                let fresh = FacetTable(snapshot, rankedColumns: rankedColumns, indexer: indexer)
+                let (snapshot, indexedColumns) = try await store.snapshot()
+                let fresh = FacetTable(snapshot, indexedColumns: indexedColumns, indexer: indexer)
                 cache.state.withLock { state in
                     if (state.current?.snapshot.revision ?? -1) < fresh.snapshot.revision { state.current = fresh }
                     if state.loading?.revision == revision { state.loading = nil }
@@ -70,13 +70,6 @@ struct CatalogueSnapshots: Sendable {
             cache.state.withLock { state in if state.loading?.revision == revision { state.loading = nil } }
             throw error
         }
-    }
-
-    /// The table last loaded, without asking the database for its revision (query words are analysed
-    /// against its vocabulary before the match tells the revision); loads one when there is none.
-    func cachedTable() async throws -> FacetTable {
-        if let t = cache.state.withLock({ $0.current }) { return t }
-        return try await table()
     }
 
     func taxonomy() async throws -> TaxonomyDTO { try await snapshot().taxonomy }
@@ -133,8 +126,10 @@ struct FacetTable: Sendable {
             })
     }
 
-    /// Ranks the rows FTS5 matched.
+    /// Ranks the services the words matched.
     let ranking: ForwardIndex
+    /// Finds the services that have a query's words.
+    let words: WordIndex
     /// The names of the life situations and employment statuses as search words: per name (in each
     /// language), its words that say something, each by its analysed keys (`SynonymTable.entryKeys`).
     let vocabularyNames: [(facet: Int, value: String, words: [Set<String>])]
@@ -172,11 +167,18 @@ struct FacetTable: Sendable {
         }
     }
 
-    init(_ snapshot: CatalogueSnapshot, rankedColumns: [[String]], indexer: CatalogueIndexer) {
+    init(_ snapshot: CatalogueSnapshot, indexedColumns: [[String]], indexer: CatalogueIndexer) {
         self.snapshot = snapshot
-        ranking = ForwardIndex(services: snapshot.services, vocabulary: snapshot.vocabulary, columns: rankedColumns) { word, language in
+        let termIds = Dictionary(uniqueKeysWithValues: snapshot.vocabulary.enumerated().map { ($1, Int32($0)) })
+        ranking = ForwardIndex(services: snapshot.services, termIds: termIds, columns: indexedColumns) { word, language in
             language == .fi ? Array(indexer.finnish(word).baseForms) : [indexer.analyzer.stem(word, in: language)]
         }
+        var descriptions = RaggedArray()
+        for columns in indexedColumns {
+            descriptions.append(
+                columns.count > ForwardIndex.columns ? ForwardIndex.termIds(of: columns[ForwardIndex.columns], termIds) : [])
+        }
+        words = WordIndex(vocabularyCount: snapshot.vocabulary.count, ranked: ranking.terms, descriptions: descriptions)
         var names: [(facet: Int, value: String, words: [Set<String>])] = []
         let terms: [(CatalogueFacet, [TaxonomyDTO.Term])] = [
             (.lifeSituation, snapshot.taxonomy.lifeSituations), (.employmentStatus, snapshot.taxonomy.employmentStatuses),
