@@ -82,6 +82,20 @@ export function localText(value) {
   return value[current] || value.fi || Object.values(value)[0] || '';
 }
 
+/**
+ * A LocalText in the current language, and the language it is in: the current one when it has a
+ * text of its own, else Finnish (or the first there is). A plain string counts as the current language.
+ */
+export function localTextIn(value) {
+  if (!value) return { text: '', lang: current };
+  if (typeof value === 'string') return { text: value, lang: current };
+  const own = (value[current] || '').trim();
+  if (own) return { text: value[current], lang: current };
+  if ((value.fi || '').trim()) return { text: value.fi, lang: 'fi' };
+  const [lang, text] = Object.entries(value).find(([, v]) => (v || '').trim()) || ['fi', ''];
+  return { text, lang };
+}
+
 export function errorText(code) {
   if (code && has(`error.${code}`)) return t(`error.${code}`);
   if (code && code.endsWith('.notFound')) return t('error.notFound');

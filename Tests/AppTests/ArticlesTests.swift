@@ -75,4 +75,40 @@ struct ArticlesTests {
             #expect(other.contains("viite") && other.contains("toinen") && other.contains("koodattu") && other.contains("kuvaviite"))
         }
     }
+
+    /// An article's body is read in the language asked for when it has one, else in Finnish, and the
+    /// answer says which; a service's texts come in every language they have.
+    @Test func theBodyComesInTheLanguageAskedOrInFinnishSaidSo() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            let demo = try Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json"))
+            var json = try JSONSerialization.jsonObject(with: CatalogueFileUpgrade.upgraded(demo)) as? [String: Any] ?? [:]
+            var articles = json["articles"] as? [[String: Any]] ?? []
+            let k = try #require(articles.firstIndex { $0["id"] as? String == "nain-loydat-sopivan-palvelun" })
+            var body = articles[k]["body"] as? [String: Any] ?? [:]
+            body["sv"] = "## Så hittar du rätt tjänst"
+            articles[k]["body"] = body
+            json["articles"] = articles
+            var services = json["services"] as? [[String: Any]] ?? []
+            let s = try #require(services.firstIndex { $0["id"] as? String == "uraohjaus-aikuisille" })
+            services[s]["costDescription"] = ["fi": "Maksuton", "sv": "Avgiftsfri"]
+            json["services"] = services
+            let file = env.config.dataDir.appending(path: "swedish.json")
+            try JSONSerialization.data(withJSONObject: json).write(to: file)
+            _ = try await Commands.importCatalogue(env.config, file: file)
+
+            let path = "/api/v1/catalogue/articles/nain-loydat-sopivan-palvelun"
+            let swedish = try await env.request(.get, path + "?lang=sv").json()
+            #expect(
+                swedish["language"] as? String == "sv"
+                    && (swedish["html"] as? String)?.contains("<h2>Så hittar du rätt tjänst</h2>") == true)
+            let english = try await env.request(.get, path + "?lang=en").json()
+            #expect(english["language"] as? String == "fi" && (english["html"] as? String)?.contains("<h2>Rajaa tuloksia</h2>") == true)
+            #expect(try await env.request(.get, path).json()["language"] as? String == "fi")
+
+            let service = try await env.request(.get, "/api/v1/catalogue/services/uraohjaus-aikuisille").json()
+            #expect(service["costDescription"] as? [String: String] == ["fi": "Maksuton", "sv": "Avgiftsfri"])
+            let part = service["participation"] as? [String: Any]
+            #expect((part?["howToApply"] as? [String: Any])?["fi"] is String)
+        }
+    }
 }

@@ -41,8 +41,8 @@ struct CatalogueImportTests {
 
             let out = dir.appending(path: "export.json")
             try await Commands.exportCatalogue(config, file: out)
-            let original = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: Self.demo))
-            let exported = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out))
+            let original = try CatalogueValidator.decode(Data(contentsOf: Self.demo))
+            let exported = try CatalogueValidator.decode(Data(contentsOf: out))
             #expect(exported.municipalities == original.municipalities)
             #expect(exported.categories == original.categories)
             #expect(exported.lifeSituations == original.lifeSituations && exported.employmentStatuses == original.employmentStatuses)
@@ -75,7 +75,7 @@ struct CatalogueImportTests {
             #expect(summary.contains("services 0 new, 2 changed, 178 unchanged"))
             let out = dir.appending(path: "export.json")
             try await Commands.exportCatalogue(config, file: out)
-            let exported = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out))
+            let exported = try CatalogueValidator.decode(Data(contentsOf: out))
             #expect(exported.services.first { $0.id == "ammatinvalinta-ja-uraohjaus" }?.name.fi == "Uusi nimi")
             #expect(exported.services.count == 180)
             #expect(try await count(config, "service") == 180)
@@ -118,7 +118,7 @@ struct CatalogueImportTests {
             #expect(summaries.allSatisfy { $0.contains("services 0 new, 180 changed, 0 unchanged") }, "\(summaries)")
             let out = dir.appending(path: "export.json")
             try await Commands.exportCatalogue(config, file: out)
-            let names = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out)).services.map(\.name.fi)
+            let names = try CatalogueValidator.decode(Data(contentsOf: out)).services.map(\.name.fi)
             #expect(names.allSatisfy { $0.hasPrefix("Alfa ") } || names.allSatisfy { $0.hasPrefix("Beeta ") })
             for table in ["service", "service_search", "service_search_key"] {
                 #expect(try await count(config, table) == 180, "\(table)")
@@ -133,7 +133,7 @@ struct CatalogueImportTests {
             let config = try config(dir)
             _ = try await Commands.importCatalogue(config, file: Self.demo)
             let components = try await AppComponents.make(config)
-            let file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: Self.demo))
+            let file = try CatalogueValidator.decode(Data(contentsOf: Self.demo))
             var extra = file.services[0]
             extra.id = "ennakko"
             let links = try await count(config, "service_category")
@@ -150,7 +150,7 @@ struct CatalogueImportTests {
             await #expect(throws: AppError.self) { _ = try await components.serviceDetails.service(id: "ennakko", viewer: .anonymous) }
             let out = dir.appending(path: "export.json")
             try await Commands.exportCatalogue(config, file: out)
-            #expect(try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: out)).services.count == 180)
+            #expect(try CatalogueValidator.decode(Data(contentsOf: out)).services.count == 180)
 
             try await store.abandonBatch("b1")
             #expect(try await count(config, "service") == 180)
@@ -233,6 +233,112 @@ struct CatalogueImportTests {
             let out = dir.appending(path: "export.json")
             try await Commands.exportCatalogue(config, file: out)
             #expect(try !String(contentsOf: out, encoding: .utf8).contains("Tätä ei saa tallentaa"))
+        }
+    }
+
+    /// Every text of a service and an article in every language (format version 2): a file with
+    /// Swedish and English in every text imports, exports and imports again without losing any.
+    @Test func aVersion2FileKeepsEveryTextInEveryLanguage() async throws {
+        try await withTemporaryDirectory { dir in
+            let config = try config(dir)
+            _ = try await Commands.importCatalogue(config, file: Self.demo)
+            /// Every {"fi": …} of services and articles gets a Swedish and an English text.
+            func translated(_ value: Any) -> Any {
+                if var object = value as? [String: Any] {
+                    if let fi = object["fi"] as? String, object.count <= 3 {
+                        object["sv"] = "SV \(fi)"
+                        object["en"] = "EN \(fi)"
+                        return object
+                    }
+                    return object.mapValues(translated)
+                }
+                if let list = value as? [Any] { return list.map(translated) }
+                return value
+            }
+            let v1 =
+                try JSONSerialization.jsonObject(with: CatalogueFileUpgrade.upgraded(Data(contentsOf: Self.demo))) as? [String: Any] ?? [:]
+            #expect(v1["schemaVersion"] as? Int == 2)
+            var v2 = v1
+            v2["services"] = translated(v1["services"] ?? [])
+            v2["articles"] = translated(v1["articles"] ?? [])
+            let file = dir.appending(path: "v2.json")
+            try JSONSerialization.data(withJSONObject: v2).write(to: file)
+            let summary = try await Commands.importCatalogue(config, file: file)
+            #expect(summary.contains("services 0 new, 180 changed, 0 unchanged") && summary.contains("articles 0 new, 10 changed"))
+
+            let out = dir.appending(path: "export.json")
+            try await Commands.exportCatalogue(config, file: out)
+            let written = try CatalogueValidator.decode(Data(contentsOf: file))
+            let exported = try CatalogueValidator.decode(Data(contentsOf: out))
+            #expect(exported.schemaVersion == 2)
+            #expect(exported.services == written.services.sorted { $0.id < $1.id })
+            #expect(exported.articles == written.articles.sorted { $0.id < $1.id })
+            let service = try #require(exported.services.first { $0.id == "uraohjaus-aikuisille" })
+            #expect(
+                service.participation.howToApply.sv?.hasPrefix("SV ") == true
+                    && service.internal.guidanceProcess.en?.hasPrefix("EN ") == true)
+            #expect(service.contacts.allSatisfy { $0.role.sv != nil } && service.delivery.locations.allSatisfy { $0.city.en != nil })
+            let third = try await Commands.importCatalogue(config, file: out)
+            #expect(third.contains("services 0 new, 0 changed, 180 unchanged") && third.contains("articles 0 new, 0 changed, 10 unchanged"))
+
+            // Only versions 1 and 2 are read.
+            let future = try variant(dir) { $0["schemaVersion"] = 3 }
+            await #expect { try await Commands.importCatalogue(config, file: future) } throws: { error in
+                (error as? CatalogueInvalid)?.problems.contains { $0.path == "$.schemaVersion" } == true
+            }
+        }
+    }
+
+    /// A database written before version 2 (migration 0015) keeps its texts: each becomes the Finnish
+    /// one, in the columns and inside the JSON of a service, and in an article's body.
+    @Test func aDatabaseOfTheFirstFormatIsMigratedWithoutLosingText() async throws {
+        try await withTemporaryDirectory { dir in
+            let migrations = dir.appending(path: "Migrations")
+            try FileManager.default.copyItem(at: repoRoot.appending(path: "Migrations"), to: migrations)
+            let later = try FileManager.default.contentsOfDirectory(atPath: migrations.path).filter { $0 >= "0015" }
+            let held = dir.appending(path: "held")
+            try FileManager.default.createDirectory(at: held, withIntermediateDirectories: true)
+            for name in later { try FileManager.default.moveItem(at: migrations.appending(path: name), to: held.appending(path: name)) }
+            let path = dir.appending(path: "old.sqlite")
+            let old = try AppDatabase.open(path: path, migrationsDir: migrations)
+            try await old.writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO organization (id, name_fi, sector, kind, created_at, updated_at) VALUES ('kunta', 'Kunta', 'public', 'kunta', 0, 0);
+                        INSERT INTO service (id, organization_id, status, name_fi, summary_fi, description_fi, keywords, cost, cost_description,
+                            wheelchair, sign_language, easy_finnish, accessibility_notes, target_description, delivery, participation, contacts,
+                            links, internal, version, created_at, updated_at, reviewed_at)
+                        VALUES ('palvelu', 'kunta', 'published', 'Palvelu', 'Tiivis', 'Kuvaus', '["sana"]', 'paid', 'Maksaa 5 €', 0, 0, 0,
+                            'Hissi', 'Nuoret', '{"duration":"2 viikkoa","locations":[{"address":"Katu 1","city":"Espoo","name":"Talo","postalCode":"02100"}],"schedule":"Ma–pe"}',
+                            '{"benefitsEffect":"Ei vaikutusta","consents":"Lupa","howToApply":"Soita","prerequisites":"Ei"}',
+                            '[{"email":"a@b.fi","name":"Anna","phone":"040","role":"Ohjaaja"}]', '[{"title":"Sivu","url":"https://example.fi/"}]',
+                            '{"clientRecordInstructions":"Kirjaa","guidanceProcess":"Ohjaa","internalContacts":"Anna","municipalExceptions":"Ei","obligations":"Velvoite","statementsAndBenefits":"Lausunto","travelCompensation":"Matkat"}',
+                            1, 0, 0, 0);
+                        INSERT INTO article (id, title_fi, body, audience, updated_at) VALUES ('ohje', 'Ohje', '# Otsikko', 'public', 0);
+                        """)
+            }
+            try old.writer.close()
+            for name in later { try FileManager.default.moveItem(at: held.appending(path: name), to: migrations.appending(path: name)) }
+            let migrated = try AppDatabase.open(path: path, migrationsDir: migrations)
+            let store = CatalogueSearchStore(db: migrated)
+            let (service, _) = try #require(
+                try await store.service(id: "palvelu", viewer: CatalogueViewer(seesInternal: true, contentOrganizations: [])))
+            #expect(service.costDescription == LocalText(fi: "Maksaa 5 €") && service.accessibility.notes == LocalText(fi: "Hissi"))
+            #expect(service.targetGroup.description == LocalText(fi: "Nuoret"))
+            #expect(service.delivery.duration == LocalText(fi: "2 viikkoa") && service.delivery.schedule == LocalText(fi: "Ma–pe"))
+            #expect(
+                service.delivery.locations == [
+                    .init(name: LocalText(fi: "Talo"), address: LocalText(fi: "Katu 1"), postalCode: "02100", city: LocalText(fi: "Espoo"))
+                ])
+            #expect(service.participation.howToApply == LocalText(fi: "Soita") && service.participation.consents == LocalText(fi: "Lupa"))
+            #expect(service.contacts == [.init(name: "Anna", role: LocalText(fi: "Ohjaaja"), email: "a@b.fi", phone: "040")])
+            #expect(service.links == [.init(title: LocalText(fi: "Sivu"), url: "https://example.fi/")])
+            #expect(
+                service.internal.guidanceProcess == LocalText(fi: "Ohjaa") && service.internal.travelCompensation == LocalText(fi: "Matkat")
+            )
+            let body = try await migrated.writer.read { db in try String.fetchOne(db, sql: "SELECT body_fi FROM article WHERE id = 'ohje'")
+            }
+            #expect(body == "# Otsikko")
         }
     }
 }

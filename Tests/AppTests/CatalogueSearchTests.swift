@@ -109,8 +109,7 @@ struct CatalogueSearchTests {
 
     @Test func visibilityDependsOnTheRole() async throws {
         try await Self.withCatalogue { env in
-            let file = try JSONDecoder().decode(
-                CatalogueFile.self, from: Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+            let file = try CatalogueValidator.decode(Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
             let hidden = try #require(file.services.first { $0.status == "hidden" })
             let draft = try #require(file.services.first { $0.status == "draft" })
             let archived = try #require(file.services.first { $0.status == "archived" })
@@ -145,8 +144,8 @@ struct CatalogueSearchTests {
             #expect(try await listed(hidden.id, expert))
             let instructions = try await page("ammatinvalinta-ja-uraohjaus", expert).json()["internal"] as? [String: Any]
             #expect(
-                instructions?["guidanceProcess"] as? String
-                    == file.services.first { $0.id == "ammatinvalinta-ja-uraohjaus" }?.internal.guidanceProcess)
+                (instructions?["guidanceProcess"] as? [String: Any])?["fi"] as? String
+                    == file.services.first { $0.id == "ammatinvalinta-ja-uraohjaus" }?.internal.guidanceProcess.fi)
             #expect(try await page(draft.id, expert).status == .notFound)
             // Content roles: their own organisation's drafts.
             #expect(try await page(draft.id, producer).status == .ok)

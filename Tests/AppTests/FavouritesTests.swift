@@ -18,12 +18,12 @@ struct FavouritesTests {
     }
 
     static func hiddenServiceId() throws -> String {
-        let file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+        let file = try CatalogueValidator.decode(Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
         return try #require(file.services.first { $0.status == "hidden" }).id
     }
 
     static func draftServiceId() throws -> String {
-        let file = try JSONDecoder().decode(CatalogueFile.self, from: Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+        let file = try CatalogueValidator.decode(Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
         return try #require(file.services.first { $0.status == "draft" }).id
     }
 
@@ -167,8 +167,7 @@ struct FavouritesTests {
 
     @Test func anExpertSeesTheLast20ServicesTheyOpened() async throws {
         try await Self.withExpert { env, expert in
-            let file = try JSONDecoder().decode(
-                CatalogueFile.self, from: Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+            let file = try CatalogueValidator.decode(Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
             let ids = file.services.filter { $0.status == "published" }.prefix(22).map(\.id)
             for id in ids {
                 env.time.advance(by: 1)

@@ -511,7 +511,7 @@ struct RealtimeTests {
     /// one that pings, as the web client does, stays.
     @Test func aSocketSilentForTheIdleTimeoutIsClosedAndOneThatPingsStays() async throws {
         try await TestEnv.run(
-            live: true, adjust: { $0.socketIdleTimeout = 2 },
+            live: true, adjust: { $0.socketIdleTimeout = 3 },
             { env in
                 let (_, client, _) = try await setUp(env)
                 let hub = env.components.hub

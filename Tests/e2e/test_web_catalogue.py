@@ -294,3 +294,35 @@ def test_catalogue_pages_are_accessible_and_fit_360px(ui, server, language):
         problems += ui.page_problems(f"{path} [{language}]")
     problems += [f"console [{language}]: {m}" for m in ui.console_errors()]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_service_page_shows_its_translations_and_marks_what_is_only_in_finnish(ui, server, language):
+    """Where a text has a translation, the page shows it; where it has none, the Finnish text is
+    shown with lang="fi" and an "Endast på finska" / "Only in Finnish" mark before it."""
+    service = requests.get(f"{server.base_url}/api/v1/catalogue/services/{SERVICE}").json()
+    assert service["name"].get(language) and service["summary"].get(language) and not service["description"].get(language)
+    ui.reset(language=language)
+    ui.open(f"/catalogue/services/{SERVICE}")
+    ui.wait(lambda: ui.all("main section"))
+    assert ui.h1() == service["name"][language]
+    assert not ui.css("main h1").get_attribute("lang")
+    summary = ui.css("main .service-summary")
+    assert summary.text == service["summary"][language]
+    assert not summary.find_elements("css selector", ".lang-fallback")
+    # the description and the cost description exist in Finnish only (the demo has no translation)
+    mark = {"sv": "Endast på finska", "en": "Only in Finnish"}[language]
+    description = service["description"]["fi"].split("\n\n")[0].strip()
+    marked = [p for p in ui.all("main p") if p.find_elements("css selector", ".lang-fallback")]
+    assert any(description in p.text and p.text.startswith(mark) for p in marked), [p.text[:80] for p in marked]
+    finnish = ui.all("main [lang='fi']")
+    assert any(description in e.text for e in finnish)
+    cost = service["costDescription"]["fi"].split("\n\n")[0].strip()
+    assert any(cost in e.text for e in finnish)
+    assert not ui.console_errors()
+
+
+def test_a_finnish_page_has_no_language_marks(ui, server):
+    ui.open(f"/catalogue/services/{SERVICE}")
+    ui.wait(lambda: ui.all("main section"))
+    assert not ui.all("main .lang-fallback") and not ui.all("main [lang]")

@@ -2,7 +2,7 @@
 import { h, uid, setLive } from '../dom.js';
 import { on } from '../store.js';
 import { sessionGet, sessionSet } from '../storage.js';
-import { t, plural, localText, getLanguage } from '../i18n.js';
+import { t, plural, localText, localTextIn, getLanguage } from '../i18n.js';
 import { enc } from '../api.js';
 import { isFavourite, toggleFavourite, usesLists } from './favourites.js';
 import { listButton } from './favourite-lists.js';
@@ -165,6 +165,12 @@ export function internalBadge() {
 
 /** The language of a LocalText as shown, when it is not the UI's (a missing translation): for lang="". */
 export function textLanguage(value) {
-  if (!value || typeof value === 'string' || value[getLanguage()]) return null;
-  return value.fi ? 'fi' : Object.keys(value)[0] || null;
+  if (!value || typeof value === 'string') return null;
+  const { lang } = localTextIn(value);
+  return lang === getLanguage() ? null : lang;
+}
+
+/** "Only in Finnish" before a text that has no translation in the page's language. */
+export function untranslatedMark(lang) {
+  return h('span', { class: 'lang-fallback' }, t(`catalogue.service.onlyIn.${lang}`));
 }

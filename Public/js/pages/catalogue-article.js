@@ -4,12 +4,12 @@
 // place where the client inserts HTML, and it is still parsed inert and checked once more here
 // against an allow-list (articleBody).
 import { h } from '../dom.js';
-import { t, localText } from '../i18n.js';
+import { t, localText, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
 import { heading, notFoundMessage, printButton } from '../ui/page.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
-import { breadcrumbs, catalogueCrumb, articleHref, municipalityNames, textLanguage } from '../catalogue/parts.js';
+import { breadcrumbs, catalogueCrumb, articleHref, municipalityNames, textLanguage, untranslatedMark } from '../catalogue/parts.js';
 
 // The second pass is an allow-list: named elements with named attributes only. An element not on
 // the list is dropped with its content when it can hold code or a form, otherwise replaced by its
@@ -125,7 +125,7 @@ export default {
     let article;
     try {
       [article] = await Promise.all([
-        get(`/api/v1/catalogue/articles/${enc(ctx.params.articleId)}`, { signal: ctx.signal }),
+        get(`/api/v1/catalogue/articles/${enc(ctx.params.articleId)}?lang=${getLanguage()}`, { signal: ctx.signal }),
         loadTaxonomy(),
       ]);
     } catch (error) {
@@ -158,7 +158,10 @@ export default {
       h('dt', {}, t('catalogue.articles.municipalities')),
       h('dd', {}, municipalityNames(article.municipalityCodes))));
     page.appendChild(h('div', { class: 'actions article-actions' }, printButton()));
-    const body = h('div', { class: 'article-body' });
+    // The body in the page's language, or in Finnish marked as such when it has no translation.
+    const untranslated = article.language && article.language !== getLanguage();
+    if (untranslated) page.appendChild(h('p', { class: 'article-language' }, untranslatedMark(article.language)));
+    const body = h('div', { class: 'article-body', lang: untranslated ? article.language : null });
     body.appendChild(articleBody(article.html));
     page.appendChild(body);
   },

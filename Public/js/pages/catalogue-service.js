@@ -2,14 +2,14 @@
 // sections, and for experts the internal instructions in a clearly marked band and "Lisää
 // ohjaustilaan" (the service into the plan of one of their open spaces).
 import { h, uid } from '../dom.js';
-import { t, localText } from '../i18n.js';
+import { t, localText, localTextIn, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
 import { formatDate } from '../format.js';
 import { notice, section } from './common.js';
 import { heading, notFoundMessage, printButton } from '../ui/page.js';
 import { statusRegion } from '../ui/live.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref } from '../catalogue/parts.js';
+import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref, untranslatedMark } from '../catalogue/parts.js';
 import { isExpertUser } from '../spaces/common.js';
 import { addToSpacePanel } from '../spaces/plan.js';
 
@@ -22,13 +22,29 @@ function text(value) {
   return typeof value === 'string' ? value.trim() : localText(value).trim();
 }
 
-/** Paragraphs of a text (blank lines separate them). */
+/**
+ * A text for a <dd> or a line: as it is in the page's language, or, when it has no translation,
+ * marked with the language it is in (lang="fi" for screen readers, and "Only in Finnish" to see).
+ */
+function shown(value) {
+  const { text: content, lang } = localTextIn(value);
+  const trimmed = (content || '').trim();
+  if (!trimmed) return '';
+  if (lang === getLanguage()) return trimmed;
+  return h('span', {}, untranslatedMark(lang), ' ', h('span', { lang }, trimmed));
+}
+
+/** Paragraphs of a text (blank lines separate them), marked as `shown` marks one that is untranslated. */
 function paragraphs(value) {
-  return text(value)
+  const { text: content, lang } = localTextIn(value);
+  const parts = (content || '')
     .split(/\n\s*\n/)
     .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => h('p', {}, p));
+    .filter(Boolean);
+  if (lang === getLanguage()) return parts.map((p) => h('p', {}, p));
+  return parts.map((p, i) => (i === 0
+    ? h('p', {}, untranslatedMark(lang), ' ', h('span', { lang }, p))
+    : h('p', { lang }, p)));
 }
 
 /** <dl> of [label, content] pairs; empty contents are left out. */
@@ -66,9 +82,10 @@ export default {
     if (!ctx.isCurrent()) return;
 
     root.appendChild(h('p', { class: 'back-link' }, h('a', { href: lastSearch() }, t('catalogue.backToSearch'))));
-    const name = localText(service.name);
-    const h1 = heading(root, ctx, name);
+    const name = localTextIn(service.name);
+    const h1 = heading(root, ctx, name.text);
     h1.id = uid('service-name');
+    if (name.lang !== getLanguage()) h1.lang = name.lang;
     if (service.organization) root.appendChild(h('p', { class: 'lead service-org' }, localText(service.organization.name)));
     if (service.archived || service.status === 'archived') {
       root.appendChild(notice('info', h('p', {}, h('strong', {}, t('catalogue.service.archived.title')), t('catalogue.service.archived.text'))));
@@ -84,7 +101,7 @@ export default {
     const published = !service.archived && (!service.status || service.status === 'published');
     if (published && isExpertUser(ctx.user)) root.appendChild(addToSpacePanel({ ctx, service }));
 
-    const summary = text(service.summary);
+    const summary = shown(service.summary);
     // What
     root.appendChild(section(t('catalogue.service.what'), summary ? h('p', { class: 'service-summary' }, summary) : null, ...paragraphs(service.description),
       (service.categoryIds || []).length
@@ -107,10 +124,10 @@ export default {
     const part = service.participation || {};
     root.appendChild(section(t('catalogue.service.how'),
       details([
-        [t('catalogue.service.howToApply'), text(part.howToApply)],
-        [t('catalogue.service.prerequisites'), text(part.prerequisites)],
-        [t('catalogue.service.benefitsEffect'), text(part.benefitsEffect)],
-        [t('catalogue.service.consents'), text(part.consents)],
+        [t('catalogue.service.howToApply'), shown(part.howToApply)],
+        [t('catalogue.service.prerequisites'), shown(part.prerequisites)],
+        [t('catalogue.service.benefitsEffect'), shown(part.benefitsEffect)],
+        [t('catalogue.service.consents'), shown(part.consents)],
       ]) || h('p', { class: 'muted' }, t('catalogue.service.noInfo'))));
 
     // Cost
@@ -131,14 +148,14 @@ export default {
     const delivery = service.delivery || {};
     const locations = (delivery.locations || []).map((l) =>
       h('li', { class: 'location' },
-        l.name ? h('strong', {}, l.name) : null,
-        h('span', {}, [l.address, [l.postalCode, l.city].filter(Boolean).join(' ')].filter(Boolean).join(', '))));
+        text(l.name) ? h('strong', {}, shown(l.name)) : null,
+        h('span', {}, [text(l.address), [l.postalCode, text(l.city)].filter(Boolean).join(' ')].filter(Boolean).join(', '))));
     root.appendChild(section(t('catalogue.service.where'),
       details([
         [t('catalogue.filter.mode'), (delivery.modes || []).map((m) => t(`catalogue.mode.${m}`)).join(', ')],
         [t('catalogue.filter.language'), names('language', delivery.languages)],
-        [t('catalogue.service.duration'), text(delivery.duration)],
-        [t('catalogue.service.schedule'), text(delivery.schedule)],
+        [t('catalogue.service.duration'), shown(delivery.duration)],
+        [t('catalogue.service.schedule'), shown(delivery.schedule)],
       ]),
       locations.length ? h('h3', {}, t('catalogue.service.locations')) : null,
       locations.length ? h('ul', { class: 'plain-list location-list' }, locations) : null));
@@ -147,7 +164,7 @@ export default {
     const contacts = (service.contacts || []).map((c) =>
       h('li', { class: 'contact' },
         h('strong', {}, c.name || ''),
-        c.role ? h('span', { class: 'muted' }, c.role) : null,
+        text(c.role) ? h('span', { class: 'muted' }, shown(c.role)) : null,
         c.phone ? h('span', {}, `${t('catalogue.service.phone')}: `, h('a', { href: `tel:${c.phone.replace(/[^\d+]/g, '')}` }, c.phone)) : null,
         c.email ? h('span', {}, `${t('catalogue.service.email')}: `, h('a', { href: `mailto:${c.email}` }, c.email)) : null));
     if (contacts.length) root.appendChild(section(t('catalogue.service.contacts'), h('ul', { class: 'plain-list contact-list' }, contacts)));
@@ -162,7 +179,7 @@ export default {
     // Internal instructions (experts only: the server sends null to everyone else)
     if (service.internal) {
       const internal = service.internal;
-      const rows = INTERNAL_FIELDS.map((f) => [t(`catalogue.internal.${f}`), text(internal[f] || '')]);
+      const rows = INTERNAL_FIELDS.map((f) => [t(`catalogue.internal.${f}`), shown(internal[f] || '')]);
       const headingId = uid('internal');
       root.appendChild(
         h('section', { class: 'internal-band', 'aria-labelledby': headingId, dataset: { internal: 'true' } },

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The languages of the user interface and of catalogue texts.
 public enum Language: String, Codable, Sendable, CaseIterable {
     case fi, sv, en
@@ -13,6 +15,18 @@ public struct LocalText: Codable, Sendable, Equatable {
         self.fi = fi
         self.sv = sv
         self.en = en
+    }
+
+    /// No text in any language.
+    static let empty = LocalText(fi: "")
+
+    /// Whether there is a text of its own in `language` (not blank).
+    func has(_ language: Language) -> Bool {
+        switch language {
+        case .fi: !fi.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        case .sv: !(sv ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        case .en: !(en ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
     }
 
     /// The text in `language`, falling back to Finnish.

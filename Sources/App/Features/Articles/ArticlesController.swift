@@ -16,6 +16,8 @@ struct ArticlesController: Sendable {
     }
 
     func article(_ request: Request, context: AppRequestContext) async throws -> ArticleDTO {
-        try await articles.article(id: try context.parameters.require("articleId"), viewer: CatalogueViewer(context.session))
+        try await articles.article(
+            id: try context.parameters.require("articleId"), viewer: CatalogueViewer(context.session),
+            language: CatalogueController.language(request, context))
     }
 }

@@ -24,4 +24,7 @@ struct ArticleDTO: ResponseCodable, Sendable, Equatable {
     /// The body rendered from Markdown and sanitised: raw HTML is shown as text, links only to
     /// http(s), mailto, tel or this site.
     let html: String
+    /// The language the body is in: the one asked for (`?lang=`), or Finnish when the article has no
+    /// text in it.
+    let language: Language
 }

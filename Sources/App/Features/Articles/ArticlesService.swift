@@ -15,14 +15,18 @@ struct ArticlesService: Sendable {
             }, page)
     }
 
-    /// An internal article is 404 for those who may not read it, as if it did not exist.
-    func article(id: String, viewer: CatalogueViewer) async throws -> ArticleDTO {
+    /// An internal article is 404 for those who may not read it, as if it did not exist. The body is
+    /// in `language` when the article has it, else in Finnish (`language` of the answer tells which).
+    func article(id: String, viewer: CatalogueViewer, language: Language) async throws -> ArticleDTO {
         guard let (row, codes) = try await store.article(id: id), row.audience == .public || viewer.seesInternal else {
             throw AppError.notFound("article.notFound")
         }
+        let body = LocalText(fi: row.bodyFi, sv: row.bodySv, en: row.bodyEn)
+        let shown = body.has(language) ? language : .fi
         return ArticleDTO(
             id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), audience: row.audience,
-            municipalityCodes: codes, updatedAt: Date(millis: row.updatedAt), html: SafeMarkdown.html(row.body))
+            municipalityCodes: codes, updatedAt: Date(millis: row.updatedAt), html: SafeMarkdown.html(body.localized(shown)),
+            language: shown)
     }
 }
 

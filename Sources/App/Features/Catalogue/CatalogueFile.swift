@@ -3,7 +3,8 @@ import Foundation
 /// The project's own catalogue exchange format (`docs/catalogue-format.md`): what
 /// `ohjaustila import catalogue` reads and `export catalogue` writes. Enumerations and timestamps are
 /// kept as strings here so that validation can report every problem with its JSON path instead of
-/// stopping at the first one.
+/// stopping at the first one. Schema version 2: every human-readable text is a `LocalText` (fi, sv,
+/// en); a version 1 file, where many were plain Finnish strings, is upgraded as it is read.
 struct CatalogueFile: Codable, Sendable, Equatable {
     var schemaVersion: Int
     var generatedAt: String
@@ -50,7 +51,7 @@ struct CatalogueFile: Codable, Sendable, Equatable {
         var categoryIds: [String]
         var keywords: [String]
         var cost: String
-        var costDescription: String
+        var costDescription: LocalText
         var accessibility: Accessibility
         var targetGroup: TargetGroup
         var delivery: Delivery
@@ -67,11 +68,11 @@ struct CatalogueFile: Codable, Sendable, Equatable {
         var wheelchair: Bool
         var signLanguage: Bool
         var easyFinnish: Bool
-        var notes: String
+        var notes: LocalText
     }
 
     struct TargetGroup: Codable, Sendable, Equatable {
-        var description: String
+        var description: LocalText
         @Nullable var ageMin: Int?
         @Nullable var ageMax: Int?
         var municipalityCodes: [String]
@@ -83,58 +84,108 @@ struct CatalogueFile: Codable, Sendable, Equatable {
     struct Delivery: Codable, Sendable, Equatable {
         var modes: [String]
         var languages: [String]
-        var duration: String
-        var schedule: String
+        var duration: LocalText
+        var schedule: LocalText
         var locations: [Location]
     }
 
     struct Location: Codable, Sendable, Equatable {
-        var name: String
-        var address: String
+        var name: LocalText
+        var address: LocalText
         var postalCode: String
-        var city: String
+        var city: LocalText
     }
 
     struct Participation: Codable, Sendable, Equatable {
-        var howToApply: String
-        var prerequisites: String
-        var benefitsEffect: String
-        var consents: String
+        var howToApply: LocalText
+        var prerequisites: LocalText
+        var benefitsEffect: LocalText
+        var consents: LocalText
     }
 
     struct Contact: Codable, Sendable, Equatable {
         var name: String
-        var role: String
+        var role: LocalText
         var email: String
         var phone: String
     }
 
     struct Link: Codable, Sendable, Equatable {
-        var title: String
+        var title: LocalText
         var url: String
     }
 
     struct Internal: Codable, Sendable, Equatable {
-        var guidanceProcess: String
-        var obligations: String
-        var statementsAndBenefits: String
-        var travelCompensation: String
-        var clientRecordInstructions: String
-        var municipalExceptions: String
-        var internalContacts: String
+        var guidanceProcess: LocalText
+        var obligations: LocalText
+        var statementsAndBenefits: LocalText
+        var travelCompensation: LocalText
+        var clientRecordInstructions: LocalText
+        var municipalExceptions: LocalText
+        var internalContacts: LocalText
 
         static let empty = Internal(
-            guidanceProcess: "", obligations: "", statementsAndBenefits: "", travelCompensation: "", clientRecordInstructions: "",
-            municipalExceptions: "", internalContacts: "")
+            guidanceProcess: .empty, obligations: .empty, statementsAndBenefits: .empty, travelCompensation: .empty,
+            clientRecordInstructions: .empty, municipalExceptions: .empty, internalContacts: .empty)
     }
 
     struct Article: Codable, Sendable, Equatable {
         var id: String
         var title: LocalText
-        var body: String
+        var body: LocalText
         var audience: String
         var municipalityCodes: [String]
         var updatedAt: String
+    }
+}
+
+/// Schema version 1 → 2: the texts that were plain Finnish strings become `{"fi": …}`.
+enum CatalogueFileUpgrade {
+    static let current = 2
+
+    /// The file's JSON as version 2 (a version 2 file unchanged).
+    static func upgraded(_ data: Data) -> Data {
+        guard var file = try? JSONSerialization.jsonObject(with: data) as? [String: Any], file["schemaVersion"] as? Int == 1 else {
+            return data
+        }
+        file["services"] =
+            (file["services"] as? [Any])?.map { value -> Any in
+                guard var s = value as? [String: Any] else { return value }
+                wrap(&s, "costDescription")
+                s["accessibility"] = wrapping(s["accessibility"], ["notes"])
+                s["targetGroup"] = wrapping(s["targetGroup"], ["description"])
+                if var delivery = s["delivery"] as? [String: Any] {
+                    wrap(&delivery, "duration")
+                    wrap(&delivery, "schedule")
+                    delivery["locations"] =
+                        (delivery["locations"] as? [Any])?.map { wrapping($0, ["name", "address", "city"]) } ?? delivery["locations"]
+                    s["delivery"] = delivery
+                }
+                s["participation"] = wrapping(s["participation"], ["howToApply", "prerequisites", "benefitsEffect", "consents"])
+                s["contacts"] = (s["contacts"] as? [Any])?.map { wrapping($0, ["role"]) } ?? s["contacts"]
+                s["links"] = (s["links"] as? [Any])?.map { wrapping($0, ["title"]) } ?? s["links"]
+                s["internal"] = wrapping(
+                    s["internal"],
+                    [
+                        "guidanceProcess", "obligations", "statementsAndBenefits", "travelCompensation", "clientRecordInstructions",
+                        "municipalExceptions", "internalContacts",
+                    ])
+                return s
+            } ?? file["services"]
+        file["articles"] = (file["articles"] as? [Any])?.map { wrapping($0, ["body"]) } ?? file["articles"]
+        file["schemaVersion"] = current
+        return (try? JSONSerialization.data(withJSONObject: file)) ?? data
+    }
+
+    /// A value that is not an object (a string, or something the validator will name) as `{"fi": value}`.
+    private static func wrap(_ object: inout [String: Any], _ key: String) {
+        if let value = object[key], !(value is [String: Any]) { object[key] = ["fi": value] }
+    }
+
+    private static func wrapping(_ value: Any?, _ keys: [String]) -> Any? {
+        guard var object = value as? [String: Any] else { return value }
+        for key in keys { wrap(&object, key) }
+        return object
     }
 }
 

@@ -383,7 +383,8 @@ struct CatalogueImportStore: Sendable {
 
     static func upsert(_ a: CatalogueFile.Article, _ db: Database) throws -> Outcome {
         let row = ArticleRecord(
-            id: a.id, titleFi: a.title.fi, titleSv: a.title.sv, titleEn: a.title.en, body: a.body,
+            id: a.id, titleFi: a.title.fi, titleSv: a.title.sv, titleEn: a.title.en, bodyFi: a.body.fi, bodySv: a.body.sv,
+            bodyEn: a.body.en,
             audience: try ArticleAudience(checked: a.audience),
             updatedAt: CatalogueTimestamps.parse(a.updatedAt)?.millis ?? 0)
         let codes = try Self.articleCodes(a.id, db)
@@ -423,13 +424,15 @@ struct CatalogueImportStore: Sendable {
             }
             let articles = try ArticleRecord.fetchAll(db, sql: "SELECT * FROM article ORDER BY id").map { row in
                 CatalogueFile.Article(
-                    id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn), body: row.body,
+                    id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn),
+                    body: LocalText(fi: row.bodyFi, sv: row.bodySv, en: row.bodyEn),
                     audience: row.audience.rawValue,
                     municipalityCodes: try Self.articleCodes(row.id, db),
                     updatedAt: CatalogueTimestamps.format(Date(millis: row.updatedAt)))
             }
             return CatalogueFile(
-                schemaVersion: 1, generatedAt: CatalogueTimestamps.format(generatedAt), municipalities: municipalities,
+                schemaVersion: CatalogueFileUpgrade.current, generatedAt: CatalogueTimestamps.format(generatedAt),
+                municipalities: municipalities,
                 categories: categories, lifeSituations: life, employmentStatuses: statuses, organizations: organizations,
                 services: services, articles: articles)
         }

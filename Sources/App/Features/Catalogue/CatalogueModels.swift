@@ -191,7 +191,7 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     let categoryIds: [String]
     let keywords: [String]
     let cost: String
-    let costDescription: String
+    let costDescription: LocalText
     let accessibility: CatalogueFile.Accessibility
     let targetGroup: CatalogueFile.TargetGroup
     let delivery: CatalogueFile.Delivery

@@ -61,7 +61,9 @@ struct ArticleRecord: AppRecord, Equatable {
     var titleFi: String
     var titleSv: String?
     var titleEn: String?
-    var body: String
+    var bodyFi: String
+    var bodySv: String?
+    var bodyEn: String?
     var audience: ArticleAudience
     var updatedAt: Int64
 }
@@ -83,12 +85,18 @@ struct ServiceRecord: AppRecord, Equatable {
     var descriptionEn: String?
     var keywords: String
     var cost: String
-    var costDescription: String
+    var costDescriptionFi: String
+    var costDescriptionSv: String?
+    var costDescriptionEn: String?
     var wheelchair: Bool
     var signLanguage: Bool
     var easyFinnish: Bool
-    var accessibilityNotes: String
-    var targetDescription: String
+    var accessibilityNotesFi: String
+    var accessibilityNotesSv: String?
+    var accessibilityNotesEn: String?
+    var targetDescriptionFi: String
+    var targetDescriptionSv: String?
+    var targetDescriptionEn: String?
     var ageMin: Int?
     var ageMax: Int?
     var delivery: String
@@ -103,8 +111,8 @@ struct ServiceRecord: AppRecord, Equatable {
 
     /// What the JSON `delivery` column holds; modes and languages have their own tables.
     struct DeliveryText: Codable, Equatable {
-        var duration: String
-        var schedule: String
+        var duration: LocalText
+        var schedule: LocalText
         var locations: [CatalogueFile.Location]
     }
 
@@ -127,12 +135,13 @@ struct ServiceRecord: AppRecord, Equatable {
         (descriptionFi, descriptionSv, descriptionEn) = (s.description.fi, s.description.sv, s.description.en)
         keywords = try Self.json(s.keywords)
         cost = s.cost
-        costDescription = s.costDescription
+        (costDescriptionFi, costDescriptionSv, costDescriptionEn) = (s.costDescription.fi, s.costDescription.sv, s.costDescription.en)
         wheelchair = s.accessibility.wheelchair
         signLanguage = s.accessibility.signLanguage
         easyFinnish = s.accessibility.easyFinnish
-        accessibilityNotes = s.accessibility.notes
-        targetDescription = s.targetGroup.description
+        let (notes, target) = (s.accessibility.notes, s.targetGroup.description)
+        (accessibilityNotesFi, accessibilityNotesSv, accessibilityNotesEn) = (notes.fi, notes.sv, notes.en)
+        (targetDescriptionFi, targetDescriptionSv, targetDescriptionEn) = (target.fi, target.sv, target.en)
         ageMin = s.targetGroup.ageMin
         ageMax = s.targetGroup.ageMax
         delivery = try Self.json(
@@ -154,10 +163,14 @@ struct ServiceRecord: AppRecord, Equatable {
             id: id, organizationId: organizationId, status: status.rawValue, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn),
             summary: LocalText(fi: summaryFi, sv: summarySv, en: summaryEn),
             description: LocalText(fi: descriptionFi, sv: descriptionSv, en: descriptionEn), categoryIds: links.categories,
-            keywords: try Self.decode([String].self, keywords), cost: cost, costDescription: costDescription,
-            accessibility: .init(wheelchair: wheelchair, signLanguage: signLanguage, easyFinnish: easyFinnish, notes: accessibilityNotes),
+            keywords: try Self.decode([String].self, keywords), cost: cost,
+            costDescription: LocalText(fi: costDescriptionFi, sv: costDescriptionSv, en: costDescriptionEn),
+            accessibility: .init(
+                wheelchair: wheelchair, signLanguage: signLanguage, easyFinnish: easyFinnish,
+                notes: LocalText(fi: accessibilityNotesFi, sv: accessibilityNotesSv, en: accessibilityNotesEn)),
             targetGroup: .init(
-                description: targetDescription, ageMin: ageMin, ageMax: ageMax, municipalityCodes: links.municipalities,
+                description: LocalText(fi: targetDescriptionFi, sv: targetDescriptionSv, en: targetDescriptionEn), ageMin: ageMin,
+                ageMax: ageMax, municipalityCodes: links.municipalities,
                 lifeSituationIds: links.lifeSituations, employmentStatusIds: links.employmentStatuses),
             delivery: .init(
                 modes: links.modes, languages: links.languages, duration: delivery.duration, schedule: delivery.schedule,

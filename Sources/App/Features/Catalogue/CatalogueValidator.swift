@@ -9,10 +9,18 @@ enum CatalogueValidator {
     static let sectors = Set(Sector.allCases.map(\.rawValue))
     static let audiences = Set(ArticleAudience.allCases.map(\.rawValue))
 
-    /// Decodes `data`, turning a JSON or type error into a problem at its path.
+    /// Decodes `data` (a version 1 file upgraded to version 2 first), turning a JSON or type error
+    /// into a problem at its path.
     static func decode(_ data: Data) throws(CatalogueInvalid) -> CatalogueFile {
+        // A version this server does not know is named as such, not as the first field it has differently.
+        struct Version: Decodable { let schemaVersion: Int }
+        if let version = try? JSONDecoder().decode(Version.self, from: data),
+            ![1, CatalogueFileUpgrade.current].contains(version.schemaVersion)
+        {
+            throw CatalogueInvalid(problems: [CatalogueProblem(path: "$.schemaVersion", message: "should be 1 or 2")])
+        }
         do {
-            return try JSONDecoder().decode(CatalogueFile.self, from: data)
+            return try JSONDecoder().decode(CatalogueFile.self, from: CatalogueFileUpgrade.upgraded(data))
         } catch let error as DecodingError {
             throw CatalogueInvalid(problems: [problem(error)])
         } catch {
@@ -52,7 +60,7 @@ enum CatalogueValidator {
     /// Every problem of a decoded file. `knownOrganizations` are those already in the database.
     static func problems(_ file: CatalogueFile, knownOrganizations: Set<String> = []) -> [CatalogueProblem] {
         var v = Problems()
-        if file.schemaVersion != 1 { v.add("$.schemaVersion", "should be 1") }
+        if file.schemaVersion != CatalogueFileUpgrade.current { v.add("$.schemaVersion", "should be 1 or 2") }
         v.timestamp(file.generatedAt, "$.generatedAt")
 
         let municipalities = v.unique(file.municipalities.map(\.code), "$.municipalities", key: "code")
@@ -113,7 +121,7 @@ enum CatalogueValidator {
             let at = "$.articles[\(i)]"
             v.slug(a.id, "\(at).id")
             v.text(a.title, "\(at).title")
-            if a.body.trimmed.isEmpty { v.add("\(at).body", "should not be empty") }
+            if a.body.fi.trimmed.isEmpty { v.add("\(at).body.fi", "should not be empty") }
             v.member(a.audience, audiences, "\(at).audience")
             v.references(a.municipalityCodes, municipalities, "\(at).municipalityCodes", what: "municipality")
             v.timestamp(a.updatedAt, "\(at).updatedAt")
