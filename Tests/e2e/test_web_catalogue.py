@@ -319,6 +319,23 @@ def test_a_service_page_shows_its_translations_and_marks_what_is_only_in_finnish
     assert any(description in e.text for e in finnish)
     cost = service["costDescription"]["fi"].split("\n\n")[0].strip()
     assert any(cost in e.text for e in finnish)
+
+    # in the result list too: a summary without a translation is marked, a translated one is not
+    ui.open("/catalogue?q=uraohjaus", expect="/catalogue")
+    wait_results(ui, "q=uraohjaus")
+    items = requests.get(f"{server.base_url}/api/v1/catalogue/search",
+                         params={"q": "uraohjaus", "lang": language, "limit": 20}).json()["items"]
+    shown = {li.get_attribute("data-service-id"): li for li in ui.all("main .result-list > li")}
+    checked = set()
+    for item in items:
+        li = shown.get(item["id"])
+        if li is None:
+            continue
+        marks = li.find_elements("css selector", ".result__summary .lang-fallback")
+        translated = bool((item["summary"].get(language) or "").strip())
+        assert bool(marks) != translated, (item["id"], translated)
+        checked.add(translated)
+    assert checked == {True, False}, "the first results should have both kinds"
     assert not ui.console_errors()
 
 

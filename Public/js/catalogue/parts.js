@@ -41,15 +41,20 @@ export function serviceBadges(service) {
   return h('ul', { class: 'badge-list', 'aria-label': t('catalogue.badges') }, items);
 }
 
-/** The snippet [{text, match}] with the matching words in <mark>, built with DOM nodes only. */
-function snippetText(snippet, fallback) {
+/**
+ * The snippet [{text, match}] with the matching words in <mark>, built with DOM nodes only. `lang`:
+ * the language of a summary shown untranslated, marked as such.
+ */
+function snippetText(snippet, fallback, lang) {
   const p = h('p', { class: 'result__summary' });
+  const target = lang ? h('span', { lang }) : p;
+  if (lang) p.append(untranslatedMark(lang), ' ', target);
   if (Array.isArray(snippet) && snippet.length) {
     for (const part of snippet) {
-      p.appendChild(part.match ? h('mark', {}, part.text) : document.createTextNode(part.text));
+      target.appendChild(part.match ? h('mark', {}, part.text) : document.createTextNode(part.text));
     }
   } else {
-    p.textContent = fallback || '';
+    target.textContent = fallback || '';
   }
   return p;
 }
@@ -98,10 +103,10 @@ export function resultItem(item, { status, headingLevel = 'h2', favourite = true
     'li',
     { class: 'result', dataset: { serviceId: item.id } },
     h(headingLevel, { class: 'result__name', id: nameId },
-      h('a', { href: serviceHref(item.id), dataset: { printUrl: window.location.origin + serviceHref(item.id) } }, name)),
-    item.organization ? h('p', { class: 'result__org' }, localText(item.organization.name)) : null,
+      h('a', { href: serviceHref(item.id), lang: textLanguage(item.name), dataset: { printUrl: window.location.origin + serviceHref(item.id) } }, name)),
+    item.organization ? h('p', { class: 'result__org', lang: textLanguage(item.organization.name) }, localText(item.organization.name)) : null,
     item.status && item.status !== 'published' ? h('p', { class: 'result__status' }, h('span', { class: 'badge badge--warn' }, t(`catalogue.status.${item.status}`))) : null,
-    snippetText(item.snippet, localText(item.summary)),
+    snippetText(item.snippet, localText(item.summary), textLanguage(item.summary)),
     serviceBadges(item),
     fits.length ? h('p', { class: 'result__fits' }, h('strong', {}, t('catalogue.fits.title')), ' ', fits.join(', ')) : null,
     favourite ? h('div', { class: 'result__actions' }, favouriteButton(item, { status, describedBy: nameId })) : null,

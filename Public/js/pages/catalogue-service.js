@@ -9,7 +9,7 @@ import { notice, section } from './common.js';
 import { heading, notFoundMessage, printButton } from '../ui/page.js';
 import { statusRegion } from '../ui/live.js';
 import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
-import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref, untranslatedMark } from '../catalogue/parts.js';
+import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref, untranslatedMark, textLanguage } from '../catalogue/parts.js';
 import { isExpertUser } from '../spaces/common.js';
 import { addToSpacePanel } from '../spaces/plan.js';
 
@@ -86,7 +86,9 @@ export default {
     const h1 = heading(root, ctx, name.text);
     h1.id = uid('service-name');
     if (name.lang !== getLanguage()) h1.lang = name.lang;
-    if (service.organization) root.appendChild(h('p', { class: 'lead service-org' }, localText(service.organization.name)));
+    if (service.organization) {
+      root.appendChild(h('p', { class: 'lead service-org', lang: textLanguage(service.organization.name) }, localText(service.organization.name)));
+    }
     if (service.archived || service.status === 'archived') {
       root.appendChild(notice('info', h('p', {}, h('strong', {}, t('catalogue.service.archived.title')), t('catalogue.service.archived.text'))));
     } else if (service.status && service.status !== 'published') {
