@@ -1,6 +1,7 @@
 -- Every human-readable text of a service and an article in Finnish, Swedish and English (catalogue
 -- exchange format version 2). The plain text columns become the Finnish one of three; inside the
--- JSON columns each text becomes {"fi": …} (keys in the sorted order the server writes them).
+-- JSON columns each text becomes {"fi": …} (keys in the sorted order the server writes them), and
+-- the keyword list the Finnish one: {"fi": [...]}.
 
 ALTER TABLE service RENAME COLUMN cost_description TO cost_description_fi;
 ALTER TABLE service ADD COLUMN cost_description_sv TEXT;
@@ -13,6 +14,7 @@ ALTER TABLE service ADD COLUMN target_description_sv TEXT;
 ALTER TABLE service ADD COLUMN target_description_en TEXT;
 
 UPDATE service SET
+    keywords = json_object('fi', json(keywords)),
     delivery = json_object(
         'duration', json_object('fi', json_extract(delivery, '$.duration')),
         'locations', (

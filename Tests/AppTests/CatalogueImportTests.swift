@@ -250,6 +250,11 @@ struct CatalogueImportTests {
                         object["en"] = "EN \(fi)"
                         return object
                     }
+                    if let fi = object["fi"] as? [String], object.count <= 3 {  // keywords
+                        object["sv"] = fi.map { "sv\($0)" }
+                        object["en"] = fi.map { "en\($0)" }
+                        return object
+                    }
                     return object.mapValues(translated)
                 }
                 if let list = value as? [Any] { return list.map(translated) }
@@ -278,6 +283,7 @@ struct CatalogueImportTests {
                 service.participation.howToApply.sv?.hasPrefix("SV ") == true
                     && service.internal.guidanceProcess.en?.hasPrefix("EN ") == true)
             #expect(service.contacts.allSatisfy { $0.role.sv != nil } && service.delivery.locations.allSatisfy { $0.city.en != nil })
+            #expect(!service.keywords.fi.isEmpty && service.keywords.sv == service.keywords.fi.map { "sv\($0)" })
             let third = try await Commands.importCatalogue(config, file: out)
             #expect(third.contains("services 0 new, 0 changed, 180 unchanged") && third.contains("articles 0 new, 0 changed, 10 unchanged"))
 
@@ -336,6 +342,7 @@ struct CatalogueImportTests {
             #expect(
                 service.internal.guidanceProcess == LocalText(fi: "Ohjaa") && service.internal.travelCompensation == LocalText(fi: "Matkat")
             )
+            #expect(service.keywords == LocalWords(fi: ["sana"]))
             let body = try await migrated.writer.read { db in try String.fetchOne(db, sql: "SELECT body_fi FROM article WHERE id = 'ohje'")
             }
             #expect(body == "# Otsikko")

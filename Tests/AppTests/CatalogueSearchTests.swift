@@ -258,7 +258,8 @@ struct CatalogueSearchTests {
 
     /// Words are matched in memory over every indexed column, the description too, at the revision the
     /// search reads: a word that only one service's description has finds that service and no other,
-    /// as soon as the import that wrote it is in; a word no service has finds nothing.
+    /// as soon as the import that wrote it is in; a word no service has finds nothing. Swedish
+    /// keywords are analysed as Swedish.
     @Test func aWordOnlyInADescriptionIsFoundRightAfterTheImportThatAddedIt() async throws {
         try await Self.withCatalogue { env in
             func found(_ q: String) async throws -> (total: Int?, ids: [String]) {
@@ -268,6 +269,7 @@ struct CatalogueSearchTests {
             }
             #expect(try await found("kvartsisauna").total == 0)
             #expect(try await found("glimmerbastu").total == 0)
+            #expect(try await found("kvastbindningen").total == 0)
 
             let demo = try Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json"))
             var json = try JSONSerialization.jsonObject(with: demo) as? [String: Any] ?? [:]
@@ -277,6 +279,8 @@ struct CatalogueSearchTests {
             description["fi"] = "\(description["fi"] as? String ?? "") Tapaamme kvartsisaunassa."
             description["sv"] = "Vi träffas i glimmerbastun."
             services[3]["description"] = description
+            // Swedish keywords are analysed as Swedish: "kvastbindningar" meets "kvastbindningen".
+            services[3]["keywords"] = ["fi": services[3]["keywords"] ?? [], "sv": ["kvastbindningar"]]
             json["services"] = services
             let file = env.config.dataDir.appending(path: "description-catalogue.json")
             try JSONSerialization.data(withJSONObject: json).write(to: file)
@@ -286,6 +290,8 @@ struct CatalogueSearchTests {
             #expect(finnish.total == 1 && finnish.ids == [id])
             let swedish = try await found("glimmerbastu")
             #expect(swedish.total == 1 && swedish.ids == [id])
+            let keyword = try await found("kvastbindningen")
+            #expect(keyword.total == 1 && keyword.ids == [id])
             // With a word of its name too: every word must be in the service, in whichever column.
             let name = (services[3]["name"] as? [String: Any])?["fi"] as? String ?? ""
             let first = name.split(separator: " ").first.map(String.init) ?? ""

@@ -5,6 +5,25 @@ public enum Language: String, Codable, Sendable, CaseIterable {
     case fi, sv, en
 }
 
+/// Words (a service's keywords) in Finnish and optionally Swedish and English.
+public struct LocalWords: Codable, Sendable, Equatable {
+    public var fi: [String]
+    public var sv: [String]?
+    public var en: [String]?
+
+    public init(fi: [String], sv: [String]? = nil, en: [String]? = nil) {
+        self.fi = fi
+        self.sv = sv
+        self.en = en
+    }
+
+    /// The words of every language, Finnish first.
+    var all: [String] { fi + (sv ?? []) + (en ?? []) }
+
+    /// Each language's words with the language (for the validator's paths and the indexer).
+    var languages: [(Language, [String])] { [(.fi, fi), (.sv, sv ?? []), (.en, en ?? [])] }
+}
+
 /// Text in Finnish and optionally Swedish and English.
 public struct LocalText: Codable, Sendable, Equatable {
     public var fi: String

@@ -60,7 +60,7 @@ struct CatalogueExchange: Sendable {
     /// since its name is indexed with them), with what their documents are made of.
     struct Plan {
         var services: [(row: ServiceRecord, links: ServiceLinks)] = []
-        var documents: [(row: ServiceRecord, keywords: [String], organization: LocalText)] = []
+        var documents: [(row: ServiceRecord, keywords: LocalWords, organization: LocalText)] = []
         var counts = CatalogueImportStore.Counts()
     }
 
@@ -76,7 +76,7 @@ struct CatalogueExchange: Sendable {
                 createdAt: existing.createdAt, updatedAt: existing.updatedAt)
             if existing != row || codes != o.municipalityCodes.uniqued { renamed.insert(o.id) }
         }
-        func document(_ row: ServiceRecord, keywords: [String]) -> (ServiceRecord, [String], LocalText) {
+        func document(_ row: ServiceRecord, keywords: LocalWords) -> (ServiceRecord, LocalWords, LocalText) {
             (row, keywords, names[row.organizationId] ?? LocalText(fi: ""))
         }
         var plan = Plan()
@@ -96,7 +96,7 @@ struct CatalogueExchange: Sendable {
             plan.documents.append(document(row, keywords: s.keywords))
         }
         for (id, (row, _)) in current.services where !inFile.contains(id) && renamed.contains(row.organizationId) {
-            plan.documents.append(document(row, keywords: (try? ServiceRecord.decode([String].self, row.keywords)) ?? []))
+            plan.documents.append(document(row, keywords: (try? ServiceRecord.decode(LocalWords.self, row.keywords)) ?? LocalWords(fi: [])))
         }
         return plan
     }

@@ -49,7 +49,7 @@ struct CatalogueFile: Codable, Sendable, Equatable {
         var summary: LocalText
         var description: LocalText
         var categoryIds: [String]
-        var keywords: [String]
+        var keywords: LocalWords
         var cost: String
         var costDescription: LocalText
         var accessibility: Accessibility
@@ -139,7 +139,7 @@ struct CatalogueFile: Codable, Sendable, Equatable {
     }
 }
 
-/// Schema version 1 → 2: the texts that were plain Finnish strings become `{"fi": …}`.
+/// Schema version 1 → 2: the texts that were plain Finnish strings, and the keyword list, become `{"fi": …}`.
 enum CatalogueFileUpgrade {
     static let current = 2
 
@@ -152,6 +152,7 @@ enum CatalogueFileUpgrade {
             (file["services"] as? [Any])?.map { value -> Any in
                 guard var s = value as? [String: Any] else { return value }
                 wrap(&s, "costDescription")
+                wrap(&s, "keywords")
                 s["accessibility"] = wrapping(s["accessibility"], ["notes"])
                 s["targetGroup"] = wrapping(s["targetGroup"], ["description"])
                 if var delivery = s["delivery"] as? [String: Any] {

@@ -189,7 +189,7 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     let summary: LocalText
     let description: LocalText
     let categoryIds: [String]
-    let keywords: [String]
+    let keywords: LocalWords
     let cost: String
     let costDescription: LocalText
     let accessibility: CatalogueFile.Accessibility

@@ -163,7 +163,7 @@ struct ServiceRecord: AppRecord, Equatable {
             id: id, organizationId: organizationId, status: status.rawValue, name: LocalText(fi: nameFi, sv: nameSv, en: nameEn),
             summary: LocalText(fi: summaryFi, sv: summarySv, en: summaryEn),
             description: LocalText(fi: descriptionFi, sv: descriptionSv, en: descriptionEn), categoryIds: links.categories,
-            keywords: try Self.decode([String].self, keywords), cost: cost,
+            keywords: try Self.decode(LocalWords.self, keywords), cost: cost,
             costDescription: LocalText(fi: costDescriptionFi, sv: costDescriptionSv, en: costDescriptionEn),
             accessibility: .init(
                 wheelchair: wheelchair, signLanguage: signLanguage, easyFinnish: easyFinnish,

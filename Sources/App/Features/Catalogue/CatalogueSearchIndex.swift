@@ -20,10 +20,14 @@ final class CatalogueIndexer: Sendable {
         var description: String
     }
 
-    func document(_ s: ServiceRecord, keywords: [String], organization: LocalText) -> Document {
+    /// Each language's keywords are analysed in that language.
+    func document(_ s: ServiceRecord, keywords: LocalWords, organization: LocalText) -> Document {
         Document(
             name: terms([(s.nameFi, .fi), (s.nameSv, .sv), (s.nameEn, .en)]),
-            keywords: terms(keywords.map { ($0, .fi) }),
+            keywords: terms(
+                keywords.languages.flatMap { language, words in
+                    words.map { ($0, language == .sv ? .sv : language == .en ? .en : .fi) }
+                }),
             organization: terms([(organization.fi, .fi), (organization.sv, .sv), (organization.en, .en)]),
             summary: terms([(s.summaryFi, .fi), (s.summarySv, .sv), (s.summaryEn, .en)]),
             description: terms([(s.descriptionFi, .fi), (s.descriptionSv, .sv), (s.descriptionEn, .en)]))

@@ -49,7 +49,7 @@ struct CatalogueSearchStore: Sendable {
                     organizationName: org?.name ?? LocalText(fi: s.organizationId, sv: nil, en: nil),
                     sector: org?.sector ?? .public, status: s.status, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn),
                     summary: LocalText(fi: s.summaryFi, sv: s.summarySv, en: s.summaryEn),
-                    keywords: (try? ServiceRecord.decode([String].self, s.keywords)) ?? [], cost: s.cost, ageMin: s.ageMin,
+                    keywords: (try? ServiceRecord.decode(LocalWords.self, s.keywords))?.all ?? [], cost: s.cost, ageMin: s.ageMin,
                     ageMax: s.ageMax,
                     wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish, municipalities: l.municipalities,
                     categories: l.categories, categoryTree: tree, lifeSituations: l.lifeSituations,

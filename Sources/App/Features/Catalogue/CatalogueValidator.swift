@@ -141,7 +141,11 @@ enum CatalogueValidator {
         v.text(s.description, "\(at).description")
         if s.categoryIds.isEmpty { v.add("\(at).categoryIds", "should name at least one category") }
         v.references(s.categoryIds, categories, "\(at).categoryIds", what: "category")
-        for (k, word) in s.keywords.enumerated() where word.trimmed.isEmpty { v.add("\(at).keywords[\(k)]", "should not be empty") }
+        for (language, words) in s.keywords.languages {
+            for (k, word) in words.enumerated() where word.trimmed.isEmpty {
+                v.add("\(at).keywords.\(language.rawValue)[\(k)]", "should not be empty")
+            }
+        }
         v.member(s.cost, costs, "\(at).cost")
         let t = s.targetGroup
         for (value, key) in [(t.ageMin, "ageMin"), (t.ageMax, "ageMax")] {
