@@ -143,11 +143,18 @@ struct CatalogueFile: Codable, Sendable, Equatable {
 enum CatalogueFileUpgrade {
     static let current = 2
 
+    /// The `schemaVersion` a file says it has, or nil when it says none.
+    static func version(of data: Data) -> Int? {
+        struct Version: Decodable { let schemaVersion: Int }
+        return try? JSONDecoder().decode(Version.self, from: data).schemaVersion
+    }
+
     /// The file's JSON as version 2 (a version 2 file unchanged).
-    static func upgraded(_ data: Data) -> Data {
-        guard var file = try? JSONSerialization.jsonObject(with: data) as? [String: Any], file["schemaVersion"] as? Int == 1 else {
-            return data
-        }
+    static func upgraded(_ data: Data) -> Data { version(of: data) == 1 ? upgradedFromVersion1(data) : data }
+
+    /// A version 1 file's JSON as version 2.
+    static func upgradedFromVersion1(_ data: Data) -> Data {
+        guard var file = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return data }
         file["services"] =
             (file["services"] as? [Any])?.map { value -> Any in
                 guard var s = value as? [String: Any] else { return value }

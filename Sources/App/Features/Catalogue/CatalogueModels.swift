@@ -286,8 +286,6 @@ struct CatalogueSnapshot: Sendable {
     let index: [String: Int]
     /// Index vocabulary, sorted, and its one-deletion neighbourhoods for typo tolerance.
     let vocabulary: [String]
-    /// How many index rows have each term of `vocabulary` (FTS5's own count).
-    let documentFrequency: [Int32]
     let deletions: [String: [String]]
     /// The vocabulary's terms spelled backwards, sorted: the terms that end with a word are a range
     /// here (Swedish compounds end with their head: "karriärvägledning").

@@ -246,7 +246,7 @@ struct CatalogueSearch: Sendable {
     func partialScores(_ words: [WordMatch], _ table: FacetTable) -> Matched {
         let snap = table.snapshot
         let count = snap.services.count
-        let common = words.map { Self.frequency($0, snap) * 3 > count }
+        let common = words.map { Self.frequency($0, table) * 3 > count }
         let skipped = common.contains(false) ? common : common.map { _ in false }
         // Which words each service has, as bits (at most 12 words).
         var masks = [UInt16](repeating: 0, count: count)
@@ -278,18 +278,17 @@ struct CatalogueSearch: Sendable {
         return Matched(scores: groups.isEmpty ? nil : scores, complete: complete)
     }
 
-    /// About how many index rows a word's terms are in (its most frequent term's count, the terms
-    /// under a prefix together), from the snapshot's vocabulary without reading the index.
-    static func frequency(_ word: WordMatch, _ snap: CatalogueSnapshot) -> Int {
-        func df(_ term: String) -> Int {
-            SortedStrings.position(of: term, in: snap.vocabulary).map { Int(snap.documentFrequency[$0]) } ?? 0
-        }
+    /// About how many services a word's terms are in (its most frequent term's count, the terms
+    /// under a prefix together), from the lengths of the word index's lists.
+    static func frequency(_ word: WordMatch, _ table: FacetTable) -> Int {
+        let snap = table.snapshot
+        func df(_ term: String) -> Int { SortedStrings.position(of: term, in: snap.vocabulary).map(table.words.frequency) ?? 0 }
         var most = word.exact.union(word.heads).map(df).max() ?? 0
         for prefix in word.prefixes {
             var i = SortedStrings.lowerBound(snap.vocabulary, prefix)
             var sum = 0
             while i < snap.vocabulary.count, snap.vocabulary[i].hasPrefix(prefix), sum < snap.services.count {
-                sum += Int(snap.documentFrequency[i])
+                sum += table.words.frequency(i)
                 i += 1
             }
             most = max(most, sum)
@@ -441,7 +440,7 @@ struct CatalogueSearch: Sendable {
         guard !matches.isEmpty else { return [SnippetPart(text: text, match: false)] }
         let exact = matches.reduce(into: Set<String>()) { $0.formUnion($1.exact.union($1.heads)) }
         let prefixes = matches.flatMap(\.prefixes)
-        let analysis: Analyzer.Language = language == .sv ? .sv : language == .en ? .en : .fi
+        let analysis = language.analysis
         var parts: [SnippetPart] = []
         var plain = ""
         var word = ""

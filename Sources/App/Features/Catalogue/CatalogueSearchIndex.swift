@@ -2,6 +2,17 @@ import Foundation
 import Synchronization
 import TextAnalysis
 
+extension Language {
+    /// How texts in this language are analysed.
+    var analysis: Analyzer.Language {
+        switch self {
+        case .fi: .fi
+        case .sv: .sv
+        case .en: .en
+        }
+    }
+}
+
 /// Builds the index documents of services: each text field becomes the analysed terms of its words,
 /// in every language the service has. Word analyses are cached, since catalogue texts repeat words.
 final class CatalogueIndexer: Sendable {
@@ -26,7 +37,7 @@ final class CatalogueIndexer: Sendable {
             name: terms([(s.nameFi, .fi), (s.nameSv, .sv), (s.nameEn, .en)]),
             keywords: terms(
                 keywords.languages.flatMap { language, words in
-                    words.map { ($0, language == .sv ? .sv : language == .en ? .en : .fi) }
+                    words.map { ($0, language.analysis) }
                 }),
             organization: terms([(organization.fi, .fi), (organization.sv, .sv), (organization.en, .en)]),
             summary: terms([(s.summaryFi, .fi), (s.summarySv, .sv), (s.summaryEn, .en)]),

@@ -57,12 +57,8 @@ struct CatalogueSearchStore: Sendable {
                     languages: l.languages, modes: l.modes, updatedAt: s.updatedAt)
             }
             var vocabulary: [String] = []
-            var documentFrequency: [Int32] = []
-            let terms = try Row.fetchCursor(db, sql: "SELECT term, doc FROM service_search_vocab ORDER BY term")
-            while let row = try terms.next() {
-                vocabulary.append(row[0])
-                documentFrequency.append(Int32(clamping: row[1] as Int))
-            }
+            let terms = try String.fetchCursor(db, sql: "SELECT term FROM service_search_vocab ORDER BY term")
+            while let term = try terms.next() { vocabulary.append(term) }
             var deletions: [String: [String]] = [:]
             for term in vocabulary where term.count >= 4 {
                 let chars = Array(term)
@@ -87,7 +83,7 @@ struct CatalogueSearchStore: Sendable {
                 indexedColumns[Int(searchKeys[key])] = (1...ForwardIndex.columns + 1).map { row[$0] ?? "" }
             }
             let snapshot = CatalogueSnapshot(
-                revision: revision, services: services, index: index, vocabulary: vocabulary, documentFrequency: documentFrequency,
+                revision: revision, services: services, index: index, vocabulary: vocabulary,
                 deletions: deletions,
                 reversedVocabulary: vocabulary.map { String($0.reversed()) }.sorted(), searchKeys: searchKeys, taxonomy: taxonomy)
             return (snapshot, indexedColumns)

@@ -13,14 +13,13 @@ enum CatalogueValidator {
     /// into a problem at its path.
     static func decode(_ data: Data) throws(CatalogueInvalid) -> CatalogueFile {
         // A version this server does not know is named as such, not as the first field it has differently.
-        struct Version: Decodable { let schemaVersion: Int }
-        if let version = try? JSONDecoder().decode(Version.self, from: data),
-            ![1, CatalogueFileUpgrade.current].contains(version.schemaVersion)
-        {
+        let version = CatalogueFileUpgrade.version(of: data)
+        if let version, ![1, CatalogueFileUpgrade.current].contains(version) {
             throw CatalogueInvalid(problems: [CatalogueProblem(path: "$.schemaVersion", message: "should be 1 or 2")])
         }
         do {
-            return try JSONDecoder().decode(CatalogueFile.self, from: CatalogueFileUpgrade.upgraded(data))
+            let file = version == 1 ? CatalogueFileUpgrade.upgradedFromVersion1(data) : data
+            return try JSONDecoder().decode(CatalogueFile.self, from: file)
         } catch let error as DecodingError {
             throw CatalogueInvalid(problems: [problem(error)])
         } catch {

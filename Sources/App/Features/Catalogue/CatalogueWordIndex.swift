@@ -10,14 +10,7 @@ struct ServiceSet: Sendable, Equatable {
         if all, count % 64 != 0 { bits[bits.count - 1] = (1 << UInt64(count % 64)) - 1 }
     }
 
-    init(_ positions: some Sequence<Int>, count: Int) {
-        self.init(count: count)
-        for i in positions { insert(i) }
-    }
-
     mutating func insert(_ i: Int) { bits[i >> 6] |= 1 << UInt64(i & 63) }
-
-    func contains(_ i: Int) -> Bool { bits[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
     mutating func formUnion(_ other: ServiceSet) {
         for k in bits.indices { bits[k] |= other.bits[k] }
@@ -28,8 +21,6 @@ struct ServiceSet: Sendable, Equatable {
     }
 
     var isEmpty: Bool { !bits.contains { $0 != 0 } }
-
-    var count: Int { bits.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// The positions in the set, ascending.
     var positions: [Int] {
