@@ -377,4 +377,35 @@ struct SynonymsTests {
             #expect(try await Self.search(env, "qwxzvqq").didYouMean.isEmpty)
         }
     }
+
+    /// The same change sent twenty times at once on one version: one is made, nineteen are told the
+    /// entry changed meanwhile; the set's version moves once and the log has one change.
+    @Test func twentyEditsOfOneVersionAtOnceMakeOneChange() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            let admin = try await Self.admin(env)
+            let created = try await Self.add(env, admin, ["language": "fi", "kind": "expansion", "source": "kämppä", "words": ["asunto"]])
+            let id = created["id"] as? String ?? ""
+            let before = try #require(
+                try await env.request(.get, "/api/v1/search-words/synonyms", token: admin).json()["setVersion"] as? Int)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<20 {
+                    group.addTask {
+                        let change: [String: Any] = [
+                            "language": "fi", "kind": "expansion", "source": "kämppä", "words": ["asunto", "vuokra-asunto\(i)"],
+                            "version": 1,
+                        ]
+                        return try await env.request(.put, "/api/v1/search-words/synonyms/\(id)", token: admin, json: change).status
+                    }
+                }
+                var out: [HTTPResponse.Status] = []
+                for try await status in group { out.append(status) }
+                return out
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == 19)
+            let after = try await env.request(.get, "/api/v1/search-words/synonyms", token: admin).json()["setVersion"] as? Int
+            #expect(after == before + 1)
+            let changes = try await env.request(.get, "/api/v1/search-words/changes", token: admin).items()
+            #expect(changes.compactMap { $0["action"] as? String } == ["updated", "created"])
+        }
+    }
 }
