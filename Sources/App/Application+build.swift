@@ -24,6 +24,7 @@ public struct AppComponents: Sendable {
     let serviceDetails: ServiceDetails
     let municipalityPages: MunicipalityPages
     let catalogueSuggestions: CatalogueSuggestions
+    let catalogueEditing: CatalogueEditingService
     let favourites: FavouritesService
     let mailStore: MailStore
     let mailWakeup: MailWakeup
@@ -96,6 +97,7 @@ public struct AppComponents: Sendable {
             catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots, searchWords: searchWords),
             serviceDetails: serviceDetails,
             municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
+            catalogueEditing: CatalogueEditingService(store: CatalogueEditingStore(db: db), indexer: indexer, clock: config.clock),
             favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
@@ -166,7 +168,8 @@ public struct AppComponents: Sendable {
                 today: TodayController(
                     today: TodayService(
                         tasks: tasks, meetings: meetings, notifications: notifications, picks: picks, clock: config.clock)),
-                searchWords: SearchWordsController(searchWords: searchWords)))
+                searchWords: SearchWordsController(searchWords: searchWords),
+                catalogueEditing: CatalogueEditingController(editing: catalogueEditing)))
         return router
     }
 

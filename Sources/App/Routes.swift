@@ -21,6 +21,7 @@ enum Routes {
         c.push.addRoutes(to: api)
         c.today.addRoutes(to: api)
         c.searchWords.addRoutes(to: api)
+        c.catalogueEditing.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -42,5 +43,6 @@ enum Routes {
         let push: PushController
         let today: TodayController
         let searchWords: SearchWordsController
+        let catalogueEditing: CatalogueEditingController
     }
 }

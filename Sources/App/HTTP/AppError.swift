@@ -17,12 +17,19 @@ public struct AppError: Error, Sendable, Equatable {
     public let code: String
     public var errors: [FieldError] = []
     public var retryAfter: Int?
+    /// A JSON object that goes into the problem as its `details` member (a conflict's two sides).
+    public var details: Data?
 
     public init(_ status: HTTPResponse.Status, _ code: String, errors: [FieldError] = [], retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.errors = errors
         self.retryAfter = retryAfter
+    }
+
+    init(_ status: HTTPResponse.Status, _ code: String, details: some Encodable) {
+        self.init(status, code)
+        self.details = try? JSONEncoder().encode(details)
     }
 
     static func notFound(_ code: String = "notFound") -> AppError { AppError(.notFound, code) }
@@ -62,7 +69,10 @@ extension AppError: HTTPResponseError {
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(problem)
+        let body = try encoder.encode(problem)
+        guard let details, var object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else { return body }
+        object["details"] = try JSONSerialization.jsonObject(with: details)
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     }
 }
 
