@@ -97,7 +97,8 @@ public struct AppComponents: Sendable {
             catalogueSnapshots: snapshots, catalogueSearch: CatalogueSearch(snapshots: snapshots, searchWords: searchWords),
             serviceDetails: serviceDetails,
             municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
-            catalogueEditing: CatalogueEditingService(store: CatalogueEditingStore(db: db), indexer: indexer, clock: config.clock),
+            catalogueEditing: CatalogueEditingService(
+                store: CatalogueEditingStore(db: db), reviews: CatalogueReviewStore(db: db), indexer: indexer, clock: config.clock),
             favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
@@ -197,6 +198,7 @@ public struct AppComponents: Sendable {
             PasswordResetRequests(auth: auth),
             ReminderSender(store: reminders.store, hub: hub, clock: config.clock, ids: config.ids, baseURL: config.origin),
             PushSender(store: push.store, vapid: push.vapid, clock: config.clock, logger: logger),
+            ReviewNoticeSender(store: catalogueEditing.reviews, clock: config.clock, ids: config.ids, baseURL: config.origin),
         ]
     }
 
@@ -227,6 +229,7 @@ public struct AppComponents: Sendable {
             MessageAlerts(
                 store: reminders.store, clock: config.clock, logger: logger, baseURL: config.origin, delay: config.messageAlertDelay),
             SearchMissSweeper(misses: searchWords.misses, clock: config.clock, logger: logger),
+            ReviewSweeper(store: catalogueEditing.reviews, clock: config.clock, ids: config.ids, logger: logger),
         ]
     }
 }

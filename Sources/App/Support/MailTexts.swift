@@ -308,4 +308,79 @@ enum MailTexts {
             )
         }
     }
+
+    /// Review reminders of catalogue services: one e-mail listing each service with how long ago it
+    /// was reviewed; the outdated ones (150 days) said apart.
+    static func reviewReminder(_ language: Language, services: [(name: String, stage: ReviewStage, days: Int)], link: String)
+        -> (subject: String, body: String)
+    {
+        let outdated = services.filter { $0.stage == .outdated }, due = services.filter { $0.stage != .outdated }
+        func lines(_ list: [(name: String, stage: ReviewStage, days: Int)], _ days: (Int) -> String) -> String {
+            list.map { "- \($0.name) (\(days($0.days)))" }.joined(separator: "\n")
+        }
+        switch language {
+        case .fi:
+            let days = { (n: Int) in "tarkistettu \(n) päivää sitten" }
+            var parts: [String] = []
+            if !due.isEmpty { parts.append("Nämä palvelut odottavat tarkistusta:\n\(lines(due, days))") }
+            if !outdated.isEmpty {
+                parts.append(
+                    "Näitä palveluja ei ole tarkistettu 150 päivään, ja ne näkyvät asiantuntijoille vanhentuneina:\n\(lines(outdated, days))")
+            }
+            return (
+                outdated.isEmpty ? "Palveluja odottaa tarkistusta" : "Palvelukuvauksia on vanhentunut",
+                """
+                Hei,
+
+                \(parts.joined(separator: "\n\n"))
+
+                Tarkista, että tiedot pitävät paikkansa, ja merkitse palvelu tarkistetuksi tai päivitä se:
+                \(link)
+
+                Ohjaustila
+                """
+            )
+        case .sv:
+            let days = { (n: Int) in "granskad för \(n) dagar sedan" }
+            var parts: [String] = []
+            if !due.isEmpty { parts.append("De här tjänsterna väntar på granskning:\n\(lines(due, days))") }
+            if !outdated.isEmpty {
+                parts.append(
+                    "De här tjänsterna har inte granskats på 150 dagar och visas som föråldrade för sakkunniga:\n\(lines(outdated, days))")
+            }
+            return (
+                outdated.isEmpty ? "Tjänster väntar på granskning" : "Tjänstebeskrivningar har föråldrats",
+                """
+                Hej,
+
+                \(parts.joined(separator: "\n\n"))
+
+                Kontrollera att uppgifterna stämmer och markera tjänsten som granskad eller uppdatera den:
+                \(link)
+
+                Ohjaustila
+                """
+            )
+        case .en:
+            let days = { (n: Int) in "reviewed \(n) days ago" }
+            var parts: [String] = []
+            if !due.isEmpty { parts.append("These services are due for review:\n\(lines(due, days))") }
+            if !outdated.isEmpty {
+                parts.append("These services have not been reviewed for 150 days and are shown to experts as outdated:\n\(lines(outdated, days))")
+            }
+            return (
+                outdated.isEmpty ? "Services are due for review" : "Service descriptions are out of date",
+                """
+                Hello,
+
+                \(parts.joined(separator: "\n\n"))
+
+                Check that the information is still correct, then mark the service reviewed or update it:
+                \(link)
+
+                Ohjaustila
+                """
+            )
+        }
+    }
 }

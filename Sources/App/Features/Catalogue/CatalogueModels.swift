@@ -139,6 +139,8 @@ struct ServiceSummaryDTO: Codable, Sendable, Equatable {
     let accessibility: AccessibilityDTO
     let updatedAt: Date
     let snippet: [SnippetPart]
+    /// For experts: 150 days without a review. Null for everyone else.
+    @Nullable var outdated: Bool?
     /// Why the service fits the client profile.
     let fits: [FitReason]
 }
@@ -202,6 +204,8 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     @Nullable var `internal`: CatalogueFile.Internal?
     let updatedAt: Date
     let reviewedAt: Date
+    /// For experts: 150 days without a review. Null for everyone else.
+    @Nullable var outdated: Bool?
     let version: Int
 
 }
@@ -277,6 +281,8 @@ struct ServiceFacts: Sendable {
     let languages: [String]
     let modes: [String]
     let updatedAt: Int64
+    /// Flagged outdated: 150 days without a review (`service_outdated`); experts see it.
+    var outdated = false
 }
 
 /// The catalogue as search sees it, loaded at one revision.
@@ -303,7 +309,7 @@ extension ServiceFacts {
     }
 
     /// The service as a row of a list; without a query its snippet is the summary as it is.
-    func summary(language: Language, snippet: [SnippetPart]? = nil, fits: [FitReason] = []) -> ServiceSummaryDTO {
+    func summary(language: Language, viewer: CatalogueViewer, snippet: [SnippetPart]? = nil, fits: [FitReason] = []) -> ServiceSummaryDTO {
         ServiceSummaryDTO(
             id: id, name: name, summary: summary,
             organization: OrganizationRefDTO(id: organizationId, name: organizationName, sector: sector), status: status,
@@ -311,6 +317,6 @@ extension ServiceFacts {
             municipalityCodes: municipalities, categoryIds: categories,
             accessibility: AccessibilityDTO(wheelchair: wheelchair, signLanguage: signLanguage, easyFinnish: easyFinnish),
             updatedAt: Date(millis: updatedAt), snippet: snippet ?? [SnippetPart(text: summary.localized(language), match: false)],
-            fits: fits)
+            outdated: viewer.seesInternal ? outdated : nil, fits: fits)
     }
 }

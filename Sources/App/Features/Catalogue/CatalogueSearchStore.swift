@@ -33,6 +33,7 @@ struct CatalogueSearchStore: Sendable {
                     links[id, default: ServiceLinks.empty][keyPath: path].append(row["value"])
                 }
             }
+            let outdated = Set(try String.fetchAll(db, sql: "SELECT service_id FROM service_outdated"))
             let organizations = Dictionary(uniqueKeysWithValues: taxonomy.organizations.map { ($0.id, $0) })
             let services = try ServiceRecord.fetchAll(
                 db, SQLRequest<ServiceRecord>("SELECT * FROM service WHERE \(Self.live) ORDER BY name_fi, id")
@@ -54,7 +55,7 @@ struct CatalogueSearchStore: Sendable {
                     wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish, municipalities: l.municipalities,
                     categories: l.categories, categoryTree: tree, lifeSituations: l.lifeSituations,
                     employmentStatuses: l.employmentStatuses,
-                    languages: l.languages, modes: l.modes, updatedAt: s.updatedAt)
+                    languages: l.languages, modes: l.modes, updatedAt: s.updatedAt, outdated: outdated.contains(s.id))
             }
             var vocabulary: [String] = []
             let terms = try String.fetchCursor(db, sql: "SELECT term FROM service_search_vocab ORDER BY term")

@@ -28,7 +28,7 @@ struct MunicipalityPages: Sendable {
             let own = byCategory[c.id] ?? []
             let all = subtree.reduce(into: Set(own)) { $0.formUnion($1.services) }
             guard !all.isEmpty else { return nil }
-            let services = own.map { snap.services[$0].summary(language: language) }
+            let services = own.map { snap.services[$0].summary(language: language, viewer: viewer) }
             return (CategoryNodeDTO(id: c.id, name: c.name, count: all.count, services: services, children: subtree.map(\.node)), all)
         }
         return MunicipalityPageDTO(

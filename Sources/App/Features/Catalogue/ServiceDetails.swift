@@ -14,6 +14,8 @@ struct ServiceDetails: Sendable {
             throw AppError.notFound("service.notFound")
         }
         let status = try ServiceStatus(checked: s.status)
+        let snap = try await snapshots.snapshot()
+        let outdated = snap.index[id].map { snap.services[$0].outdated } ?? false
         return ServiceDetailDTO(
             id: s.id,
             organization: OrganizationRefDTO(
@@ -24,7 +26,8 @@ struct ServiceDetails: Sendable {
             accessibility: s.accessibility, targetGroup: s.targetGroup, delivery: s.delivery, participation: s.participation,
             contacts: s.contacts, links: s.links, internal: viewer.seesInternal ? s.internal : nil,
             updatedAt: CatalogueTimestamps.parse(s.updatedAt) ?? Date(timeIntervalSince1970: 0),
-            reviewedAt: CatalogueTimestamps.parse(s.reviewedAt) ?? Date(timeIntervalSince1970: 0), version: s.version)
+            reviewedAt: CatalogueTimestamps.parse(s.reviewedAt) ?? Date(timeIntervalSince1970: 0),
+            outdated: viewer.seesInternal ? outdated : nil, version: s.version)
     }
 
     /// The services of `ids` that the viewer may open, as list rows in the order asked (archived ones
@@ -34,7 +37,7 @@ struct ServiceDetails: Sendable {
         return ids.uniqued.compactMap { id in
             guard let i = snap.index[id], viewer.opens(status: snap.services[i].status, organizationId: snap.services[i].organizationId)
             else { return nil }
-            return snap.services[i].summary(language: language)
+            return snap.services[i].summary(language: language, viewer: viewer)
         }
     }
 

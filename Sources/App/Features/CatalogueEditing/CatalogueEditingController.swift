@@ -12,6 +12,9 @@ struct CatalogueEditingController: Sendable {
         api.get("catalogue/editor/services", use: list)
         api.post("catalogue/editor/services", use: create)
         api.get("catalogue/editor/review-queue", use: reviewQueue)
+        api.get("catalogue/editor/stale", use: stale)
+        api.get("catalogue/editor/notices", use: notices)
+        api.post("catalogue/editor/notices/:noticeId/read", use: readNotice)
         api.get("catalogue/editor/services/:serviceId", use: get)
         api.put("catalogue/editor/services/:serviceId", use: save)
         api.get("catalogue/editor/services/:serviceId/history", use: history)
@@ -31,6 +34,22 @@ struct CatalogueEditingController: Sendable {
 
     func reviewQueue(_ request: Request, context: AppRequestContext) async throws -> EditorServiceListDTO {
         try await editing.reviewQueue(by: context.session)
+    }
+
+    /// `?organization=&sort=days|name`.
+    func stale(_ request: Request, context: AppRequestContext) async throws -> EditorServiceListDTO {
+        let query = request.uri.queryParameters
+        return try await editing.stale(
+            organization: query["organization"].map(String.init), sort: query["sort"].map(String.init), by: context.session)
+    }
+
+    func notices(_ request: Request, context: AppRequestContext) async throws -> CatalogueNoticesDTO {
+        try await editing.notices(by: context.session)
+    }
+
+    func readNotice(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        try await editing.readNotice(try context.parameters.require("noticeId"), by: context.session)
+        return .noContent
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<EditorServiceDTO> {

@@ -175,6 +175,8 @@ struct EditorServiceRowDTO: Codable, Sendable, Equatable {
     let daysSinceReview: Int
     let updatedAt: String
     @Nullable var submittedAt: String?
+    /// 150 days without a review: flagged outdated.
+    let outdated: Bool
 }
 
 struct EditorServiceListDTO: ResponseCodable, Sendable {
@@ -226,4 +228,21 @@ struct VersionConflictDTO: Codable, Sendable {
     let currentVersion: Int
     let theirs: [FieldChange]
     let yours: [FieldChange]
+}
+
+/// One review notice: a service of the caller's organisation waits for review (`review`,
+/// `reviewAgain`) or has been flagged outdated (`outdated`).
+struct CatalogueNoticeDTO: Codable, Sendable, Equatable {
+    let id: String
+    let serviceId: String
+    let serviceName: LocalText
+    let kind: String
+    let reviewedAt: String
+    let createdAt: String
+    @Nullable var readAt: String?
+}
+
+struct CatalogueNoticesDTO: ResponseCodable, Sendable {
+    let items: [CatalogueNoticeDTO]
+    let unread: Int
 }

@@ -37,6 +37,7 @@ struct EditorRights: Sendable, Equatable {
 /// the state again inside its transaction.
 struct CatalogueEditingService: Sendable {
     let store: CatalogueEditingStore
+    let reviews: CatalogueReviewStore
     let indexer: CatalogueIndexer
     let clock: AppClock
 
@@ -52,19 +53,58 @@ struct CatalogueEditingService: Sendable {
 
     func list(organization: String?, by caller: SessionUser?) async throws -> EditorServiceListDTO {
         let caller = try Self.requireSignedIn(caller)
-        let scope: Set<String>?
+        let scope = try await scope(organization, caller, roles: Self.contentRoles)
+        return EditorServiceListDTO(items: try await store.list(organizations: scope, .all).map(row))
+    }
+
+    static let contentRoles: Set<Role> = [.contentProducer, .serviceProvider, .approver]
+
+    /// The organisations a list covers: the one asked for, where the caller has one of `roles`; or
+    /// all of the caller's such organisations; or every organisation for a platform admin.
+    private func scope(_ organization: String?, _ caller: SessionUser, roles: Set<Role>) async throws -> Set<String>? {
         if let organization {
-            guard let org = try await store.organization(organization) else { throw AppError.notFound() }
-            guard EditorRights(caller, organizationId: org.id, sector: Sector(rawValue: org.sector) ?? .third).read else { throw AppError.forbidden }
-            scope = [organization]
-        } else if caller.isPlatformAdmin {
-            scope = nil
-        } else {
-            let mine = caller.roles.filter { !$0.value.isDisjoint(with: [.contentProducer, .serviceProvider, .approver]) }.keys
-            guard !mine.isEmpty else { throw AppError.forbidden }
-            scope = Set(mine)
+            guard try await store.organization(organization) != nil else { throw AppError.notFound() }
+            guard caller.isPlatformAdmin || !(caller.roles[organization] ?? []).isDisjoint(with: roles) else { throw AppError.forbidden }
+            return [organization]
         }
-        return EditorServiceListDTO(items: try await store.list(organizations: scope, onlyInReview: false).map(row))
+        if caller.isPlatformAdmin { return nil }
+        let mine = Set(caller.roles.filter { !$0.value.isDisjoint(with: roles) }.keys)
+        guard !mine.isEmpty else { throw AppError.forbidden }
+        return mine
+    }
+
+    /// Published and hidden services not reviewed for 120 days or more, for their organisation's
+    /// editors and admins (every organisation for a platform admin): the longest unreviewed first,
+    /// or by name.
+    func stale(organization: String?, sort: String?, by caller: SessionUser?) async throws -> EditorServiceListDTO {
+        let caller = try Self.requireSignedIn(caller)
+        guard sort == nil || sort == "days" || sort == "name" else { throw AppError.validation([FieldError("sort", "field.invalidValue")]) }
+        let scope = try await scope(organization, caller, roles: Self.contentRoles.union([.orgAdmin]))
+        let before = clock.now.millis - Int64(ReviewStage.first.rawValue) * ReviewStage.day
+        var items = try await store.list(organizations: scope, .reviewedBefore(before)).map(row)
+        if sort == "name" {
+            items.sort { ($0.name.fi.lowercased(), $0.id) < ($1.name.fi.lowercased(), $1.id) }
+        }
+        return EditorServiceListDTO(items: items)
+    }
+
+    /// The caller's review notices, newest first (at most 100), and how many are unread.
+    func notices(by caller: SessionUser?) async throws -> CatalogueNoticesDTO {
+        let caller = try Self.requireSignedIn(caller)
+        let (rows, unread) = try await reviews.notices(of: caller.userId, limit: 100)
+        return CatalogueNoticesDTO(
+            items: rows.map {
+                CatalogueNoticeDTO(
+                    id: $0.id, serviceId: $0.serviceId, serviceName: $0.name, kind: $0.kind.rawValue,
+                    reviewedAt: CatalogueTimestamps.format(Date(millis: $0.reviewedAt)),
+                    createdAt: CatalogueTimestamps.format(Date(millis: $0.createdAt)),
+                    readAt: $0.readAt.map { CatalogueTimestamps.format(Date(millis: $0)) })
+            }, unread: unread)
+    }
+
+    func readNotice(_ id: String, by caller: SessionUser?) async throws {
+        let caller = try Self.requireSignedIn(caller)
+        guard try await reviews.read(id, userId: caller.userId, now: clock.now) else { throw AppError.notFound() }
     }
 
     /// The approver's queue: services waiting for approval in the organisations where the caller
@@ -73,7 +113,7 @@ struct CatalogueEditingService: Sendable {
         let caller = try Self.requireSignedIn(caller)
         let scope: Set<String>? = caller.isPlatformAdmin ? nil : Set(caller.roles.filter { $0.value.contains(.approver) }.keys)
         if let scope, scope.isEmpty { throw AppError.forbidden }
-        let items = try await store.list(organizations: scope, onlyInReview: true)
+        let items = try await store.list(organizations: scope, .inReview)
             .sorted { ($0.1?.submittedAt ?? 0, $0.0.id) < ($1.1?.submittedAt ?? 0, $1.0.id) }.map(row)
         return EditorServiceListDTO(items: items)
     }
@@ -357,13 +397,13 @@ struct CatalogueEditingService: Sendable {
             actions: actions, writesInternal: rights.writeInternal, rejection: s.rejection)
     }
 
-    private func row(_ item: (ServiceRecord, ServiceWorkRecord?)) -> EditorServiceRowDTO {
-        let (s, work) = item
+    private func row(_ item: (ServiceRecord, ServiceWorkRecord?, outdated: Bool)) -> EditorServiceRowDTO {
+        let (s, work, outdated) = item
         return EditorServiceRowDTO(
             id: s.id, organizationId: s.organizationId, name: LocalText(fi: s.nameFi, sv: s.nameSv, en: s.nameEn), status: s.status,
             edit: work?.state, version: work?.version ?? s.version, reviewedAt: CatalogueTimestamps.format(Date(millis: s.reviewedAt)),
             daysSinceReview: days(since: s.reviewedAt), updatedAt: CatalogueTimestamps.format(Date(millis: s.updatedAt)),
-            submittedAt: work?.submittedAt.map { CatalogueTimestamps.format(Date(millis: $0)) })
+            submittedAt: work?.submittedAt.map { CatalogueTimestamps.format(Date(millis: $0)) }, outdated: outdated)
     }
 
     private func days(since millis: Int64) -> Int { max(0, Int((clock.now.millis - millis) / 86_400_000)) }

@@ -196,6 +196,7 @@ struct CatalogueEditingStore: Sendable {
             case .approve(let service, let document):
                 try Self.writeCatalogue(service, createdAt: state.row.createdAt, document: document, db)
                 try db.execute(literal: "DELETE FROM service_work WHERE service_id = \(id)")
+                try CatalogueReviewStore.reviewed(id, now: now, db)
             case .reject:
                 try ServiceWorkRecord(
                     serviceId: id, version: state.newest, state: .draft, submittedBy: nil, submittedAt: nil, updatedAt: now.millis
@@ -216,6 +217,7 @@ struct CatalogueEditingStore: Sendable {
                 ).upsert(db)
             case .markReviewed(let now):
                 try db.execute(literal: "UPDATE service SET reviewed_at = \(now.millis) WHERE id = \(id)")
+                try CatalogueReviewStore.reviewed(id, now: now, db)
                 try Self.bumpRevision(db)
             }
             try Self.event(id, version: state.newest, event, actor: actor, comment: comment, now: now, db)
@@ -323,19 +325,34 @@ struct CatalogueEditingStore: Sendable {
     }
 
     /// The editor's list: services of `organizations` (nil: every organisation), with their open edit.
-    func list(organizations: Set<String>?, onlyInReview: Bool) async throws -> [(ServiceRecord, ServiceWorkRecord?)] {
+    enum ListFilter: Sendable {
+        case all, inReview
+        /// Published or hidden services reviewed before this time (milliseconds), the oldest first.
+        case reviewedBefore(Int64)
+    }
+
+    func list(organizations: Set<String>?, _ filter: ListFilter) async throws -> [(ServiceRecord, ServiceWorkRecord?, outdated: Bool)] {
         try await db.writer.read { db in
             let scope: SQL = organizations.map { "s.organization_id IN \(Array($0))" } ?? "1 = 1"
-            let review: SQL = onlyInReview ? "w.state = 'review'" : "1 = 1"
+            let review: SQL
+            var order: SQL = "s.name_fi, s.id"
+            switch filter {
+            case .all: review = "1 = 1"
+            case .inReview: review = "w.state = 'review'"
+            case .reviewedBefore(let time):
+                review = "s.reviewed_at <= \(time) AND s.status IN \([ServiceStatus.published, .hidden])"
+                order = "s.reviewed_at, s.name_fi, s.id"
+            }
             let rows = try Row.fetchAll(
                 db,
                 SQLRequest<Row>(
                     """
                     SELECT s.*, w.service_id AS w_service_id, w.version AS w_version, w.state AS w_state,
-                        w.submitted_by AS w_submitted_by, w.submitted_at AS w_submitted_at, w.updated_at AS w_updated_at
+                        w.submitted_by AS w_submitted_by, w.submitted_at AS w_submitted_at, w.updated_at AS w_updated_at,
+                        EXISTS (SELECT 1 FROM service_outdated o WHERE o.service_id = s.id) AS is_outdated
                     FROM service s LEFT JOIN service_work w ON w.service_id = s.id
                     WHERE \(scope) AND \(review) AND \(CatalogueSearchStore.live)
-                    ORDER BY s.name_fi, s.id
+                    ORDER BY \(order)
                     """))
             return try rows.map { row in
                 let work: ServiceWorkRecord? =
@@ -344,7 +361,7 @@ struct CatalogueEditingStore: Sendable {
                     : ServiceWorkRecord(
                         serviceId: row["w_service_id"], version: row["w_version"], state: row["w_state"], submittedBy: row["w_submitted_by"],
                         submittedAt: row["w_submitted_at"], updatedAt: row["w_updated_at"])
-                return (try ServiceRecord(row: row), work)
+                return (try ServiceRecord(row: row), work, row["is_outdated"])
             }
         }
     }
