@@ -21,13 +21,15 @@ const STATUS_CODES = {
 };
 
 export class ApiError extends Error {
-  constructor(status, code, { errors = [], retryAfter = null, title = '' } = {}) {
+  constructor(status, code, { errors = [], retryAfter = null, title = '', details = null } = {}) {
     super(`${status} ${code}${title ? `: ${title}` : ''}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.errors = Array.isArray(errors) ? errors : [];
     this.retryAfter = retryAfter;
+    // what the problem says besides its code (a version conflict's both sides), or null
+    this.details = details && typeof details === 'object' ? details : null;
   }
 
   get isAccessProblem() {
@@ -77,6 +79,7 @@ export async function api(path, { method = 'GET', body, expectAuth = true, signa
   const error = new ApiError(response.status, code, {
     errors: data && data.errors,
     title: data && data.title,
+    details: data && data.details,
     retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
   });
   if (response.status === 401 && code === 'auth.required' && expectAuth) emit('unauthorized', error);

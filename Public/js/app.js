@@ -5,7 +5,7 @@ import * as realtime from './realtime.js';
 import * as outbox from './outbox.js';
 import * as ticks from './ticks.js';
 import * as unread from './unread.js';
-import { loadUser, getUser, setUser, signOut, endSession } from './session.js';
+import { loadUser, getUser, setUser, signOut, endSession, isCatalogueEditor } from './session.js';
 import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
 
 route('/', () => import('./pages/home.js'));
@@ -36,6 +36,11 @@ route('/catalogue/municipalities', () => import('./pages/catalogue-index.js').th
 route('/catalogue/municipalities/:code', () => import('./pages/catalogue-municipality.js'));
 route('/catalogue/articles', () => import('./pages/catalogue-articles.js'));
 route('/catalogue/articles/:articleId', () => import('./pages/catalogue-article.js'));
+route('/editor', () => import('./pages/editor-services.js'));
+route('/editor/new', () => import('./pages/editor-service.js'));
+route('/editor/review', () => import('./pages/editor-review.js'));
+route('/editor/services/:serviceId', () => import('./pages/editor-service.js'));
+route('/editor/services/:serviceId/history', () => import('./pages/editor-history.js'));
 notFound(() => import('./pages/not-found.js'));
 
 /** Texts of the shell outside <main>. */
@@ -58,6 +63,12 @@ function updateChrome() {
   const catalogueLink = document.getElementById('nav-catalogue');
   if (catalogueLink) catalogueLink.textContent = t('catalogue.title');
   const signedIn = Boolean(getUser());
+  // the catalogue editor: content producers, service providers, approvers and platform admins
+  const editorLink = document.getElementById('nav-editor');
+  if (editorLink) {
+    editorLink.textContent = t('editor.nav');
+    editorLink.parentElement.hidden = !isCatalogueEditor(getUser());
+  }
   const spacesLink = document.getElementById('nav-spaces');
   if (spacesLink) {
     spacesLink.textContent = t('spaces.title');

@@ -69,3 +69,36 @@ export function adminOrganizationIds(u = getUser()) {
 export function isContentProducer(u = getUser()) {
   return Boolean(u && (u.memberships || []).some((m) => (m.roles || []).includes('contentProducer')));
 }
+
+/** The roles that work on the catalogue's services (the editor's pages). */
+export const EDITOR_ROLES = ['contentProducer', 'serviceProvider', 'approver'];
+
+/** The memberships in which the user has a role of the catalogue editor. */
+export function editorMemberships(u = getUser()) {
+  if (!u) return [];
+  return (u.memberships || []).filter((m) => (m.roles || []).some((r) => EDITOR_ROLES.includes(r)));
+}
+
+/** Whether the user maintains services (a content role anywhere, or a platform admin). */
+export function isCatalogueEditor(u = getUser()) {
+  return Boolean(u && (u.isPlatformAdmin || editorMemberships(u).length));
+}
+
+/** Organisations in which the user writes services (content producer or service provider). */
+export function writerOrganizationIds(u = getUser()) {
+  if (!u) return [];
+  return (u.memberships || [])
+    .filter((m) => (m.roles || []).some((r) => r === 'contentProducer' || r === 'serviceProvider'))
+    .map((m) => m.organizationId);
+}
+
+/** Organisations in which the user approves services. */
+export function approverOrganizationIds(u = getUser()) {
+  if (!u) return [];
+  return (u.memberships || []).filter((m) => (m.roles || []).includes('approver')).map((m) => m.organizationId);
+}
+
+/** Whether the user has the role in the organisation. */
+export function hasRoleIn(u, organizationId, role) {
+  return Boolean(u && (u.memberships || []).some((m) => m.organizationId === organizationId && (m.roles || []).includes(role)));
+}

@@ -12,6 +12,7 @@ import { loadTaxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityHref, untranslatedMark, textLanguage } from '../catalogue/parts.js';
 import { isExpertUser } from '../spaces/common.js';
 import { addToSpacePanel } from '../spaces/plan.js';
+import { editorMemberships } from '../session.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -97,7 +98,11 @@ export default {
     root.appendChild(serviceBadges({ cost: service.cost, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [] }));
 
     const favouriteStatus = statusRegion({ hidden: true });
-    root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), printButton()));
+    // its editors (a content role in its organisation, or a platform admin) edit it in the editor
+    const orgId = service.organization && service.organization.id;
+    const edits = ctx.user && (ctx.user.isPlatformAdmin || editorMemberships(ctx.user).some((m) => m.organizationId === orgId));
+    root.appendChild(h('div', { class: 'actions service-actions' }, favouriteButton(service, { status: favouriteStatus, describedBy: h1.id }), printButton(),
+      edits ? h('a', { class: 'btn btn--secondary', href: `/editor/services/${enc(service.id)}`, 'aria-describedby': h1.id, dataset: { action: 'edit' } }, t('editor.editService')) : null));
     root.appendChild(favouriteStatus);
     // an expert picks a published service into one of their spaces' plans
     const published = !service.archived && (!service.status || service.status === 'published');

@@ -1,0 +1,221 @@
+// The services of the user's organisations (/editor), for content producers, service providers,
+// approvers and platform admins: filtered by organisation (when there are several), status
+// ("has an open edit" too) and a word of the name, sorted by name or by the longest since
+// review; "New service"; the review queue for approvers. The choices are kept in the address
+// (?organization=&status=&q=&sort=).
+import { h, uid, setLive } from '../dom.js';
+import { t, plural, localText } from '../i18n.js';
+import { get, enc, ApiError } from '../api.js';
+import { isCatalogueEditor, editorMemberships, writerOrganizationIds, approverOrganizationIds } from '../session.js';
+import { formatDate, formatDateTime } from '../format.js';
+import { field } from '../forms.js';
+import { notice } from './common.js';
+import { heading, noAccess } from '../ui/page.js';
+import { alertRegion } from '../ui/live.js';
+import { requestMessage, isAbort } from '../ui/errors.js';
+import { loadTaxonomy, taxonomy } from '../catalogue/taxonomy.js';
+import {
+  STATUSES, editorApi, editorHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS, canCreate, organizationName,
+} from '../editor/common.js';
+
+const FILTERS = ['', ...STATUSES, 'edit'];
+const SORTS = ['name', 'review'];
+
+function td(label, ...content) {
+  return h('td', { 'data-label': label }, ...content);
+}
+
+/** Whether a row has the status of the filter ('review': waiting for approval, the open edit too). */
+function matches(row, status) {
+  if (!status) return true;
+  if (status === 'edit') return Boolean(row.edit);
+  if (status === 'review') return row.status === 'review' || row.edit === 'review';
+  return row.status === status;
+}
+
+export default {
+  auth: true,
+  async render(root, ctx) {
+    root.classList.add('editor', 'editor-services');
+    heading(root, ctx, t('editor.list.title'));
+    const user = ctx.user;
+    if (!isCatalogueEditor(user)) {
+      noAccess(root, ctx);
+      return;
+    }
+    await loadTaxonomy();
+    if (!ctx.isCurrent()) return;
+
+    // organisations to choose from: the user's (editor roles), or every one for a platform admin
+    const organizations = user.isPlatformAdmin
+      ? ((taxonomy() || {}).organizations || []).map((o) => ({ id: o.id, name: localText(o.name) }))
+      : editorMemberships(user).map((m) => ({ id: m.organizationId, name: localText(m.organizationName) }));
+    const writers = writerOrganizationIds(user);
+    const approves = user.isPlatformAdmin || approverOrganizationIds(user).length > 0;
+
+    const read = (params) => {
+      const organization = params.get('organization') || '';
+      const status = params.get('status') || '';
+      const sort = params.get('sort') || '';
+      return {
+        organization: organizations.some((o) => o.id === organization) ? organization : '',
+        status: FILTERS.includes(status) ? status : '',
+        sort: SORTS.includes(sort) ? sort : 'name',
+        q: (params.get('q') || '').slice(0, 100),
+      };
+    };
+    const write = (c) => {
+      const p = new URLSearchParams();
+      if (c.organization) p.set('organization', c.organization);
+      if (c.status) p.set('status', c.status);
+      if (c.q) p.set('q', c.q);
+      if (c.sort !== 'name') p.set('sort', c.sort);
+      return p;
+    };
+    let choices = read(ctx.query);
+    ctx.setQuery(write(choices), { replace: true });
+
+    root.appendChild(h('p', { class: 'lead' }, t('editor.list.intro')));
+    const tools = h('div', { class: 'actions editor-list-actions' });
+    if (canCreate(user, writers)) {
+      const href = choices.organization && (user.isPlatformAdmin || writers.includes(choices.organization))
+        ? `/editor/new?organization=${enc(choices.organization)}` : '/editor/new';
+      tools.appendChild(h('a', { class: 'btn btn--primary', href, dataset: { action: 'new' } }, t('editor.list.new')));
+    }
+    const queueLink = approves ? h('a', { class: 'btn btn--secondary', href: '/editor/review', dataset: { action: 'review-queue' } }, t('editor.queue.title')) : null;
+    if (queueLink) tools.appendChild(queueLink);
+    if (tools.children.length) root.appendChild(tools);
+
+    // ---- filters ----
+    const orgField = organizations.length > 1 ? field({
+      name: 'organization', type: 'select', label: t('editor.list.organization'), value: choices.organization,
+      options: [{ value: '', label: t(user.isPlatformAdmin ? 'editor.list.allOrganizations' : 'editor.list.allMine') },
+        ...organizations.map((o) => ({ value: o.id, label: o.name }))],
+    }) : null;
+    const statusField = field({
+      name: 'status', type: 'select', label: t('editor.list.status'), value: choices.status,
+      options: FILTERS.map((f) => ({ value: f, label: t(`editor.filter.${f || 'all'}`) })),
+    });
+    const findField = field({ name: 'q', type: 'search', label: t('editor.list.find'), value: choices.q });
+    const sortField = field({
+      name: 'sort', type: 'select', label: t('editor.list.sort'), value: choices.sort,
+      options: SORTS.map((s) => ({ value: s, label: t(`editor.sort.${s}`) })),
+    });
+    const filters = h('form', { class: 'event-filter editor-filter', role: 'search', 'aria-label': t('editor.list.filters'), novalidate: true },
+      h('div', { class: 'event-filter__fields' }, orgField, statusField, findField, sortField));
+    filters.addEventListener('submit', (event) => event.preventDefault());
+    root.appendChild(filters);
+
+    const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
+    const problem = alertRegion();
+    const titleId = uid('services');
+    const columns = [t('editor.column.service'), t('editor.column.status'), t('editor.column.version'), t('editor.column.reviewed'), t('editor.column.updated')];
+    const tbody = h('tbody');
+    const table = h('table', { class: 'table table--cards editor-table', hidden: true },
+      h('caption', { class: 'visually-hidden', id: titleId }, t('editor.list.caption')),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c)))),
+      tbody);
+    const empty = h('p', { class: 'muted', hidden: true });
+    root.append(count, problem, h('div', { class: 'table-wrap' }, table), empty);
+
+    const showOrg = organizations.length > 1;
+    function row(item) {
+      const name = serviceName(item.name);
+      const due = item.daysSinceReview >= REVIEW_DUE_DAYS;
+      return h('tr', { dataset: { serviceId: item.id, status: item.status, edit: item.edit || '' } },
+        h('th', { scope: 'row', class: 'editor-table__name' },
+          h('a', { href: editorHref(item.id), lang: name.lang }, name.text),
+          showOrg ? h('span', { class: 'editor-table__org' }, organizationName(user, item.organizationId)) : null),
+        td(columns[1], h('span', { class: 'editor-badges' }, statusBadge(item.status), item.edit ? [' ', editBadge(item.edit, item.status)] : null)),
+        td(columns[2], String(item.version)),
+        td(columns[3], h('time', { datetime: item.reviewedAt }, formatDate(item.reviewedAt)), h('br'),
+          h('span', { class: 'small' }, reviewAge(item.daysSinceReview)),
+          due ? [' ', h('span', { class: 'badge badge--warn' }, t('editor.reviewDue'))] : null),
+        td(columns[4], h('time', { datetime: item.updatedAt }, formatDateTime(item.updatedAt))));
+    }
+
+    let items = [];
+    function showRows() {
+      const q = choices.q.trim().toLowerCase();
+      const shown = items
+        .filter((item) => matches(item, choices.status))
+        .filter((item) => !q || Object.values(item.name || {}).some((n) => String(n).toLowerCase().includes(q)))
+        .sort((a, b) => (choices.sort === 'review'
+          ? b.daysSinceReview - a.daysSinceReview
+          : serviceName(a.name).text.localeCompare(serviceName(b.name).text, 'fi')));
+      tbody.replaceChildren(...shown.map(row));
+      table.hidden = shown.length === 0;
+      empty.hidden = shown.length > 0;
+      empty.textContent = items.length ? t('editor.list.noneMatch') : t('editor.list.empty');
+      setLive(count, shown.length === items.length ? plural('editor.list.count', items.length)
+        : t('editor.list.countOf', { shown: shown.length, total: items.length }));
+    }
+
+    let controller = null;
+    async function load() {
+      if (controller) controller.abort();
+      controller = new AbortController();
+      const signal = controller.signal;
+      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
+      delete root.dataset.loaded;
+      tbody.setAttribute('aria-busy', 'true');
+      setLive(problem, '');
+      try {
+        const answer = await get(`${editorApi()}${choices.organization ? `?organization=${enc(choices.organization)}` : ''}`, { signal });
+        items = answer.items || [];
+      } catch (error) {
+        if (isAbort(error) || signal.aborted) return;
+        tbody.removeAttribute('aria-busy');
+        if (error instanceof ApiError && error.status === 403) {
+          noAccess(root, ctx);
+          return;
+        }
+        setLive(problem, notice('error', requestMessage(error)));
+        return;
+      }
+      tbody.removeAttribute('aria-busy');
+      showRows();
+      root.dataset.loaded = 'true';
+    }
+
+    async function loadQueueCount() {
+      if (!queueLink) return;
+      try {
+        const queue = await get('/api/v1/catalogue/editor/review-queue', { signal: ctx.signal });
+        const n = (queue.items || []).length;
+        if (n) queueLink.append(' ', h('span', { class: 'badge badge--warn' }, plural('editor.queue.waiting', n)));
+      } catch {
+        /* the link works without its count */
+      }
+    }
+
+    function apply(next, { push = true } = {}) {
+      const reload = next.organization !== choices.organization;
+      choices = next;
+      if (push) ctx.setQuery(write(choices));
+      if (reload) load();
+      else showRows();
+    }
+    const current = () => ({
+      organization: orgField ? orgField.control.value : '',
+      status: statusField.control.value,
+      q: findField.control.value,
+      sort: sortField.control.value,
+    });
+    for (const f of [orgField, statusField, sortField].filter(Boolean)) {
+      f.control.addEventListener('change', () => apply(current()), { signal: ctx.signal });
+    }
+    findField.control.addEventListener('input', () => apply(current(), { push: false }), { signal: ctx.signal });
+    findField.control.addEventListener('change', () => ctx.setQuery(write(choices), { replace: true }), { signal: ctx.signal });
+    ctx.onQueryChange((params) => {
+      const next = read(params);
+      if (orgField) orgField.control.value = next.organization;
+      statusField.control.value = next.status;
+      findField.control.value = next.q;
+      sortField.control.value = next.sort;
+      apply(next, { push: false });
+    });
+
+    await Promise.all([load(), loadQueueCount()]);
+  },
+};
