@@ -32,7 +32,7 @@ CREATE TABLE service_event (
     version    INTEGER NOT NULL,
     action     TEXT NOT NULL CHECK (action IN (
         'created', 'saved', 'submitted', 'approved', 'rejected', 'hidden', 'unhidden', 'archived', 'unarchived',
-        'reviewed', 'versionRestored')),
+        'reviewed', 'versionRestored', 'imported')),
     actor_id   TEXT REFERENCES app_user (id) ON DELETE SET NULL,
     comment    TEXT,
     at         INTEGER NOT NULL

@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var demoDataFile: URL
     /// The synonyms a new database starts with (`DemoData/synonyms.json`), loaded on first start with or without `--demo`.
     public var starterSynonymsFile: URL
+    /// How the national service registry's codes map to the catalogue's (`--ptv-mapping`).
+    public var ptvMappingFile: URL
     public var tlsCertificate: URL?
     public var tlsKey: URL?
     public var trustForwardedFor: Bool
@@ -117,6 +119,7 @@ public enum Setting: String, CaseIterable, Sendable {
     case publicDir = "public-dir"
     case demoData = "demo-data"
     case starterSynonyms = "starter-synonyms"
+    case ptvMapping = "ptv-mapping"
     case tlsCertificate = "tls-certificate"
     case tlsKey = "tls-key"
     case trustForwardedFor = "trust-forwarded-for"
@@ -189,6 +192,7 @@ extension AppConfiguration {
             publicDir: URL(filePath: r.string(.publicDir) ?? cwd.appending(path: "Public").path, directoryHint: .isDirectory),
             demoDataFile: URL(filePath: r.string(.demoData) ?? cwd.appending(path: "DemoData/catalogue.json").path),
             starterSynonymsFile: URL(filePath: r.string(.starterSynonyms) ?? cwd.appending(path: "DemoData/synonyms.json").path),
+            ptvMappingFile: URL(filePath: r.string(.ptvMapping) ?? cwd.appending(path: "DemoData/ptv-mapping.json").path),
             tlsCertificate: certificate,
             tlsKey: key,
             trustForwardedFor: try r.bool(.trustForwardedFor, default: false),

@@ -170,7 +170,11 @@ public struct AppComponents: Sendable {
                     today: TodayService(
                         tasks: tasks, meetings: meetings, notifications: notifications, picks: picks, clock: config.clock)),
                 searchWords: SearchWordsController(searchWords: searchWords),
-                catalogueEditing: CatalogueEditingController(editing: catalogueEditing)))
+                catalogueEditing: CatalogueEditingController(editing: catalogueEditing),
+                ptv: PTVController(
+                    exchange: PTVExchange(
+                        store: PTVStore(db: db), editing: catalogueEditing.store, indexer: catalogueEditing.indexer, clock: config.clock,
+                        mappingFile: config.ptvMappingFile))))
         return router
     }
 

@@ -22,6 +22,7 @@ enum Routes {
         c.today.addRoutes(to: api)
         c.searchWords.addRoutes(to: api)
         c.catalogueEditing.addRoutes(to: api)
+        c.ptv.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -44,5 +45,6 @@ enum Routes {
         let today: TodayController
         let searchWords: SearchWordsController
         let catalogueEditing: CatalogueEditingController
+        let ptv: PTVController
     }
 }

@@ -89,6 +89,28 @@ struct CatalogueRolesTests {
         }
     }
 
+    /// What the editor's pages are built from: each organisation with the caller's rights there.
+    @Test func theCallersOrganisationsComeWithTheirRights() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            try await env.user("tuottaja@hki.fi", org: Self.publicOrg, role: .contentProducer)
+            try await env.user("tuottaja@kompassi.fi", org: Self.privateOrg, role: .contentProducer)
+            try await env.user("asiakas@example.fi")
+            try await env.user("pk@alusta.fi", platformAdmin: true)
+            func rights(_ email: String) async throws -> [String: [String]] {
+                let r = try await env.request(.get, "/api/v1/catalogue/editor/organizations", token: try await env.login(email))
+                #expect(r.status == .ok)
+                return Dictionary(uniqueKeysWithValues: try r.items().map { ($0["id"] as? String ?? "", $0["rights"] as? [String] ?? []) })
+            }
+            let publicProducer = try await rights("tuottaja@hki.fi")
+            #expect(Array(publicProducer.keys) == [Self.publicOrg])
+            #expect(Set(publicProducer[Self.publicOrg] ?? []) == ["read", "edit", "writeInternal", "unarchive", "markReviewed", "importPTV", "stale"])
+            let privateProducer = try await rights("tuottaja@kompassi.fi")
+            #expect(!(privateProducer[Self.privateOrg] ?? []).contains("writeInternal"))
+            #expect(try await rights("asiakas@example.fi").isEmpty)
+            #expect(try await rights("pk@alusta.fi").count > 20)
+        }
+    }
+
     /// The organisation admin manages users, and a service provider sees no internal instructions in
     /// the editor; what a provider saves keeps them as they were.
     @Test func aServiceProviderNeitherSeesNorLosesTheInternalInstructions() async throws {

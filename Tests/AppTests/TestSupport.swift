@@ -19,6 +19,7 @@ extension AppConfiguration {
             flags: [
                 .dataDir: dataDir.path, .baseURL: baseURL, .migrationsDir: repoRoot.appending(path: "Migrations").path,
                 .publicDir: repoRoot.appending(path: "Public").path, .demoData: repoRoot.appending(path: "DemoData/catalogue.json").path,
+                .ptvMapping: repoRoot.appending(path: "DemoData/ptv-mapping.json").path,
                 .logLevel: "warning",
             ], environment: [:])
         config.clock = clock

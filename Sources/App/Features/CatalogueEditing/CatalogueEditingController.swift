@@ -13,6 +13,7 @@ struct CatalogueEditingController: Sendable {
         api.post("catalogue/editor/services", use: create)
         api.get("catalogue/editor/review-queue", use: reviewQueue)
         api.get("catalogue/editor/stale", use: stale)
+        api.get("catalogue/editor/organizations", use: organizations)
         api.get("catalogue/editor/notices", use: notices)
         api.post("catalogue/editor/notices/:noticeId/read", use: readNotice)
         api.get("catalogue/editor/services/:serviceId", use: get)
@@ -41,6 +42,10 @@ struct CatalogueEditingController: Sendable {
         let query = request.uri.queryParameters
         return try await editing.stale(
             organization: query["organization"].map(String.init), sort: query["sort"].map(String.init), by: context.session)
+    }
+
+    func organizations(_ request: Request, context: AppRequestContext) async throws -> EditorOrganizationsDTO {
+        try await editing.organizations(by: context.session)
     }
 
     func notices(_ request: Request, context: AppRequestContext) async throws -> CatalogueNoticesDTO {

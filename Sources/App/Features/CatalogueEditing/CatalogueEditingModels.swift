@@ -109,7 +109,7 @@ struct ServiceEventRecord: AppRecord, Equatable {
 
 /// Everything an editor, an approver or a platform admin may do to a service.
 enum ServiceAction: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
-    case created, saved, submitted, approved, rejected, hidden, unhidden, archived, unarchived, reviewed, versionRestored
+    case created, saved, submitted, approved, rejected, hidden, unhidden, archived, unarchived, reviewed, versionRestored, imported
 }
 
 // MARK: - API
@@ -245,4 +245,17 @@ struct CatalogueNoticeDTO: Codable, Sendable, Equatable {
 struct CatalogueNoticesDTO: ResponseCodable, Sendable {
     let items: [CatalogueNoticeDTO]
     let unread: Int
+}
+
+/// An organisation whose services the caller may work on, and what the caller may do there:
+/// `read`, `edit`, `writeInternal`, `decide`, `unarchive`, `markReviewed`, `importPTV`, `stale`.
+struct EditorOrganizationDTO: Codable, Sendable, Equatable {
+    let id: String
+    let name: LocalText
+    let sector: Sector
+    let rights: [String]
+}
+
+struct EditorOrganizationsDTO: ResponseCodable, Sendable {
+    let items: [EditorOrganizationDTO]
 }

@@ -59,6 +59,31 @@ struct CatalogueEditingService: Sendable {
 
     static let contentRoles: Set<Role> = [.contentProducer, .serviceProvider, .approver]
 
+    /// The organisations whose services the caller may work on, with what the caller may do there
+    /// (every organisation for a platform admin).
+    func organizations(by caller: SessionUser?) async throws -> EditorOrganizationsDTO {
+        let caller = try Self.requireSignedIn(caller)
+        let all = try await store.organizations()
+        let items = all.compactMap { org -> EditorOrganizationDTO? in
+            let sector = Sector(rawValue: org.sector) ?? .third
+            let r = EditorRights(caller, organizationId: org.id, sector: sector)
+            let roles = caller.roles[org.id] ?? []
+            guard r.read || roles.contains(.orgAdmin) else { return nil }
+            var rights: [String] = []
+            if r.read { rights.append("read") }
+            if r.edit { rights.append("edit") }
+            if r.writeInternal { rights.append("writeInternal") }
+            if r.decide { rights.append("decide") }
+            if r.unarchive { rights.append("unarchive") }
+            if r.markReviewed { rights.append("markReviewed") }
+            if caller.isPlatformAdmin || roles.contains(.contentProducer) || roles.contains(.approver) { rights.append("importPTV") }
+            if caller.isPlatformAdmin || !roles.isDisjoint(with: Self.contentRoles.union([.orgAdmin])) { rights.append("stale") }
+            return EditorOrganizationDTO(
+                id: org.id, name: LocalText(fi: org.nameFi, sv: org.nameSv, en: org.nameEn), sector: sector, rights: rights)
+        }
+        return EditorOrganizationsDTO(items: items)
+    }
+
     /// The organisations a list covers: the one asked for, where the caller has one of `roles`; or
     /// all of the caller's such organisations; or every organisation for a platform admin.
     private func scope(_ organization: String?, _ caller: SessionUser, roles: Set<Role>) async throws -> Set<String>? {

@@ -91,6 +91,15 @@ struct CatalogueEditingStore: Sendable {
         }
     }
 
+    /// The region's municipality codes in their order.
+    func municipalityCodes() async throws -> [String] {
+        try await db.writer.read { db in try String.fetchAll(db, sql: "SELECT code FROM municipality ORDER BY position, code") }
+    }
+
+    func organizations() async throws -> [OrganizationRecord] {
+        try await db.writer.read { db in try OrganizationRecord.fetchAll(db, sql: "SELECT * FROM organization ORDER BY name_fi, id") }
+    }
+
     func organization(_ id: String) async throws -> OrganizationRecord? {
         try await db.writer.read { db in try OrganizationRecord.fetchOne(db, key: id) }
     }
