@@ -367,3 +367,75 @@ struct CatalogueEditingTests {
         }
     }
 }
+
+/// Translations (issue 13, item 10): a content producer marks fields as needing Swedish or English;
+/// the organisation's queue lists them; a saved text in that language resolves a request; a
+/// service page says which languages are complete.
+@Suite("Catalogue editing: translations")
+struct CatalogueTranslationTests {
+    static let service = CatalogueEditingTests.service
+
+    /// Every text of `value` (but keywords and internal instructions) gets a Swedish text.
+    static func withSwedish(_ value: Any, key: String = "") -> Any {
+        if var dict = value as? [String: Any] {
+            if let fi = dict["fi"] as? String, Set(dict.keys).isSubset(of: ["fi", "sv", "en"]) {
+                if !fi.isEmpty && (dict["sv"] as? String ?? "").isEmpty { dict["sv"] = "På svenska: \(fi)" }
+                return dict
+            }
+            for (k, v) in dict where k != "keywords" && k != "internal" { dict[k] = withSwedish(v, key: k) }
+            return dict
+        }
+        if let list = value as? [Any] { return list.map { withSwedish($0, key: key) } }
+        return value
+    }
+
+    @Test func requestsQueueAndResolveAndTheCompleteLanguages() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            let p = try await CatalogueEditingTests.people(env)
+            try await env.user("asiantuntija@hki.fi", org: CatalogueEditingTests.org, role: .expert)
+            let expert = try await env.login("asiantuntija@hki.fi")
+            let path = "/api/v1/catalogue/editor/services/\(Self.service)/translations"
+            let before = try await Editor.get(env, p.producer, Self.service)
+            let translatable = before["translatableFields"] as? [String] ?? []
+            #expect(translatable.contains("summary") && translatable.contains("contacts[0].role"), "\(translatable)")
+            #expect(before["completeLanguages"] as? [String] == ["fi"])
+
+            let marked = try await env.request(.put, path, token: p.producer, json: ["language": "sv", "fields": ["summary", "description"]])
+            #expect(marked.status == .ok, "\(String(buffer: marked.body))")
+            let markedSv = (try marked.json()["translations"] as? [String: [String]])?["sv"]
+            #expect(markedSv == ["summary", "description"])
+            let bad = try await env.request(.put, path, token: p.producer, json: ["language": "sv", "fields": ["summary", "nonsense"]])
+            let badField = (try bad.json()["errors"] as? [[String: String]])?.first?["field"]
+            #expect(bad.status == .unprocessableContent && badField == "fields[1]")
+            #expect(try await env.request(.put, path, token: p.producer, json: ["language": "fi", "fields": ["summary"]]).status == .unprocessableContent)
+            #expect(try await env.request(.put, path, token: expert, json: ["language": "sv", "fields": ["summary"]]).status == .forbidden)
+
+            let queue = try await env.request(.get, "/api/v1/catalogue/editor/translations?language=sv", token: p.approver)
+            let item = try #require(try queue.items().first { $0["serviceId"] as? String == Self.service })
+            #expect(item["fields"] as? [String] == ["summary", "description"] && item["language"] as? String == "sv")
+            #expect(try await env.request(.get, "/api/v1/catalogue/editor/translations?language=en", token: p.approver).items().isEmpty)
+            #expect(try await env.request(.get, "/api/v1/catalogue/editor/translations", token: expert).status == .forbidden)
+
+            // A new Swedish summary resolves that request; the description still waits.
+            var content = try #require(before["content"] as? [String: Any])
+            var summary = content["summary"] as? [String: Any] ?? [:]
+            summary["sv"] = "Ny svensk sammanfattning av tjänsten."
+            content["summary"] = summary
+            let saved = try await CatalogueEditingTests.save(env, p.producer, Self.service, base: before["version"] as? Int ?? 0, content)
+            let savedSv = (try saved.json()["translations"] as? [String: [String]])?["sv"]
+            #expect(savedSv == ["description"])
+
+            // Every public text in Swedish: the page says Swedish is complete once approved.
+            let all = try #require(Self.withSwedish(content) as? [String: Any])
+            let full = try await CatalogueEditingTests.save(env, p.producer, Self.service, base: (before["version"] as? Int ?? 0) + 1, all)
+            #expect(full.status == .ok)
+            let fullJSON = try full.json()
+            #expect(fullJSON["completeLanguages"] as? [String] == ["fi", "sv"])
+            #expect((fullJSON["translations"] as? [String: [String]])?["sv"] == nil, "every request resolved")
+            #expect(try await Editor.step(env, p.producer, Self.service, "submit").status == .ok)
+            #expect(try await Editor.step(env, p.approver, Self.service, "approve", ["version": (before["version"] as? Int ?? 0) + 2]).status == .ok)
+            let page = try await env.request(.get, "/api/v1/catalogue/services/\(Self.service)").json()
+            #expect(page["completeLanguages"] as? [String] == ["fi", "sv"])
+        }
+    }
+}

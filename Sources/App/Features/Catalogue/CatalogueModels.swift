@@ -206,6 +206,8 @@ struct ServiceDetailDTO: ResponseCodable, Sendable {
     let reviewedAt: Date
     /// For experts: 150 days without a review. Null for everyone else.
     @Nullable var outdated: Bool?
+    /// The languages in which every public text that has Finnish has its own text; Finnish first.
+    let completeLanguages: [Language]
     let version: Int
 
 }

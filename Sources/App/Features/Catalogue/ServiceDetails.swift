@@ -27,7 +27,8 @@ struct ServiceDetails: Sendable {
             contacts: s.contacts, links: s.links, internal: viewer.seesInternal ? s.internal : nil,
             updatedAt: CatalogueTimestamps.parse(s.updatedAt) ?? Date(timeIntervalSince1970: 0),
             reviewedAt: CatalogueTimestamps.parse(s.reviewedAt) ?? Date(timeIntervalSince1970: 0),
-            outdated: viewer.seesInternal ? outdated : nil, version: s.version)
+            outdated: viewer.seesInternal ? outdated : nil, completeLanguages: ServiceTranslations.completeLanguages(ServiceContent(s)),
+            version: s.version)
     }
 
     /// The services of `ids` that the viewer may open, as list rows in the order asked (archived ones

@@ -14,6 +14,8 @@ struct CatalogueEditingController: Sendable {
         api.get("catalogue/editor/review-queue", use: reviewQueue)
         api.get("catalogue/editor/stale", use: stale)
         api.get("catalogue/editor/organizations", use: organizations)
+        api.get("catalogue/editor/translations", use: translationQueue)
+        api.put("catalogue/editor/services/:serviceId/translations", use: requestTranslations)
         api.get("catalogue/editor/notices", use: notices)
         api.post("catalogue/editor/notices/:noticeId/read", use: readNotice)
         api.get("catalogue/editor/services/:serviceId", use: get)
@@ -42,6 +44,19 @@ struct CatalogueEditingController: Sendable {
         let query = request.uri.queryParameters
         return try await editing.stale(
             organization: query["organization"].map(String.init), sort: query["sort"].map(String.init), by: context.session)
+    }
+
+    /// `?organization=&language=sv|en`.
+    func translationQueue(_ request: Request, context: AppRequestContext) async throws -> TranslationQueueDTO {
+        let query = request.uri.queryParameters
+        return try await editing.translationQueue(
+            organization: query["organization"].map(String.init), language: query["language"].map(String.init), by: context.session)
+    }
+
+    func requestTranslations(_ request: Request, context: AppRequestContext) async throws -> EditorServiceDTO {
+        _ = try CatalogueEditingService.requireSignedIn(context.session)
+        let input = try await request.decode(as: TranslationRequestInput.self, context: context)
+        return try await editing.requestTranslations(try context.parameters.require("serviceId"), input, by: context.session)
     }
 
     func organizations(_ request: Request, context: AppRequestContext) async throws -> EditorOrganizationsDTO {

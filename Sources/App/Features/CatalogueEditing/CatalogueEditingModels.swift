@@ -161,6 +161,32 @@ struct EditorServiceDTO: ResponseCodable, Sendable {
     let writesInternal: Bool
     /// The comment of the last rejection of the open edit.
     @Nullable var rejection: String?
+    /// Fields marked as needing a translation, per language (`sv`, `en`).
+    let translations: [String: [String]]
+    /// The texts that have Finnish, which a translation request may name.
+    let translatableFields: [String]
+    /// The languages in which every public text that has Finnish has its own text.
+    let completeLanguages: [Language]
+}
+
+/// `PUT …/services/{id}/translations`: the fields that need a translation into `language`.
+struct TranslationRequestInput: Decodable, Sendable {
+    var language: Language
+    var fields: [String]
+}
+
+/// A service's open translation requests in one language.
+struct TranslationQueueItemDTO: Codable, Sendable, Equatable {
+    let serviceId: String
+    let organizationId: String
+    let name: LocalText
+    let language: Language
+    let fields: [String]
+    let requestedAt: String
+}
+
+struct TranslationQueueDTO: ResponseCodable, Sendable {
+    let items: [TranslationQueueItemDTO]
 }
 
 /// A row of the editor's lists.

@@ -328,6 +328,43 @@ struct CatalogueEditingService: Sendable {
         return try await get(id, by: caller)
     }
 
+    // MARK: Translations
+
+    /// Marks the fields of a service that need a translation into Swedish or English (exactly these
+    /// from now on; an empty list clears the language). A saved text in that language resolves them.
+    func requestTranslations(_ id: String, _ input: TranslationRequestInput, by caller: SessionUser?) async throws -> EditorServiceDTO {
+        let caller = try Self.requireSignedIn(caller)
+        let (state, rights) = try await readable(id, caller)
+        guard rights.edit else { throw AppError.forbidden }
+        guard input.language != .fi else { throw AppError.validation([FieldError("language", "field.invalidValue")]) }
+        let allowed = Set(ServiceTranslations.fields(state.content, includeInternal: rights.writeInternal))
+        var errors: [FieldError] = []
+        for (i, field) in input.fields.enumerated() where !allowed.contains(field) { errors.append(FieldError("fields[\(i)]", "field.invalidValue")) }
+        if input.fields.count > 200 { errors.append(FieldError("fields", "field.tooMany")) }
+        if !errors.isEmpty { throw AppError.validation(errors) }
+        try await store.requestTranslations(id, language: input.language, fields: input.fields.uniqued, by: caller.userId, now: clock.now)
+        return try await get(id, by: caller)
+    }
+
+    /// The open translation requests of the caller's organisations (or of one), optionally of one
+    /// language, the oldest first.
+    func translationQueue(organization: String?, language: String?, by caller: SessionUser?) async throws -> TranslationQueueDTO {
+        let caller = try Self.requireSignedIn(caller)
+        var only: Language?
+        if let language {
+            guard let l = Language(rawValue: language), l != .fi else { throw AppError.validation([FieldError("language", "field.invalidValue")]) }
+            only = l
+        }
+        let scope = try await scope(organization, caller, roles: Self.contentRoles)
+        let rows = try await store.translationQueue(organizations: scope, language: only)
+        return TranslationQueueDTO(
+            items: rows.map {
+                TranslationQueueItemDTO(
+                    serviceId: $0.serviceId, organizationId: $0.organizationId, name: $0.name, language: $0.language, fields: $0.fields,
+                    requestedAt: CatalogueTimestamps.format(Date(millis: $0.requestedAt)))
+            })
+    }
+
     // MARK: Pieces
 
     static func requireSignedIn(_ caller: SessionUser?) throws -> SessionUser {
@@ -419,7 +456,10 @@ struct CatalogueEditingService: Sendable {
             content: s.content.readable(internal: CatalogueViewer(caller).seesInternal),
             reviewedAt: CatalogueTimestamps.format(Date(millis: s.row.reviewedAt)),
             daysSinceReview: days(since: s.row.reviewedAt), updatedAt: CatalogueTimestamps.format(Date(millis: s.row.updatedAt)),
-            actions: actions, writesInternal: rights.writeInternal, rejection: s.rejection)
+            actions: actions, writesInternal: rights.writeInternal, rejection: s.rejection,
+            translations: Dictionary(grouping: s.translations, by: { $0.language.rawValue }).mapValues { $0.map(\.field) },
+            translatableFields: ServiceTranslations.fields(s.content, includeInternal: CatalogueViewer(caller).seesInternal),
+            completeLanguages: ServiceTranslations.completeLanguages(s.content))
     }
 
     private func row(_ item: (ServiceRecord, ServiceWorkRecord?, outdated: Bool)) -> EditorServiceRowDTO {

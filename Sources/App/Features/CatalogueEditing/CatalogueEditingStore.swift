@@ -20,6 +20,14 @@ struct CatalogueEditingStore: Sendable {
         var baseline: ServiceVersionRecord?
         /// The comment of the last rejection of the open edit.
         var rejection: String?
+        /// Open translation requests: fields that need a Swedish or English text.
+        var translations: [TranslationRequest] = []
+    }
+
+    struct TranslationRequest: Sendable, Equatable {
+        let field: String
+        let language: Language
+        let requestedAt: Int64
     }
 
     /// What a write found wrong inside its transaction.
@@ -75,9 +83,12 @@ struct CatalogueEditingStore: Sendable {
                 db,
                 SQLRequest<ServiceEventRecord>(
                     "SELECT * FROM service_event WHERE service_id = \(id) ORDER BY at DESC, rowid DESC LIMIT 1"))
+        let translations = try Row.fetchAll(
+            db, SQLRequest<Row>("SELECT field, language, requested_at FROM service_translation WHERE service_id = \(id) ORDER BY language, rowid")
+        ).map { TranslationRequest(field: $0["field"], language: Language(rawValue: $0["language"]) ?? .sv, requestedAt: $0["requested_at"]) }
         return EditState(
             row: row, links: links, sector: sector.flatMap(Sector.init(rawValue:)) ?? .third, work: open, newest: newest, content: content, baseline: baseline,
-            rejection: rejection?.action == .rejected ? rejection?.comment : nil)
+            rejection: rejection?.action == .rejected ? rejection?.comment : nil, translations: translations)
     }
 
     /// The codes a service may name.
@@ -163,6 +174,11 @@ struct CatalogueEditingStore: Sendable {
                 try Self.writeCatalogue(file, createdAt: state.row.createdAt, document: document, db)
             }
             try Self.event(id, version: number, origin == .restored ? .versionRestored : .saved, actor: actor, comment: nil, now: now, db)
+            // A new text in a language resolves the request for it.
+            for r in ServiceTranslations.resolved(state.translations.map { ($0.field, $0.language) }, old: state.content, new: content) {
+                try db.execute(
+                    literal: "DELETE FROM service_translation WHERE service_id = \(id) AND field = \(r.field) AND language = \(r.language.rawValue)")
+            }
             return number
         }
     }
@@ -230,6 +246,66 @@ struct CatalogueEditingStore: Sendable {
                 try Self.bumpRevision(db)
             }
             try Self.event(id, version: state.newest, event, actor: actor, comment: comment, now: now, db)
+        }
+    }
+
+    /// The fields of the service that need a translation into `language`: exactly `fields` from now on.
+    func requestTranslations(_ id: String, language: Language, fields: [String], by actor: String, now: Date) async throws {
+        try await db.writer.write { db in
+            try db.execute(
+                literal: """
+                    DELETE FROM service_translation WHERE service_id = \(id) AND language = \(language.rawValue) AND field NOT IN \(fields)
+                    """)
+            for field in fields {
+                try db.execute(
+                    literal: """
+                        INSERT INTO service_translation (service_id, field, language, requested_by, requested_at)
+                        VALUES (\(id), \(field), \(language.rawValue), \(actor), \(now.millis))
+                        ON CONFLICT (service_id, language, field) DO NOTHING
+                        """)
+            }
+        }
+    }
+
+    struct QueueRow: Sendable {
+        let serviceId: String
+        let organizationId: String
+        let name: LocalText
+        let language: Language
+        let fields: [String]
+        let requestedAt: Int64
+    }
+
+    /// Open translation requests of `organizations` (nil: every one), per service and language, the
+    /// oldest first.
+    func translationQueue(organizations: Set<String>?, language: Language?) async throws -> [QueueRow] {
+        try await db.writer.read { db in
+            let scope: SQL = organizations.map { "s.organization_id IN \(Array($0))" } ?? "1 = 1"
+            let only: SQL = language.map { "t.language = \($0.rawValue)" } ?? "1 = 1"
+            let rows = try Row.fetchAll(
+                db,
+                SQLRequest<Row>(
+                    """
+                    SELECT t.service_id, t.field, t.language, t.requested_at, s.organization_id, s.name_fi, s.name_sv, s.name_en
+                    FROM service_translation t JOIN service s ON s.id = t.service_id
+                    WHERE \(scope) AND \(only) ORDER BY t.requested_at, t.service_id, t.language, t.rowid
+                    """))
+            var out: [QueueRow] = []
+            for row in rows {
+                let id: String = row["service_id"], language = Language(rawValue: row["language"]) ?? .sv
+                if let i = out.firstIndex(where: { $0.serviceId == id && $0.language == language }) {
+                    out[i] = QueueRow(
+                        serviceId: id, organizationId: out[i].organizationId, name: out[i].name, language: language,
+                        fields: out[i].fields + [row["field"]], requestedAt: out[i].requestedAt)
+                } else {
+                    out.append(
+                        QueueRow(
+                            serviceId: id, organizationId: row["organization_id"],
+                            name: LocalText(fi: row["name_fi"], sv: row["name_sv"], en: row["name_en"]), language: language,
+                            fields: [row["field"]], requestedAt: row["requested_at"]))
+                }
+            }
+            return out
         }
     }
 
