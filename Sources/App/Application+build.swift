@@ -174,7 +174,10 @@ public struct AppComponents: Sendable {
                 ptv: PTVController(
                     exchange: PTVExchange(
                         store: PTVStore(db: db), editing: catalogueEditing.store, indexer: catalogueEditing.indexer, clock: config.clock,
-                        mappingFile: config.ptvMappingFile))))
+                        mappingFile: config.ptvMappingFile)),
+                articleEditing: ArticleEditingController(
+                    editing: ArticleEditingService(
+                        store: ArticleEditingStore(db: db), catalogue: catalogueEditing.store, clock: config.clock))))
         return router
     }
 

@@ -23,6 +23,7 @@ enum Routes {
         c.searchWords.addRoutes(to: api)
         c.catalogueEditing.addRoutes(to: api)
         c.ptv.addRoutes(to: api)
+        c.articleEditing.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -46,5 +47,6 @@ enum Routes {
         let searchWords: SearchWordsController
         let catalogueEditing: CatalogueEditingController
         let ptv: PTVController
+        let articleEditing: ArticleEditingController
     }
 }

@@ -89,6 +89,79 @@ struct CatalogueRolesTests {
         }
     }
 
+    enum ArticleAction: String, CaseIterable {
+        case read, history, create, createInternal, save, restore, publish, unpublish
+    }
+
+    static func allowed(_ c: Caller, _ action: ArticleAction, on org: String) -> Bool {
+        if c.admin { return true }
+        guard c.org == org, let role = c.role else { return false }
+        switch action {
+        case .read, .history: return [.contentProducer, .approver].contains(role)
+        case .create, .save, .restore: return role == .contentProducer
+        case .createInternal: return role == .contentProducer && org == publicOrg
+        case .publish, .unpublish: return role == .approver
+        }
+    }
+
+    @Test func everyRoleAgainstEveryArticleAction() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            var tokens: [String: String] = [:]
+            for c in Self.callers {
+                guard let email = c.email else { continue }
+                try await env.user(email, org: c.org, role: c.role, platformAdmin: c.admin)
+                tokens[c.name] = try await env.login(email)
+            }
+            let admin = try #require(tokens["platformAdmin"])
+            func article(_ audience: String = "public") -> [String: Any] {
+                ["title": ["fi": "Ohje"], "body": ["fi": "Teksti."], "audience": audience, "municipalityCodes": [String]()]
+            }
+            var cases = 0
+            for org in [Self.publicOrg, Self.privateOrg] {
+                for action in ArticleAction.allCases {
+                    for c in Self.callers {
+                        cases += 1
+                        let token = c.email == nil ? nil : tokens[c.name]
+                        let made = try await env.request(
+                            .post, "/api/v1/catalogue/editor/articles", token: admin, json: ["organizationId": org, "article": article()])
+                        let id = try #require(try made.json()["id"] as? String)
+                        if action == .unpublish {
+                            let r = try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: admin, json: ["version": 1])
+                            #expect(r.status == .ok)
+                        }
+                        let path = "/api/v1/catalogue/editor/articles/\(id)"
+                        let answer: TestResponse
+                        switch action {
+                        case .read: answer = try await env.request(.get, path, token: token)
+                        case .history: answer = try await env.request(.get, path + "/history", token: token)
+                        case .create, .createInternal:
+                            answer = try await env.request(
+                                .post, "/api/v1/catalogue/editor/articles", token: token,
+                                json: ["organizationId": org, "article": article(action == .create ? "public" : "internal")])
+                        case .save:
+                            var a = article()
+                            a["title"] = ["fi": "Muutettu ohje"]
+                            answer = try await env.request(.put, path, token: token, json: ["baseVersion": 1, "article": a])
+                        case .restore: answer = try await env.request(.post, path + "/versions/1/restore", token: token, json: ["baseVersion": 1])
+                        case .publish: answer = try await env.request(.post, path + "/publish", token: token, json: ["version": 1])
+                        case .unpublish: answer = try await env.request(.post, path + "/unpublish", token: token)
+                        }
+                        let label = "\(c.name) \(action) article on \(org)"
+                        if Self.allowed(c, action, on: org) {
+                            #expect([.ok, .created].contains(answer.status), "\(label): \(answer.status) \(answer.code ?? "")")
+                        } else {
+                            let expected: HTTPResponse.Status = c.email == nil ? .unauthorized : .forbidden
+                            #expect(answer.status == expected, "\(label): \(answer.status) \(answer.code ?? "")")
+                            let after = try await env.request(.get, path, token: admin).json()
+                            #expect(after["version"] as? Int == 1 && after["status"] as? String == (action == .unpublish ? "published" : "draft"), "\(label)")
+                        }
+                    }
+                }
+            }
+            #expect(cases == 2 * ArticleAction.allCases.count * Self.callers.count)
+        }
+    }
+
     /// What the editor's pages are built from: each organisation with the caller's rights there.
     @Test func theCallersOrganisationsComeWithTheirRights() async throws {
         try await CatalogueSearchTests.withCatalogue { env in

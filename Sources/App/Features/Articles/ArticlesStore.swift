@@ -21,7 +21,7 @@ struct ArticlesStore: Sendable {
                 db,
                 SQLRequest<ArticleRecord>(
                     """
-                    SELECT a.* FROM article a WHERE a.audience IN \(audiences) \(municipalityFilter)
+                    SELECT a.* FROM article a WHERE a.status = 'published' AND a.audience IN \(audiences) \(municipalityFilter)
                     ORDER BY a.updated_at DESC, a.id LIMIT \(page.limit + 1) OFFSET \(page.offset)
                     """))
             return try rows.map { ($0, try CatalogueImportStore.articleCodes($0.id, db)) }
@@ -30,7 +30,8 @@ struct ArticlesStore: Sendable {
 
     func article(id: String) async throws -> (ArticleRecord, [String])? {
         try await db.writer.read { db in
-            guard let row = try ArticleRecord.fetchOne(db, key: id) else { return nil }
+            guard let row = try ArticleRecord.fetchOne(db, SQLRequest<ArticleRecord>("SELECT * FROM article WHERE id = \(id) AND status = 'published'"))
+            else { return nil }
             return (row, try CatalogueImportStore.articleCodes(id, db))
         }
     }

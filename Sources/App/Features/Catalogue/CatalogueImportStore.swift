@@ -422,7 +422,7 @@ struct CatalogueImportStore: Sendable {
             ).map { row in
                 try row.file(CatalogueSearchStore.links(of: row.id, db))
             }
-            let articles = try ArticleRecord.fetchAll(db, sql: "SELECT * FROM article ORDER BY id").map { row in
+            let articles = try ArticleRecord.fetchAll(db, sql: "SELECT * FROM article WHERE status = 'published' ORDER BY id").map { row in
                 CatalogueFile.Article(
                     id: row.id, title: LocalText(fi: row.titleFi, sv: row.titleSv, en: row.titleEn),
                     body: LocalText(fi: row.bodyFi, sv: row.bodySv, en: row.bodyEn),

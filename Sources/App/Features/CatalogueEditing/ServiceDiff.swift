@@ -18,10 +18,18 @@ struct WordChange: Codable, Sendable, Equatable {
     let text: String
 }
 
-/// Field-level differences between two versions of a service's content, texts word by word.
+/// Field-level differences between two versions of a service's (or an article's) content, texts
+/// word by word.
 enum ServiceDiff {
     static func changes(from old: ServiceContent, to new: ServiceContent) -> [FieldChange] {
-        let before = fields(old), after = fields(new)
+        changes(from: fields(old), to: fields(new))
+    }
+
+    static func changes<T: Encodable>(from old: T, to new: T, order: [String]) -> [FieldChange] {
+        changes(from: fields(old, order: order), to: fields(new, order: order))
+    }
+
+    static func changes(from before: [(String, String)], to after: [(String, String)]) -> [FieldChange] {
         var paths = before.map(\.0)
         let known = Set(paths)
         paths += after.map(\.0).filter { !known.contains($0) }
@@ -38,7 +46,9 @@ enum ServiceDiff {
     }
 
     /// Every field of the content with its value as text, in the order of the form.
-    static func fields(_ content: ServiceContent) -> [(String, String)] {
+    static func fields(_ content: ServiceContent) -> [(String, String)] { fields(content, order: order) }
+
+    static func fields<T: Encodable>(_ content: T, order: [String]) -> [(String, String)] {
         guard let data = try? JSONEncoder().encode(content), let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             return []
         }
