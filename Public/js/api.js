@@ -2,7 +2,8 @@
 // Store events: 'connection' ('online' | 'offline') after each request, 'unauthorized' (error)
 // when a request that needed a session got 401 auth.required (the session has ended).
 // A request given an AbortSignal (a page's ctx.signal) is cancelled when the page changes.
-// A FormData body is sent as multipart/form-data (file uploads); any other body as JSON.
+// A FormData body is sent as multipart/form-data (file uploads); a body given with `contentType`
+// is sent as it is (a file's text, e.g. the registry's JSON for postRaw()); any other body as JSON.
 import { emit } from './store.js';
 
 const STATUS_CODES = {
@@ -45,11 +46,14 @@ function parseRetryAfter(value) {
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-export async function api(path, { method = 'GET', body, expectAuth = true, signal } = {}) {
+export async function api(path, { method = 'GET', body, contentType, expectAuth = true, signal } = {}) {
   const headers = { Accept: 'application/json, application/problem+json' };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal };
   if (typeof FormData !== 'undefined' && body instanceof FormData) {
     init.body = body; // multipart (a file upload): the browser sets the Content-Type with its boundary
+  } else if (body !== undefined && contentType) {
+    headers['Content-Type'] = contentType; // a body already in its final form (a file's text)
+    init.body = body;
   } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -146,6 +150,8 @@ export const post = (path, body = {}, options) => api(path, { ...options, method
 export const patch = (path, body, options) => api(path, { ...options, method: 'PATCH', body });
 export const put = (path, body, options) => api(path, { ...options, method: 'PUT', body });
 export const del = (path, options) => api(path, { ...options, method: 'DELETE' });
+/** POST a body as it is (a string or a Blob, e.g. a JSON file's text) with its Content-Type. */
+export const postRaw = (path, body, contentType, options) => api(path, { ...options, method: 'POST', body, contentType });
 
 /** Every item of a Page<T> route, following nextCursor (at most `max` items). */
 export async function getAll(path, { max = 1000, limit = 100, signal } = {}) {

@@ -5,7 +5,7 @@ import * as realtime from './realtime.js';
 import * as outbox from './outbox.js';
 import * as ticks from './ticks.js';
 import * as unread from './unread.js';
-import { loadUser, getUser, setUser, signOut, endSession, isCatalogueEditor } from './session.js';
+import { loadUser, getUser, setUser, signOut, endSession, usesCatalogueEditor } from './session.js';
 import { route, notFound, startRouter, navigate, rerender, setFlash } from './router.js';
 
 route('/', () => import('./pages/home.js'));
@@ -39,6 +39,8 @@ route('/catalogue/articles/:articleId', () => import('./pages/catalogue-article.
 route('/editor', () => import('./pages/editor-services.js'));
 route('/editor/new', () => import('./pages/editor-service.js'));
 route('/editor/review', () => import('./pages/editor-review.js'));
+route('/editor/stale', () => import('./pages/editor-stale.js'));
+route('/editor/import', () => import('./pages/editor-import.js'));
 route('/editor/services/:serviceId', () => import('./pages/editor-service.js'));
 route('/editor/services/:serviceId/history', () => import('./pages/editor-history.js'));
 notFound(() => import('./pages/not-found.js'));
@@ -63,12 +65,10 @@ function updateChrome() {
   const catalogueLink = document.getElementById('nav-catalogue');
   if (catalogueLink) catalogueLink.textContent = t('catalogue.title');
   const signedIn = Boolean(getUser());
-  // the catalogue editor: content producers, service providers, approvers and platform admins
+  // the catalogue editor: content producers, service providers, approvers, organisation admins
+  // (the services left unreviewed) and platform admins
   const editorLink = document.getElementById('nav-editor');
-  if (editorLink) {
-    editorLink.textContent = t('editor.nav');
-    editorLink.parentElement.hidden = !isCatalogueEditor(getUser());
-  }
+  if (editorLink) editorLink.parentElement.hidden = !usesCatalogueEditor(getUser());
   const spacesLink = document.getElementById('nav-spaces');
   if (spacesLink) {
     spacesLink.textContent = t('spaces.title');
@@ -97,20 +97,30 @@ function updateChrome() {
   if (description) description.setAttribute('content', t('shell.description'));
 }
 
-/** The header's notifications link: "Ilmoitukset" and, when there are any, "3 uutta". */
+/** A header link's label and, when there is something new, its count ("3 uutta"). */
+function showCount(link, label, count, countKey) {
+  link.querySelector('.nav-label').textContent = label;
+  const badge = link.querySelector('.nav-count');
+  badge.textContent = count ? plural(countKey, count) : '';
+  badge.hidden = !count;
+  link.dataset.unread = String(count);
+}
+
+/** The header's counts: "Ilmoitukset 3 uutta", "Palvelujen ylläpito 2 muistutusta" (the catalogue's
+ *  review reminders), and their sum on the phone menu's button. */
 function updateUnread() {
   const link = document.getElementById('nav-notifications');
   if (!link) return;
   const count = unread.unreadCount();
-  link.querySelector('.nav-label').textContent = t('notifications.title');
-  const badge = link.querySelector('.nav-count');
-  badge.textContent = count ? plural('notifications.unreadShort', count) : '';
-  badge.hidden = !count;
-  link.dataset.unread = String(count);
+  showCount(link, t('notifications.title'), count, 'notifications.unreadShort');
+  const editorLink = document.getElementById('nav-editor');
+  const reminders = usesCatalogueEditor(getUser()) ? unread.reviewNoticeCount() : 0;
+  if (editorLink) showCount(editorLink, t('editor.nav'), reminders, 'editor.notices.short');
   // the closed phone menu shows the count on its button too
   const menuCount = document.getElementById('menu-count');
-  menuCount.textContent = badge.textContent;
-  menuCount.hidden = !count;
+  const total = count + reminders;
+  menuCount.textContent = total ? plural('notifications.unreadShort', total) : '';
+  menuCount.hidden = !total;
 }
 
 /** Open or close the phone menu (a disclosure: the button says whether it is open). */
@@ -176,6 +186,7 @@ function wireShell() {
     updateChrome();
   });
   on('unread', updateUnread);
+  on('reviewNotices', updateUnread);
   let shownPath = null;
   on('page', ({ path }) => {
     markCurrentNav();

@@ -110,6 +110,7 @@ export function navigate(to, { replace = false } = {}) {
 function collectValues(root) {
   const values = [];
   for (const el of root.querySelectorAll('input[name], select[name], textarea[name]')) {
+    if (el.type === 'file') continue; // a chosen file cannot be put back (only '' may be set)
     if (el.type === 'checkbox' || el.type === 'radio') values.push({ name: el.name, value: el.value, checked: el.checked });
     else values.push({ name: el.name, value: el.value });
   }

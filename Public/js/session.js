@@ -84,21 +84,11 @@ export function isCatalogueEditor(u = getUser()) {
   return Boolean(u && (u.isPlatformAdmin || editorMemberships(u).length));
 }
 
-/** Organisations in which the user writes services (content producer or service provider). */
-export function writerOrganizationIds(u = getUser()) {
-  if (!u) return [];
-  return (u.memberships || [])
-    .filter((m) => (m.roles || []).some((r) => r === 'contentProducer' || r === 'serviceProvider'))
-    .map((m) => m.organizationId);
-}
-
-/** Organisations in which the user approves services. */
-export function approverOrganizationIds(u = getUser()) {
-  if (!u) return [];
-  return (u.memberships || []).filter((m) => (m.roles || []).includes('approver')).map((m) => m.organizationId);
-}
-
-/** Whether the user has the role in the organisation. */
-export function hasRoleIn(u, organizationId, role) {
-  return Boolean(u && (u.memberships || []).some((m) => m.organizationId === organizationId && (m.roles || []).includes(role)));
+/**
+ * Whether the editor's pages are for the user: a catalogue editor, or an organisation admin (who
+ * is told about services left unreviewed and sees the list of them). What the user may do in each
+ * organisation comes from the server (editor/rights.js), not from here.
+ */
+export function usesCatalogueEditor(u = getUser()) {
+  return Boolean(u && (isCatalogueEditor(u) || adminOrganizationIds(u).length));
 }

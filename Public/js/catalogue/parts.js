@@ -93,6 +93,12 @@ on('favourites', () => {
   for (const control of document.querySelectorAll('[data-favourite-for]')) if (control.refresh) control.refresh();
 });
 
+/** "Tiedot vanhentuneet – tarkistettu yli 150 päivää sitten": the mark of a service flagged outdated
+ *  (experts get `outdated: true`; null for everyone else), in words, not colour alone. */
+export function outdatedBadge() {
+  return h('span', { class: 'badge badge--outdated', dataset: { outdated: 'true' } }, t('catalogue.outdated.badge'));
+}
+
 /** One search result as a list item (`favourite: false` leaves the favourite control out). */
 export function resultItem(item, { status, headingLevel = 'h2', favourite = true } = {}) {
   rememberOrganization(item.organization);
@@ -106,6 +112,7 @@ export function resultItem(item, { status, headingLevel = 'h2', favourite = true
       h('a', { href: serviceHref(item.id), lang: textLanguage(item.name), dataset: { printUrl: window.location.origin + serviceHref(item.id) } }, name)),
     item.organization ? h('p', { class: 'result__org', lang: textLanguage(item.organization.name) }, localText(item.organization.name)) : null,
     item.status && item.status !== 'published' ? h('p', { class: 'result__status' }, h('span', { class: 'badge badge--warn' }, t(`catalogue.status.${item.status}`))) : null,
+    item.outdated === true ? h('p', { class: 'result__outdated' }, outdatedBadge()) : null,
     snippetText(item.snippet, localText(item.summary), textLanguage(item.summary)),
     serviceBadges(item),
     fits.length ? h('p', { class: 'result__fits' }, h('strong', {}, t('catalogue.fits.title')), ' ', fits.join(', ')) : null,

@@ -50,18 +50,20 @@ export function editBadge(edit, status = null) {
   return h('span', { class: `badge badge--${edit === 'review' ? 'info' : 'warn'}`, dataset: { edit } }, t(`editor.edit.${edit}`));
 }
 
-/** "Tarkistettu 12 päivää sitten" / "tänään"; with a warning word after a year. */
+/** "12 päivää sitten" / "tänään" (the list and the status card add "Tarkista tiedot" from REVIEW_DUE_DAYS). */
 export function reviewAge(days) {
   const n = Math.max(0, Number(days) || 0);
   return n === 0 ? t('editor.reviewedToday') : plural('editor.reviewedDaysAgo', n);
 }
 
-export const REVIEW_DUE_DAYS = 365;
-
-/** Whether the user may create services somewhere (a writer role, or a platform admin). */
-export function canCreate(user, writerIds) {
-  return Boolean(user && (user.isPlatformAdmin || writerIds.length));
+/** The mark of a service flagged outdated (150 days without a review; experts see it so), in words. */
+export function outdatedBadge() {
+  return h('span', { class: 'badge badge--outdated', dataset: { outdated: 'true' } }, t('editor.outdated'));
 }
+
+/** Days without a review after which a service is due for one: the server's first review reminder
+ *  and the list of unreviewed services (/editor/stale) start here. */
+export const REVIEW_DUE_DAYS = 120;
 
 // ---- field names -------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 // A service's page in the catalogue (/catalogue/services/:serviceId): every public field in
-// sections, and for experts the internal instructions in a clearly marked band and "Lisää
-// ohjaustilaan" (the service into the plan of one of their open spaces).
+// sections, and for experts the internal instructions in a clearly marked band, "Lisää
+// ohjaustilaan" (the service into the plan of one of their open spaces) and, when the service is
+// flagged outdated (`outdated: true`, 150 days without a review), a notice that says so.
 import { h, uid } from '../dom.js';
 import { t, localText, localTextIn, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
@@ -94,6 +95,12 @@ export default {
       root.appendChild(notice('info', h('p', {}, h('strong', {}, t('catalogue.service.archived.title')), t('catalogue.service.archived.text'))));
     } else if (service.status && service.status !== 'published') {
       root.appendChild(notice('info', t(`catalogue.service.status.${service.status}`)));
+    }
+    if (service.outdated === true) {
+      root.appendChild(h('div', { class: 'notice notice--warn service-outdated', dataset: { outdated: 'true' } },
+        h('p', {}, h('strong', {}, t('catalogue.outdated.badge'))),
+        h('p', {}, service.reviewedAt ? [t('catalogue.outdated.reviewed', { date: formatDate(service.reviewedAt) }), ' '] : null,
+          t('catalogue.outdated.check'))));
     }
     root.appendChild(serviceBadges({ cost: service.cost, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [] }));
 

@@ -4,7 +4,7 @@
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { get, ApiError } from '../api.js';
-import { approverOrganizationIds } from '../session.js';
+import { isCatalogueEditor } from '../session.js';
 import { formatDateTime } from '../format.js';
 import { notice } from './common.js';
 import { heading, noAccess } from '../ui/page.js';
@@ -12,6 +12,7 @@ import { alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { editorHref, serviceName, statusBadge, organizationName } from '../editor/common.js';
+import { editorOrganizations, withRight } from '../editor/rights.js';
 
 /** Whole days since an instant (0 today). */
 function daysSince(iso) {
@@ -24,7 +25,17 @@ export default {
   async render(root, ctx) {
     root.classList.add('editor', 'editor-queue');
     const user = ctx.user;
-    const allowed = user.isPlatformAdmin || approverOrganizationIds(user).length > 0;
+    // approvers: the organisations in which the server says the user decides
+    let allowed = false;
+    if (isCatalogueEditor(user)) {
+      try {
+        allowed = withRight(await editorOrganizations({ signal: ctx.signal }), 'decide').length > 0;
+      } catch (error) {
+        if (isAbort(error) || !ctx.isCurrent()) return;
+        throw error;
+      }
+      if (!ctx.isCurrent()) return;
+    }
     if (allowed) root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
     heading(root, ctx, t('editor.queue.title'));
     if (!allowed) {

@@ -9,11 +9,13 @@
 //   summary at the top; a version conflict shows both sides' changes and loads the newest version
 //   with or without the editor's own changes (never silently without them). "Send for approval"
 //   saves what is unsaved first.
+// - A new service: the organisations offered, and whether its internal instructions are written,
+//   follow the user's rights there (edit, writeInternal; editor/rights.js).
 import { h, uid, setLive } from '../dom.js';
-import { t, localText } from '../i18n.js';
+import { t } from '../i18n.js';
 import { on } from '../store.js';
 import { get, post, put, ApiError } from '../api.js';
-import { isCatalogueEditor, writerOrganizationIds, hasRoleIn } from '../session.js';
+import { isCatalogueEditor } from '../session.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { confirmDialog, formDialog } from '../dialog.js';
 import { field, busy, showFieldErrors } from '../forms.js';
@@ -22,7 +24,9 @@ import { textareaField } from '../spaces/common.js';
 import { heading, noAccess, notFoundMessage, pageMessage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy, taxonomy } from '../catalogue/taxonomy.js';
+import { loadTaxonomy } from '../catalogue/taxonomy.js';
+import { editorOrganizations, withRight } from '../editor/rights.js';
+import { refreshReviewNotices } from '../unread.js';
 import { serviceForm, emptyContent, emptyInternal } from '../editor/form.js';
 import {
   editorApi, editorHref, historyHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS,
@@ -51,20 +55,10 @@ function takeStash(path, version) {
   return kept.content;
 }
 
-/** The organisations a new service may belong to: [{id, name, sector}]. */
-function creatableOrganizations(user) {
-  const tax = taxonomy() || { organizations: [] };
-  const sectorOf = (id) => ((tax.organizations || []).find((o) => o.id === id) || {}).sector || null;
-  if (user.isPlatformAdmin) {
-    return (tax.organizations || []).map((o) => ({ id: o.id, name: localText(o.name), sector: o.sector }));
-  }
-  return writerOrganizationIds(user).map((id) => ({ id, name: organizationName(user, id), sector: sectorOf(id) }));
-}
-
-/** Whether a new service of the organisation gets internal instructions from this user. */
-function writesInternalIn(user, org) {
-  if (user.isPlatformAdmin) return true;
-  return Boolean(org && org.sector === 'public' && hasRoleIn(user, org.id, 'contentProducer'));
+/** The organisations a new service may belong to ([{id, name, writesInternal}]): where the server
+ *  says the user edits, and whether they write the internal instructions there. */
+function creatableOrganizations(organizations) {
+  return withRight(organizations, 'edit').map((o) => ({ id: o.id, name: o.label, writesInternal: o.rights.includes('writeInternal') }));
 }
 
 export default {
@@ -81,8 +75,13 @@ export default {
 
     let service = null;
     let tax;
+    let rights = [];
     try {
-      [tax, service] = await Promise.all([loadTaxonomy(), isNew ? null : get(editorApi(id), { signal: ctx.signal })]);
+      [tax, service, rights] = await Promise.all([
+        loadTaxonomy(),
+        isNew ? null : get(editorApi(id), { signal: ctx.signal }),
+        isNew ? editorOrganizations({ signal: ctx.signal }) : [],
+      ]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
       if (error instanceof ApiError && error.status === 403) {
@@ -109,7 +108,7 @@ export default {
     let form = null; // the serviceForm
     let baseline = ''; // the content the form started from, as JSON: "unsaved changes" when different
     let newOrg = null; // a new service's organisation
-    const organizations = isNew ? creatableOrganizations(ctx.user) : [];
+    const organizations = isNew ? creatableOrganizations(rights) : [];
     if (isNew && !organizations.length) {
       heading(root, ctx, t('editor.new.title'));
       noAccess(root, ctx);
@@ -288,6 +287,7 @@ export default {
 
     /** A step was taken: the page shows the service as it is now and says what happened. */
     function done(action, answer) {
+      if (action === 'markReviewed' || action === 'approve') refreshReviewNotices(); // a review answers the reminders
       const keep = dirty() ? form.collect() : null;
       show(answer, { content: keep, flash: notice('success', t(`editor.done.${action}`, { version: answer.version })) });
     }
@@ -473,7 +473,7 @@ export default {
       const readOnly = Boolean(s) && !s.actions.includes('save');
       let internal = 'none';
       if (s) internal = s.content.internal ? (s.writesInternal ? 'write' : 'read') : 'none';
-      else internal = writesInternalIn(ctx.user, newOrg) ? 'write' : 'none';
+      else internal = newOrg && newOrg.writesInternal ? 'write' : 'none';
       const source = { ...content };
       if (internal !== 'none' && !source.internal) source.internal = emptyInternal();
       const before = [];

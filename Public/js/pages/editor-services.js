@@ -2,21 +2,28 @@
 // approvers and platform admins: filtered by organisation (when there are several), status
 // ("has an open edit" too) and a word of the name, sorted by name or by the longest since
 // review; "New service"; the review queue for approvers. The choices are kept in the address
-// (?organization=&status=&q=&sort=).
+// (?organization=&status=&q=&sort=). At the top, the user's unread review reminders
+// (editor/notices.js); links to the services left unreviewed (/editor/stale) and to the import
+// from the national service registry (/editor/import) for those with the right. What is offered
+// follows the rights the server gives in each organisation (editor/rights.js). An organisation
+// admin (no editing rights) sees the reminders and the link to the unreviewed services only.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural, localText } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
-import { isCatalogueEditor, editorMemberships, writerOrganizationIds, approverOrganizationIds } from '../session.js';
+import { usesCatalogueEditor } from '../session.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { field } from '../forms.js';
 import { notice } from './common.js';
 import { heading, noAccess } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy, taxonomy } from '../catalogue/taxonomy.js';
+import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import {
-  STATUSES, editorApi, editorHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS, canCreate, organizationName,
+  STATUSES, editorApi, editorHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS, organizationName,
 } from '../editor/common.js';
+import { editorOrganizations, withRight } from '../editor/rights.js';
+import { reviewNotices } from '../editor/notices.js';
+import { serviceHref as catalogueHref } from '../catalogue/parts.js';
 
 const FILTERS = ['', ...STATUSES, 'edit'];
 const SORTS = ['name', 'review'];
@@ -39,19 +46,30 @@ export default {
     root.classList.add('editor', 'editor-services');
     heading(root, ctx, t('editor.list.title'));
     const user = ctx.user;
-    if (!isCatalogueEditor(user)) {
+    if (!usesCatalogueEditor(user)) {
       noAccess(root, ctx);
       return;
     }
-    await loadTaxonomy();
+    let rights;
+    try {
+      [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
+    } catch (error) {
+      if (isAbort(error) || !ctx.isCurrent()) return;
+      throw error;
+    }
     if (!ctx.isCurrent()) return;
 
-    // organisations to choose from: the user's (editor roles), or every one for a platform admin
-    const organizations = user.isPlatformAdmin
-      ? ((taxonomy() || {}).organizations || []).map((o) => ({ id: o.id, name: localText(o.name) }))
-      : editorMemberships(user).map((m) => ({ id: m.organizationId, name: localText(m.organizationName) }));
-    const writers = writerOrganizationIds(user);
-    const approves = user.isPlatformAdmin || approverOrganizationIds(user).length > 0;
+    // organisations to choose from: those whose services the user reads (every one for a platform admin)
+    const organizations = withRight(rights, 'read').map((o) => ({ id: o.id, name: o.label }));
+    const writers = withRight(rights, 'edit').map((o) => o.id);
+    const approves = withRight(rights, 'decide').length > 0;
+    const seesStale = withRight(rights, 'stale').length > 0;
+    const imports = withRight(rights, 'importPTV').length > 0;
+    if (!organizations.length && !seesStale) {
+      noAccess(root, ctx);
+      return;
+    }
+    const listsServices = organizations.length > 0;
 
     const read = (params) => {
       const organization = params.get('organization') || '';
@@ -73,18 +91,35 @@ export default {
       return p;
     };
     let choices = read(ctx.query);
-    ctx.setQuery(write(choices), { replace: true });
+    if (listsServices) ctx.setQuery(write(choices), { replace: true });
 
-    root.appendChild(h('p', { class: 'lead' }, t('editor.list.intro')));
+    root.appendChild(h('p', { class: 'lead' }, t(listsServices ? 'editor.list.intro' : 'editor.list.introAdmin')));
+    // the review reminders first (a reminder's service opens in the editor, or in the catalogue
+    // for one who does not edit)
+    const noticesPart = h('div', { class: 'editor-notices-part' });
+    root.appendChild(noticesPart);
+    const noticesLoaded = reviewNotices(ctx, {
+      serviceHref: (id) => (listsServices ? editorHref(id) : catalogueHref(id)),
+    }).then((section) => {
+      if (section && ctx.isCurrent()) noticesPart.replaceChildren(section);
+    });
+
     const tools = h('div', { class: 'actions editor-list-actions' });
-    if (canCreate(user, writers)) {
-      const href = choices.organization && (user.isPlatformAdmin || writers.includes(choices.organization))
+    if (writers.length) {
+      const href = choices.organization && writers.includes(choices.organization)
         ? `/editor/new?organization=${enc(choices.organization)}` : '/editor/new';
       tools.appendChild(h('a', { class: 'btn btn--primary', href, dataset: { action: 'new' } }, t('editor.list.new')));
     }
     const queueLink = approves ? h('a', { class: 'btn btn--secondary', href: '/editor/review', dataset: { action: 'review-queue' } }, t('editor.queue.title')) : null;
     if (queueLink) tools.appendChild(queueLink);
+    if (seesStale) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/stale', dataset: { action: 'stale' } }, t('editor.stale.title')));
+    if (imports) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/import', dataset: { action: 'import' } }, t('editor.import.title')));
     if (tools.children.length) root.appendChild(tools);
+    if (!listsServices) {
+      await noticesLoaded;
+      if (ctx.isCurrent()) root.dataset.loaded = 'true';
+      return;
+    }
 
     // ---- filters ----
     const orgField = organizations.length > 1 ? field({
@@ -119,13 +154,14 @@ export default {
     root.append(count, problem, h('div', { class: 'table-wrap' }, table), empty);
 
     const showOrg = organizations.length > 1;
+    const orgName = (id) => (organizations.find((o) => o.id === id) || {}).name || organizationName(user, id);
     function row(item) {
       const name = serviceName(item.name);
       const due = item.daysSinceReview >= REVIEW_DUE_DAYS;
       return h('tr', { dataset: { serviceId: item.id, status: item.status, edit: item.edit || '' } },
         h('th', { scope: 'row', class: 'editor-table__name' },
           h('a', { href: editorHref(item.id), lang: name.lang }, name.text),
-          showOrg ? h('span', { class: 'editor-table__org' }, organizationName(user, item.organizationId)) : null),
+          showOrg ? h('span', { class: 'editor-table__org' }, orgName(item.organizationId)) : null),
         td(columns[1], h('span', { class: 'editor-badges' }, statusBadge(item.status), item.edit ? [' ', editBadge(item.edit, item.status)] : null)),
         td(columns[2], String(item.version)),
         td(columns[3], h('time', { datetime: item.reviewedAt }, formatDate(item.reviewedAt)), h('br'),
@@ -175,6 +211,8 @@ export default {
       }
       tbody.removeAttribute('aria-busy');
       showRows();
+      await noticesLoaded;
+      if (signal.aborted) return;
       root.dataset.loaded = 'true';
     }
 
@@ -216,6 +254,6 @@ export default {
       apply(next, { push: false });
     });
 
-    await Promise.all([load(), loadQueueCount()]);
+    await Promise.all([load(), loadQueueCount(), noticesLoaded]);
   },
 };

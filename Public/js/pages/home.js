@@ -4,7 +4,7 @@
 import { h, setLive } from '../dom.js';
 import { t, plural, localText } from '../i18n.js';
 import { get, getAll, enc } from '../api.js';
-import { adminOrganizationIds, isContentProducer, isCatalogueEditor } from '../session.js';
+import { adminOrganizationIds, isContentProducer, usesCatalogueEditor } from '../session.js';
 import { roleList, section, notice } from './common.js';
 import { heading } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
@@ -129,7 +129,7 @@ export default {
     if (user.isPlatformAdmin) {
       links.appendChild(h('li', {}, h('a', { href: '/admin/security-events' }, t('securityEvents.title'))));
     }
-    if (isCatalogueEditor(user)) {
+    if (usesCatalogueEditor(user)) {
       links.appendChild(h('li', {}, h('a', { href: '/editor' }, t('editor.list.title'))));
     }
     if (user.isPlatformAdmin || isContentProducer(user)) {
