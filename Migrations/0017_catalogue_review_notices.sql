@@ -3,12 +3,15 @@
 -- days a second one, and at 150 days it is flagged outdated and its organisation's admins and the
 -- platform admins are told. Each stage of a review cycle (the service's reviewed_at) is noted once
 -- in service_review_notice by the sweep, in the transaction that queues its job; the job writes the
--- in-app notices (catalogue_notice) and the e-mails.
+-- in-app notices (catalogue_notice) and the e-mails. A service whose every dated period (course
+-- runs, application periods) has ended is told to its content producers the same way, once per
+-- last day.
 
 CREATE TABLE service_review_notice (
     service_id  TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
     reviewed_at INTEGER NOT NULL,
-    stage       INTEGER NOT NULL CHECK (stage IN (120, 135, 150)),
+    -- 0: every dated period of the service has ended (reviewed_at is then its last day, 00:00 UTC).
+    stage       INTEGER NOT NULL CHECK (stage IN (0, 120, 135, 150)),
     noted_at    INTEGER NOT NULL,
     PRIMARY KEY (service_id, reviewed_at, stage)
 ) STRICT;
@@ -25,7 +28,7 @@ CREATE TABLE catalogue_notice (
     id          TEXT PRIMARY KEY,
     user_id     TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
     service_id  TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
-    kind        TEXT NOT NULL CHECK (kind IN ('review', 'reviewAgain', 'outdated')),
+    kind        TEXT NOT NULL CHECK (kind IN ('review', 'reviewAgain', 'outdated', 'periodsEnded')),
     reviewed_at INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
     read_at     INTEGER,

@@ -77,7 +77,7 @@ public struct AppComponents: Sendable {
         let organizations = OrganizationsService(
             store: OrganizationsStore(db: db), invitations: invitations, clock: config.clock, ids: config.ids)
         let snapshots = CatalogueSnapshots(store: CatalogueSearchStore(db: db), indexer: indexer)
-        let serviceDetails = ServiceDetails(snapshots: snapshots)
+        let serviceDetails = ServiceDetails(snapshots: snapshots, clock: config.clock)
         let spaces = SpacesService(
             store: SpacesStore(db: db, hub: hub, ids: config.ids), invitations: invitations, clock: config.clock, ids: config.ids,
             mailWakeup: wakeup,
@@ -155,7 +155,7 @@ public struct AppComponents: Sendable {
                 catalogue: CatalogueController(
                     catalogueSearch: catalogueSearch, serviceDetails: serviceDetails, municipalityPages: municipalityPages,
                     suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites,
-                    misses: searchWords.misses),
+                    misses: searchWords.misses, clock: config.clock),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites),
                 invitations: InvitationsController(invitations: invitations, signIn: authController),

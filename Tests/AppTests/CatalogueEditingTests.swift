@@ -439,3 +439,77 @@ struct CatalogueTranslationTests {
         }
     }
 }
+
+/// Structured schedules (issue 13, item 9): weekday slots and dated periods beside the free text;
+/// search filters "starts within N weeks"; periods in the past stop showing; a service whose every
+/// period has passed is told to its owners once; the exchange file keeps them.
+@Suite("Catalogue editing: structured schedules")
+struct CatalogueScheduleTests {
+    static let service = CatalogueEditingTests.service
+
+    static func withSchedule(_ content: [String: Any], slots: [[String: Any]], periods: [[String: Any]]) -> [String: Any] {
+        var c = content
+        var delivery = c["delivery"] as? [String: Any] ?? [:]
+        delivery["slots"] = slots
+        delivery["periods"] = periods
+        c["delivery"] = delivery
+        return c
+    }
+
+    @Test func slotsAndPeriodsAreCheckedShownFilteredAndToldWhenAllHavePassed() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            let p = try await CatalogueEditingTests.people(env)
+            // The test clock's day is 2026-09-21.
+            let before = try await Editor.get(env, p.producer, Self.service)
+            let base = try #require(before["version"] as? Int)
+            let content = try #require(before["content"] as? [String: Any])
+            let bad = Self.withSchedule(
+                content, slots: [["weekday": 8, "start": "25:00", "end": "09:00"], ["weekday": 1, "start": "12:00", "end": "09:00"]],
+                periods: [["kind": "holiday", "start": "2026-02-30"], ["kind": "course", "start": "2026-10-10", "end": "2026-10-01"]])
+            let refused = try await CatalogueEditingTests.save(env, p.producer, Self.service, base: base, bad)
+            let errors = (try refused.json()["errors"] as? [[String: String]] ?? []).map { "\($0["field"] ?? ""): \($0["code"] ?? "")" }
+            for expected in [
+                "delivery.slots[0].weekday: field.invalidValue", "delivery.slots[0].start: field.invalidTime",
+                "delivery.slots[1].end: field.dateBeforeStart", "delivery.periods[0].kind: field.invalidValue",
+                "delivery.periods[0].start: field.invalidDate", "delivery.periods[1].end: field.dateBeforeStart",
+            ] {
+                #expect(errors.contains(expected), "\(expected) not in \(errors)")
+            }
+
+            let good = Self.withSchedule(
+                content, slots: [["weekday": 1, "start": "09:00", "end": "12:00"], ["weekday": 3, "start": "13:00", "end": "15:30"]],
+                periods: [
+                    ["kind": "application", "start": "2026-09-01", "end": "2026-09-15"],
+                    ["kind": "course", "start": "2026-10-01", "end": "2026-10-29"],
+                    ["kind": "course", "start": "2026-12-07"],
+                ])
+            #expect(try await CatalogueEditingTests.save(env, p.producer, Self.service, base: base, good).status == .ok)
+            #expect(try await Editor.step(env, p.producer, Self.service, "submit").status == .ok)
+            #expect(try await Editor.step(env, p.approver, Self.service, "approve", ["version": base + 1]).status == .ok)
+
+            let page = try await env.request(.get, "/api/v1/catalogue/services/\(Self.service)").json()
+            let delivery = try #require(page["delivery"] as? [String: Any])
+            #expect((delivery["slots"] as? [[String: Any]])?.count == 2)
+            let starts = (delivery["periods"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
+            #expect(starts == ["2026-10-01", "2026-12-07"], "the application period has ended: \(starts)")
+
+            func startsWithin(_ weeks: Int) async throws -> [String] {
+                try await env.request(.get, "/api/v1/catalogue/search?startsWithinWeeks=\(weeks)&limit=50").items().compactMap { $0["id"] as? String }
+            }
+            #expect(try await startsWithin(2) == [Self.service], "a course starts in ten days")
+            #expect(try await startsWithin(1).isEmpty)
+            #expect(try await env.request(.get, "/api/v1/catalogue/search?startsWithinWeeks=0").status == .unprocessableContent)
+
+            // Once every period has passed, the producers are told, once.
+            env.time.advance(by: 80 * 86_400)
+            let producer = try await env.login("tuottaja@hki.fi")
+            for _ in 0..<2 {
+                try await ReviewRemindersTests.sweep(env.components)
+                try await env.flushMail()
+            }
+            #expect(try await ReviewRemindersTests.notices(env, producer).filter { $0 == "periodsEnded" } == ["periodsEnded"])
+            let shown = try await env.request(.get, "/api/v1/catalogue/services/\(Self.service)").json()
+            #expect(((shown["delivery"] as? [String: Any])?["periods"] as? [Any])?.isEmpty ?? true, "nothing left to show")
+        }
+    }
+}

@@ -314,7 +314,9 @@ enum MailTexts {
     static func reviewReminder(_ language: Language, services: [(name: String, stage: ReviewStage, days: Int)], link: String)
         -> (subject: String, body: String)
     {
-        let outdated = services.filter { $0.stage == .outdated }, due = services.filter { $0.stage != .outdated }
+        let outdated = services.filter { $0.stage == .outdated }, ended = services.filter { $0.stage == .periodsEnded }
+        let due = services.filter { $0.stage == .first || $0.stage == .second }
+        let endedList = ended.map { "- \($0.name)" }.joined(separator: "\n")
         func lines(_ list: [(name: String, stage: ReviewStage, days: Int)], _ days: (Int) -> String) -> String {
             list.map { "- \($0.name) (\(days($0.days)))" }.joined(separator: "\n")
         }
@@ -327,8 +329,11 @@ enum MailTexts {
                 parts.append(
                     "Näitä palveluja ei ole tarkistettu 150 päivään, ja ne näkyvät asiantuntijoille vanhentuneina:\n\(lines(outdated, days))")
             }
+            if !ended.isEmpty {
+                parts.append("Näiden palvelujen kaikki ajankohdat ovat menneet. Lisää uudet ajankohdat tai arkistoi palvelu:\n\(endedList)")
+            }
             return (
-                outdated.isEmpty ? "Palveluja odottaa tarkistusta" : "Palvelukuvauksia on vanhentunut",
+                !outdated.isEmpty ? "Palvelukuvauksia on vanhentunut" : due.isEmpty ? "Palvelujen ajankohdat ovat menneet" : "Palveluja odottaa tarkistusta",
                 """
                 Hei,
 
@@ -348,8 +353,11 @@ enum MailTexts {
                 parts.append(
                     "De här tjänsterna har inte granskats på 150 dagar och visas som föråldrade för sakkunniga:\n\(lines(outdated, days))")
             }
+            if !ended.isEmpty {
+                parts.append("Alla datum för de här tjänsterna har passerat. Lägg till nya datum eller arkivera tjänsten:\n\(endedList)")
+            }
             return (
-                outdated.isEmpty ? "Tjänster väntar på granskning" : "Tjänstebeskrivningar har föråldrats",
+                !outdated.isEmpty ? "Tjänstebeskrivningar har föråldrats" : due.isEmpty ? "Tjänsternas datum har passerat" : "Tjänster väntar på granskning",
                 """
                 Hej,
 
@@ -368,8 +376,11 @@ enum MailTexts {
             if !outdated.isEmpty {
                 parts.append("These services have not been reviewed for 150 days and are shown to experts as outdated:\n\(lines(outdated, days))")
             }
+            if !ended.isEmpty {
+                parts.append("Every date of these services has passed. Add new dates or archive the service:\n\(endedList)")
+            }
             return (
-                outdated.isEmpty ? "Services are due for review" : "Service descriptions are out of date",
+                !outdated.isEmpty ? "Service descriptions are out of date" : due.isEmpty ? "Service dates have passed" : "Services are due for review",
                 """
                 Hello,
 

@@ -12,6 +12,8 @@ struct CatalogueController: Sendable {
     let favourites: FavouritesService
     /// Counts the searches that found little (anonymously).
     let misses: SearchMissRecorder
+    /// Today's date, for "starts within N weeks".
+    let clock: AppClock
     /// Search answers as sent, at the catalogue's current revision.
     let answers = SearchAnswers()
 
@@ -44,7 +46,7 @@ struct CatalogueController: Sendable {
     /// A search asked before at the catalogue's current revision, by a viewer who sees the same, gets
     /// the answer encoded then: searching and encoding it again would give the same bytes.
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let key = SearchAnswers.Key(viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context))
+        let key = SearchAnswers.Key(viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context, clock: clock))
         var kept = answers.answer(key, at: try await snapshots.answerRevision())
         if kept == nil {
             let (result, revision) = try await catalogueSearch.answer(key.query, viewer: key.viewer)
@@ -88,7 +90,7 @@ struct CatalogueController: Sendable {
     }
 
     /// Reads every search parameter; a list takes repeated parameters or comma-separated values.
-    static func query(_ request: Request, context: AppRequestContext) throws -> SearchQuery {
+    static func query(_ request: Request, context: AppRequestContext, clock: AppClock) throws -> SearchQuery {
         let params = request.uri.queryParameters
         var errors: [FieldError] = []
         func list(_ name: String, allowed: Set<String>? = nil) -> [String] {
@@ -127,6 +129,15 @@ struct CatalogueController: Sendable {
             lifeSituations: list("profileLifeSituation"), employmentStatus: params["profileEmploymentStatus"].map(String.init),
             languages: list("profileLanguage"))
         q.uiLanguage = language(request, context)
+        if let raw = params["startsWithinWeeks"], !raw.isEmpty {
+            if let weeks = Int(String(raw)), (1...52).contains(weeks) {
+                let now = clock.now
+                q.startsFrom = SearchMissRecorder.day(now)
+                q.startsUntil = SearchMissRecorder.day(now.addingTimeInterval(Double(weeks) * 7 * 86_400))
+            } else {
+                errors.append(FieldError("startsWithinWeeks", "field.invalidValue"))
+            }
+        }
         do { q.page = try PageRequest(request) } catch let error as AppError { errors += error.errors }
         if !errors.isEmpty { throw AppError.validation(errors) }
         return q

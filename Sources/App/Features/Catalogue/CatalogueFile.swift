@@ -87,6 +87,28 @@ struct CatalogueFile: Codable, Sendable, Equatable {
         var duration: LocalText
         var schedule: LocalText
         var locations: [Location]
+        /// Weekly times, besides the free-text `schedule`.
+        var slots: [Slot] = []
+        /// Dated periods: course runs and application periods.
+        var periods: [Period] = []
+    }
+
+    /// A weekly time: ISO weekday (1 Monday … 7 Sunday), local times `HH:MM`.
+    struct Slot: Codable, Sendable, Equatable {
+        var weekday: Int
+        var start: String
+        var end: String
+    }
+
+    /// A dated period, `YYYY-MM-DD` (Europe/Helsinki): `course` (a course or group runs from
+    /// `start`), `application` (applications open at `start`, close at `end`, the deadline).
+    struct Period: Codable, Sendable, Equatable {
+        var kind: String
+        var start: String
+        @Nullable var end: String?
+
+        /// The last day of the period.
+        var lastDay: String { end ?? start }
     }
 
     struct Location: Codable, Sendable, Equatable {
@@ -221,5 +243,32 @@ enum CatalogueTimestamps {
 
     static func format(_ date: Date) -> String {
         date.formatted(.iso8601)
+    }
+}
+
+extension CatalogueFile.Delivery {
+    enum CodingKeys: String, CodingKey { case modes, languages, duration, schedule, locations, slots, periods }
+
+    /// Slots and periods are optional in a file (older files have none) and left out when empty.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        modes = try c.decode([String].self, forKey: .modes)
+        languages = try c.decode([String].self, forKey: .languages)
+        duration = try c.decode(LocalText.self, forKey: .duration)
+        schedule = try c.decode(LocalText.self, forKey: .schedule)
+        locations = try c.decode([CatalogueFile.Location].self, forKey: .locations)
+        slots = try c.decodeIfPresent([CatalogueFile.Slot].self, forKey: .slots) ?? []
+        periods = try c.decodeIfPresent([CatalogueFile.Period].self, forKey: .periods) ?? []
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(modes, forKey: .modes)
+        try c.encode(languages, forKey: .languages)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(locations, forKey: .locations)
+        if !slots.isEmpty { try c.encode(slots, forKey: .slots) }
+        if !periods.isEmpty { try c.encode(periods, forKey: .periods) }
     }
 }

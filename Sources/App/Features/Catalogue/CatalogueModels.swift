@@ -100,10 +100,13 @@ struct SearchQuery: Sendable, Hashable {
     var page = PageRequest()
     var profile = FitProfile()
     var uiLanguage: Language = .fi
+    /// Only services with a course starting from `startsFrom` to `startsUntil` (days, inclusive).
+    var startsFrom: String?
+    var startsUntil: String?
 
     /// Words and no filter: what the record of searches that found little counts.
     var hasOnlyText: Bool {
-        !text.isEmpty && age == nil
+        !text.isEmpty && age == nil && startsFrom == nil
             && [
                 municipalities, categories, lifeSituations, employmentStatuses, languages, costs, modes, accessibility, organizations,
                 sectors,
@@ -285,6 +288,8 @@ struct ServiceFacts: Sendable {
     let updatedAt: Int64
     /// Flagged outdated: 150 days without a review (`service_outdated`); experts see it.
     var outdated = false
+    /// Start days (`YYYY-MM-DD`) of the service's course periods.
+    var courseStarts: [String] = []
 }
 
 /// The catalogue as search sees it, loaded at one revision.

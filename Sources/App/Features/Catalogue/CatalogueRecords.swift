@@ -114,6 +114,36 @@ struct ServiceRecord: AppRecord, Equatable {
         var duration: LocalText
         var schedule: LocalText
         var locations: [CatalogueFile.Location]
+        var slots: [CatalogueFile.Slot] = []
+        var periods: [CatalogueFile.Period] = []
+
+        init(
+            duration: LocalText, schedule: LocalText, locations: [CatalogueFile.Location], slots: [CatalogueFile.Slot],
+            periods: [CatalogueFile.Period]
+        ) {
+            (self.duration, self.schedule, self.locations, self.slots, self.periods) = (duration, schedule, locations, slots, periods)
+        }
+
+        enum CodingKeys: String, CodingKey { case duration, schedule, locations, slots, periods }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            duration = try c.decode(LocalText.self, forKey: .duration)
+            schedule = try c.decode(LocalText.self, forKey: .schedule)
+            locations = try c.decode([CatalogueFile.Location].self, forKey: .locations)
+            slots = try c.decodeIfPresent([CatalogueFile.Slot].self, forKey: .slots) ?? []
+            periods = try c.decodeIfPresent([CatalogueFile.Period].self, forKey: .periods) ?? []
+        }
+
+        /// Empty slots and periods are left out, so a service without them is stored as before.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(duration, forKey: .duration)
+            try c.encode(schedule, forKey: .schedule)
+            try c.encode(locations, forKey: .locations)
+            if !slots.isEmpty { try c.encode(slots, forKey: .slots) }
+            if !periods.isEmpty { try c.encode(periods, forKey: .periods) }
+        }
     }
 
     static func json(_ value: some Encodable) throws -> String {
@@ -145,7 +175,9 @@ struct ServiceRecord: AppRecord, Equatable {
         ageMin = s.targetGroup.ageMin
         ageMax = s.targetGroup.ageMax
         delivery = try Self.json(
-            DeliveryText(duration: s.delivery.duration, schedule: s.delivery.schedule, locations: s.delivery.locations))
+            DeliveryText(
+                duration: s.delivery.duration, schedule: s.delivery.schedule, locations: s.delivery.locations, slots: s.delivery.slots,
+                periods: s.delivery.periods))
         participation = try Self.json(s.participation)
         contacts = try Self.json(s.contacts)
         links = try Self.json(s.links)
@@ -174,7 +206,7 @@ struct ServiceRecord: AppRecord, Equatable {
                 lifeSituationIds: links.lifeSituations, employmentStatusIds: links.employmentStatuses),
             delivery: .init(
                 modes: links.modes, languages: links.languages, duration: delivery.duration, schedule: delivery.schedule,
-                locations: delivery.locations),
+                locations: delivery.locations, slots: delivery.slots, periods: delivery.periods),
             participation: try Self.decode(CatalogueFile.Participation.self, participation),
             contacts: try Self.decode([CatalogueFile.Contact].self, contacts),
             links: try Self.decode([CatalogueFile.Link].self, self.links),

@@ -113,6 +113,7 @@ struct CatalogueSearch: Sendable {
             let s = snap.services[i]
             return (scores.map { $0[i] > -Double.infinity } ?? true) && viewer.finds(status: s.status, organizationId: s.organizationId)
                 && (age.map { (s.ageMin ?? 0) <= $0 && $0 <= (s.ageMax ?? 200) } ?? true)
+                && Self.starts(s, from: query.startsFrom, until: query.startsUntil)
         }
         // Nothing the caller may see has the words, not even partly: the closest known words instead.
         let didYouMean = !words.isEmpty && visible.isEmpty ? suggestions(for: words, table, synonyms) : []
@@ -175,6 +176,12 @@ struct CatalogueSearch: Sendable {
                 alsoSearched: hits.isEmpty ? [] : alsoSearched, didYouMean: didYouMean),
             snap.revision + synonyms.version
         )
+    }
+
+    /// Whether a course of the service starts within the days asked (no days asked: every service).
+    static func starts(_ s: ServiceFacts, from: String?, until: String?) -> Bool {
+        guard let from, let until else { return true }
+        return s.courseStarts.contains { $0 >= from && $0 <= until }
     }
 
     /// The first `k` elements in the order of `before`, as `elements.sorted(by: before).prefix(k)` gives

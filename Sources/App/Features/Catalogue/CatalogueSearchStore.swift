@@ -55,7 +55,10 @@ struct CatalogueSearchStore: Sendable {
                     wheelchair: s.wheelchair, signLanguage: s.signLanguage, easyFinnish: s.easyFinnish, municipalities: l.municipalities,
                     categories: l.categories, categoryTree: tree, lifeSituations: l.lifeSituations,
                     employmentStatuses: l.employmentStatuses,
-                    languages: l.languages, modes: l.modes, updatedAt: s.updatedAt, outdated: outdated.contains(s.id))
+                    languages: l.languages, modes: l.modes, updatedAt: s.updatedAt, outdated: outdated.contains(s.id),
+                    courseStarts: s.delivery.contains("\"periods\"")
+                        ? ((try? ServiceRecord.decode(ServiceRecord.DeliveryText.self, s.delivery))?.periods ?? [])
+                            .filter { $0.kind == "course" }.map(\.start) : [])
             }
             var vocabulary: [String] = []
             let terms = try String.fetchCursor(db, sql: "SELECT term FROM service_search_vocab ORDER BY term")

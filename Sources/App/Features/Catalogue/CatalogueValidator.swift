@@ -159,6 +159,17 @@ enum CatalogueValidator {
         for (k, mode) in s.delivery.modes.enumerated() { v.member(mode, modes, "\(at).delivery.modes[\(k)]") }
         if s.delivery.languages.isEmpty { v.add("\(at).delivery.languages", "should name at least one language") }
         for (k, language) in s.delivery.languages.enumerated() { v.member(language, languages, "\(at).delivery.languages[\(k)]") }
+        for e in ServiceContentValidator.scheduleErrors(s.delivery) {
+            let message =
+                switch e.code {
+                case "field.invalidTime": "should be a time such as 09:30"
+                case "field.invalidDate": "should be a date such as 2027-01-31"
+                case "field.dateBeforeStart": "is before the start"
+                case "field.tooMany": "has more than 50 entries"
+                default: "is not valid"
+                }
+            v.add("\(at).\(e.field)", message)
+        }
         for (k, link) in s.links.enumerated() {
             if let url = URL(string: link.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
             } else {

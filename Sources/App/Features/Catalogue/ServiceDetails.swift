@@ -4,6 +4,8 @@ import Foundation
 /// one. No HTTP, no SQL.
 struct ServiceDetails: Sendable {
     let snapshots: CatalogueSnapshots
+    /// Today's date: periods that have ended are not shown.
+    let clock: AppClock
 
     var store: CatalogueSearchStore { snapshots.store }
 
@@ -14,6 +16,9 @@ struct ServiceDetails: Sendable {
             throw AppError.notFound("service.notFound")
         }
         let status = try ServiceStatus(checked: s.status)
+        var delivery = s.delivery
+        let today = SearchMissRecorder.day(clock.now)
+        delivery.periods = delivery.periods.filter { $0.lastDay >= today }
         let snap = try await snapshots.snapshot()
         let outdated = snap.index[id].map { snap.services[$0].outdated } ?? false
         return ServiceDetailDTO(
@@ -23,7 +28,7 @@ struct ServiceDetails: Sendable {
                 sector: org.flatMap { Sector(rawValue: $0.sector) } ?? .public),
             status: status, archived: status == .archived, name: s.name, summary: s.summary, description: s.description,
             categoryIds: s.categoryIds, keywords: s.keywords, cost: s.cost, costDescription: s.costDescription,
-            accessibility: s.accessibility, targetGroup: s.targetGroup, delivery: s.delivery, participation: s.participation,
+            accessibility: s.accessibility, targetGroup: s.targetGroup, delivery: delivery, participation: s.participation,
             contacts: s.contacts, links: s.links, internal: viewer.seesInternal ? s.internal : nil,
             updatedAt: CatalogueTimestamps.parse(s.updatedAt) ?? Date(timeIntervalSince1970: 0),
             reviewedAt: CatalogueTimestamps.parse(s.reviewedAt) ?? Date(timeIntervalSince1970: 0),

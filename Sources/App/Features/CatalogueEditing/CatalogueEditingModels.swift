@@ -257,11 +257,14 @@ struct VersionConflictDTO: Codable, Sendable {
 }
 
 /// One review notice: a service of the caller's organisation waits for review (`review`,
-/// `reviewAgain`) or has been flagged outdated (`outdated`).
+/// `reviewAgain`), has been flagged outdated (`outdated`), or every dated period of it has passed
+/// (`periodsEnded`).
 struct CatalogueNoticeDTO: Codable, Sendable, Equatable {
     let id: String
     let serviceId: String
+    let organizationId: String
     let serviceName: LocalText
+    /// `review`, `reviewAgain`, `outdated`, `periodsEnded` (every dated period has passed).
     let kind: String
     let reviewedAt: String
     let createdAt: String

@@ -120,7 +120,7 @@ struct CatalogueEditingService: Sendable {
         return CatalogueNoticesDTO(
             items: rows.map {
                 CatalogueNoticeDTO(
-                    id: $0.id, serviceId: $0.serviceId, serviceName: $0.name, kind: $0.kind.rawValue,
+                    id: $0.id, serviceId: $0.serviceId, organizationId: $0.organizationId, serviceName: $0.name, kind: $0.kind.rawValue,
                     reviewedAt: CatalogueTimestamps.format(Date(millis: $0.reviewedAt)),
                     createdAt: CatalogueTimestamps.format(Date(millis: $0.createdAt)),
                     readAt: $0.readAt.map { CatalogueTimestamps.format(Date(millis: $0)) })

@@ -9,17 +9,21 @@ enum ReviewStage: Int, Codable, Sendable, CaseIterable, Comparable {
     case second = 135
     /// Flagged outdated; the organisation's admins and the platform admins are told.
     case outdated = 150
+    /// Not a stage of review: every dated period of the service has ended; its content producers
+    /// are told (the key's `reviewedAt` is then the last day).
+    case periodsEnded = 0
 
     static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
     /// The latest stage a service `days` days past its review is at.
-    static func at(days: Int) -> ReviewStage? { allCases.last { days >= $0.rawValue } }
+    static func at(days: Int) -> ReviewStage? { [ReviewStage.first, .second, .outdated].last { days >= $0.rawValue } }
 
     var noticeKind: NoticeKind {
         switch self {
         case .first: .review
         case .second: .reviewAgain
         case .outdated: .outdated
+        case .periodsEnded: .periodsEnded
         }
     }
 
@@ -27,7 +31,7 @@ enum ReviewStage: Int, Codable, Sendable, CaseIterable, Comparable {
 }
 
 enum NoticeKind: String, Codable, Sendable, DatabaseValueConvertible {
-    case review, reviewAgain, outdated
+    case review, reviewAgain, outdated, periodsEnded
 }
 
 /// A stage of one service's review cycle that is due: the work of one review job.
@@ -59,7 +63,8 @@ struct CatalogueReviewStore: Sendable {
                 SQLRequest<Row>(
                     """
                     SELECT s.id, s.reviewed_at, (
-                        SELECT MAX(n.stage) FROM service_review_notice n WHERE n.service_id = s.id AND n.reviewed_at = s.reviewed_at
+                        SELECT MAX(n.stage) FROM service_review_notice n
+                        WHERE n.service_id = s.id AND n.reviewed_at = s.reviewed_at AND n.stage > 0
                     ) AS noted
                     FROM service s
                     WHERE s.reviewed_at <= \(cutoff) AND s.status IN \([ServiceStatus.published, .hidden]) AND \(CatalogueSearchStore.live)
@@ -72,6 +77,7 @@ struct CatalogueReviewStore: Sendable {
                 if let noted = row["noted"] as Int?, noted >= stage.rawValue { continue }
                 due.append(ReviewDue(serviceId: row["id"], reviewedAt: reviewedAt, stage: stage))
             }
+            due += try Self.periodsEnded(today: SearchMissRecorder.day(now), db)
             var flagsChanged = false
             for item in due {
                 try db.execute(
@@ -101,6 +107,42 @@ struct CatalogueReviewStore: Sendable {
             }
             return due.count
         }
+    }
+
+    /// Published and hidden services whose every dated period ended before `today`, not told yet
+    /// for that last day.
+    static func periodsEnded(today: String, _ db: Database) throws -> [ReviewDue] {
+        let rows = try Row.fetchAll(
+            db,
+            SQLRequest<Row>(
+                """
+                SELECT id, delivery FROM service WHERE status IN \([ServiceStatus.published, .hidden]) AND delivery LIKE '%"periods"%'
+                AND \(CatalogueSearchStore.live) ORDER BY id
+                """))
+        var due: [ReviewDue] = []
+        for row in rows {
+            guard let delivery = try? ServiceRecord.decode(ServiceRecord.DeliveryText.self, row["delivery"]),
+                let last = delivery.periods.map(\.lastDay).max(), last < today, let day = dayStart(last)
+            else { continue }
+            let id: String = row["id"]
+            let told = try Bool.fetchOne(
+                db,
+                SQLRequest<Bool>(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM service_review_notice WHERE service_id = \(id) AND reviewed_at = \(day) AND stage = 0)
+                    """)) ?? false
+            if !told { due.append(ReviewDue(serviceId: id, reviewedAt: day, stage: .periodsEnded)) }
+        }
+        return due
+    }
+
+    /// Midnight UTC of `YYYY-MM-DD` in milliseconds.
+    static func dayStart(_ day: String) -> Int64? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.date(from: day)?.millis
     }
 
     /// A review that answers the service's reminders: its notices read, its outdated flag gone.
@@ -137,7 +179,7 @@ struct CatalogueReviewStore: Sendable {
                         SQLRequest<Row>(
                             """
                             SELECT id, organization_id, name_fi, name_sv, name_en, reviewed_at FROM service
-                            WHERE id = \(item.serviceId) AND reviewed_at = \(item.reviewedAt)
+                            WHERE id = \(item.serviceId) AND (reviewed_at = \(item.reviewedAt) OR \(item.stage == .periodsEnded))
                             AND status IN \([ServiceStatus.published, .hidden])
                             """))
                 else { continue }
@@ -181,6 +223,7 @@ struct CatalogueReviewStore: Sendable {
     struct NoticeRow: Sendable {
         let id: String
         let serviceId: String
+        let organizationId: String
         let name: LocalText
         let kind: NoticeKind
         let reviewedAt: Int64
@@ -195,13 +238,14 @@ struct CatalogueReviewStore: Sendable {
                 db,
                 SQLRequest<Row>(
                     """
-                    SELECT n.id, n.service_id, n.kind, n.reviewed_at, n.created_at, n.read_at, s.name_fi, s.name_sv, s.name_en
+                    SELECT n.id, n.service_id, n.kind, n.reviewed_at, n.created_at, n.read_at, s.organization_id, s.name_fi, s.name_sv,
+                        s.name_en
                     FROM catalogue_notice n JOIN service s ON s.id = n.service_id
                     WHERE n.user_id = \(userId) ORDER BY n.created_at DESC, n.id LIMIT \(limit)
                     """)
             ).map {
                 NoticeRow(
-                    id: $0["id"], serviceId: $0["service_id"], name: LocalText(fi: $0["name_fi"], sv: $0["name_sv"], en: $0["name_en"]),
+                    id: $0["id"], serviceId: $0["service_id"], organizationId: $0["organization_id"], name: LocalText(fi: $0["name_fi"], sv: $0["name_sv"], en: $0["name_en"]),
                     kind: $0["kind"], reviewedAt: $0["reviewed_at"], createdAt: $0["created_at"], readAt: $0["read_at"])
             }
             let unread =

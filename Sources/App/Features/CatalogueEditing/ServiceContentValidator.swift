@@ -66,6 +66,7 @@ enum ServiceContentValidator {
                 v.add("\(at).postalCode", "field.invalidPostalCode")
             }
         }
+        v.list += scheduleErrors(d)
         let p = s.participation
         for (text, key) in [(p.howToApply, "howToApply"), (p.prerequisites, "prerequisites"), (p.benefitsEffect, "benefitsEffect")] {
             v.length(text, "participation.\(key)", maxText)
@@ -98,6 +99,56 @@ enum ServiceContentValidator {
             for (text, key) in texts { v.length(text, "internal.\(key)", maxText) }
         }
         return v.list
+    }
+
+    static let periodKinds: Set<String> = ["course", "application"]
+
+    /// The structured schedule: weekdays 1–7 with `HH:MM` times, start before end; periods of a known
+    /// kind with `YYYY-MM-DD` dates, end not before start. Paths under `delivery.`.
+    static func scheduleErrors(_ d: CatalogueFile.Delivery) -> [FieldError] {
+        var errors: [FieldError] = []
+        if d.slots.count > 50 { errors.append(FieldError("delivery.slots", "field.tooMany")) }
+        for (k, slot) in d.slots.enumerated() {
+            let at = "delivery.slots[\(k)]"
+            if !(1...7).contains(slot.weekday) { errors.append(FieldError("\(at).weekday", "field.invalidValue")) }
+            let start = minutes(slot.start), end = minutes(slot.end)
+            if start == nil { errors.append(FieldError("\(at).start", "field.invalidTime")) }
+            if end == nil { errors.append(FieldError("\(at).end", "field.invalidTime")) }
+            if let start, let end, end <= start { errors.append(FieldError("\(at).end", "field.dateBeforeStart")) }
+        }
+        if d.periods.count > 50 { errors.append(FieldError("delivery.periods", "field.tooMany")) }
+        for (k, period) in d.periods.enumerated() {
+            let at = "delivery.periods[\(k)]"
+            if !periodKinds.contains(period.kind) { errors.append(FieldError("\(at).kind", "field.invalidValue")) }
+            if !isDate(period.start) { errors.append(FieldError("\(at).start", "field.invalidDate")) }
+            if let end = period.end {
+                if !isDate(end) {
+                    errors.append(FieldError("\(at).end", "field.invalidDate"))
+                } else if isDate(period.start) && end < period.start {
+                    errors.append(FieldError("\(at).end", "field.dateBeforeStart"))
+                }
+            }
+        }
+        return errors
+    }
+
+    /// Minutes after midnight of `HH:MM`, or nil.
+    static func minutes(_ text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let h = Int(parts[0]), let m = Int(parts[1]), h < 24, m < 60
+        else { return nil }
+        return h * 60 + m
+    }
+
+    /// A real calendar date written `YYYY-MM-DD`.
+    static func isDate(_ text: String) -> Bool {
+        guard text.count == 10 else { return false }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.date(from: text).map { f.string(from: $0) == text } ?? false
     }
 
     /// A phone number as people write it: an optional leading +, then 5–15 digits with spaces,

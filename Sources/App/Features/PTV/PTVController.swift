@@ -30,10 +30,20 @@ struct PTVController: Sendable {
         return try await exchange.importFile(Data(body.readableBytesView), organizationId: organization, dryRun: dryRun, by: context.session)
     }
 
-    func export(_ request: Request, context: AppRequestContext) async throws -> PTVServicePage {
+    /// A download: `Content-Disposition: attachment; filename="ptv-<organisation>.json"`.
+    func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let organization = request.uri.queryParameters["organization"].map(String.init) else {
             throw AppError.validation([FieldError("organization", "field.required")])
         }
-        return try await exchange.export(organizationId: organization, by: context.session)
+        let page = try await exchange.export(organizationId: organization, by: context.session)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(page)
+        // The organisation exists (the export checked), and its id is letters, digits, '-' and '_'.
+        let name = organization.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        let headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .contentDisposition: "attachment; filename=\"ptv-\(name).json\"",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
