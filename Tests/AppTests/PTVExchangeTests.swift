@@ -167,3 +167,28 @@ struct PTVExchangeTests {
         }
     }
 }
+
+extension PTVExchangeTests {
+    /// Twenty real runs of the same file at once: the new service is created once, every run ends
+    /// in success or a conflict, and nothing is half-written.
+    @Test func twentyImportsOfOneFileAtOnceCreateEachServiceOnce() async throws {
+        try await CatalogueSearchTests.withCatalogue { env in
+            try await env.user("tuottaja@hki.fi", org: Self.org, role: .contentProducer)
+            let producer = try await env.login("tuottaja@hki.fi")
+            let file = try Self.fixture("services.json")
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<20 { group.addTask { try await Self.importFile(env, producer, file, dryRun: false) } }
+                var out: [TestResponse] = []
+                for try await a in group { out.append(a) }
+                return out
+            }
+            #expect(answers.allSatisfy { $0.status == .ok || ($0.status == .conflict && $0.code == "catalogue.importConflict") })
+            #expect(answers.contains { $0.status == .ok })
+            let list = try await env.request(.get, "/api/v1/catalogue/editor/services?organization=\(Self.org)", token: producer)
+            let made = try list.items().filter { ($0["name"] as? [String: Any])?["fi"] as? String == "Työnhaun kesäklinikka" }
+            #expect(made.count == 1, "\(made.count) copies")
+            let again = try await Self.importFile(env, producer, file, dryRun: true)
+            #expect((try again.json()["counts"] as? [String: Int])?["create"] == 0)
+        }
+    }
+}
