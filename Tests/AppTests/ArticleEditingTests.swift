@@ -27,7 +27,10 @@ struct ArticleEditingTests {
             let p = try await CatalogueEditingTests.people(env)
             let created = try await env.request(
                 .post, "/api/v1/catalogue/editor/articles", token: p.producer,
-                json: ["organizationId": Self.org, "article": Self.article(title: "Kesän työnhakuvinkit", body: "Kesällä **kannattaa** hakea.")])
+                json: [
+                    "organizationId": Self.org,
+                    "article": Self.article(title: "Kesän työnhakuvinkit", body: "Kesällä **kannattaa** hakea."),
+                ])
             #expect(created.status == .created, "\(String(buffer: created.body))")
             let a = try created.json()
             let id = try #require(a["id"] as? String)
@@ -36,16 +39,20 @@ struct ArticleEditingTests {
             #expect(try await Self.readerTitle(env, id) == nil, "a draft is not for readers")
             #expect(!(a["actions"] as? [String] ?? []).contains("publish"), "the producer does not publish")
 
-            let producerPublish = try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.producer, json: ["version": 1])
+            let producerPublish = try await env.request(
+                .post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.producer, json: ["version": 1])
             #expect(producerPublish.status == .forbidden)
-            let published = try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1])
+            let published = try await env.request(
+                .post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1])
             #expect(published.status == .ok, "\(String(buffer: published.body))")
             #expect(try await Self.readerTitle(env, id) == "Kesän työnhakuvinkit")
 
             // A new version waits; readers keep the published one until it is published.
             let saved = try await env.request(
                 .put, "/api/v1/catalogue/editor/articles/\(id)", token: p.producer,
-                json: ["baseVersion": 1, "article": Self.article(title: "Kesän työnhakuvinkit 2027", body: "Kesällä kannattaa hakea ajoissa.")])
+                json: [
+                    "baseVersion": 1, "article": Self.article(title: "Kesän työnhakuvinkit 2027", body: "Kesällä kannattaa hakea ajoissa."),
+                ])
             #expect(saved.status == .ok)
             #expect((try saved.json())["hasDraft"] as? Bool == true)
             #expect(try await Self.readerTitle(env, id) == "Kesän työnhakuvinkit")
@@ -53,12 +60,18 @@ struct ArticleEditingTests {
                 .put, "/api/v1/catalogue/editor/articles/\(id)", token: p.producer,
                 json: ["baseVersion": 1, "article": Self.article(title: "Toinen otsikko", body: "Eri teksti.")])
             #expect(stale.status == .conflict && stale.code == "catalogue.versionConflict")
-            let theirs = ((try stale.json()["details"] as? [String: Any])?["theirs"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            let theirs = ((try stale.json()["details"] as? [String: Any])?["theirs"] as? [[String: Any]] ?? []).compactMap {
+                $0["field"] as? String
+            }
             #expect(theirs.contains("title.fi") && theirs.contains("body.fi"), "\(theirs)")
             let diff = try await env.request(.get, "/api/v1/catalogue/editor/articles/\(id)/diff?from=1&to=2", token: p.approver)
             #expect((try diff.json()["changes"] as? [[String: Any]])?.first?["field"] as? String == "title.fi")
-            #expect(try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1]).code == "catalogue.versionMoved")
-            #expect(try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 2]).status == .ok)
+            #expect(
+                try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1])
+                    .code == "catalogue.versionMoved")
+            #expect(
+                try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 2])
+                    .status == .ok)
             #expect(try await Self.readerTitle(env, id) == "Kesän työnhakuvinkit 2027")
 
             // Restore the first version as a new draft; unpublish hides it from readers.
@@ -79,7 +92,8 @@ struct ArticleEditingTests {
             let p = try await CatalogueEditingTests.people(env)
             try await env.user("tuottaja@kompassi.fi", org: "valmennus-kompassi", role: .contentProducer)
             try await env.user("asiantuntija@hki.fi", org: Self.org, role: .expert)
-            let privateProducer = try await env.login("tuottaja@kompassi.fi"), expert = try await env.login("asiantuntija@hki.fi")
+            let privateProducer = try await env.login("tuottaja@kompassi.fi")
+            let expert = try await env.login("asiantuntija@hki.fi")
             let inner = Self.article(title: "Sisäinen ohje", body: "Vain asiantuntijoille.", audience: "internal")
             let refused = try await env.request(
                 .post, "/api/v1/catalogue/editor/articles", token: privateProducer,
@@ -93,7 +107,9 @@ struct ArticleEditingTests {
                 .post, "/api/v1/catalogue/editor/articles", token: p.producer, json: ["organizationId": Self.org, "article": inner])
             let id = try #require(try made.json()["id"] as? String)
             #expect(try await env.request(.get, "/api/v1/catalogue/editor/articles/\(id)", token: privateProducer).status == .forbidden)
-            #expect(try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1]).status == .ok)
+            #expect(
+                try await env.request(.post, "/api/v1/catalogue/editor/articles/\(id)/publish", token: p.approver, json: ["version": 1])
+                    .status == .ok)
             #expect(try await Self.readerTitle(env, id, token: expert) == "Sisäinen ohje")
             #expect(try await Self.readerTitle(env, id) == nil, "an internal article is not for the public")
 
@@ -113,9 +129,18 @@ struct ArticleEditingTests {
             // Validation, all at once.
             let bad = try await env.request(
                 .post, "/api/v1/catalogue/editor/articles", token: p.producer,
-                json: ["organizationId": Self.org, "article": ["title": ["fi": "", "sv": "Rubrik"], "body": ["fi": ""], "audience": "public", "municipalityCodes": ["999", "091", "091"]]])
+                json: [
+                    "organizationId": Self.org,
+                    "article": [
+                        "title": ["fi": "", "sv": "Rubrik"], "body": ["fi": ""], "audience": "public",
+                        "municipalityCodes": ["999", "091", "091"],
+                    ],
+                ])
             let fields = (try bad.json()["errors"] as? [[String: String]] ?? []).map { "\($0["field"] ?? ""): \($0["code"] ?? "")" }
-            for expected in ["title.fi: field.required", "body.fi: field.required", "municipalityCodes[0]: field.unknownCode", "municipalityCodes[2]: field.duplicate"] {
+            for expected in [
+                "title.fi: field.required", "body.fi: field.required", "municipalityCodes[0]: field.unknownCode",
+                "municipalityCodes[2]: field.duplicate",
+            ] {
                 #expect(fields.contains(expected), "\(expected) not in \(fields)")
             }
         }
@@ -130,10 +155,13 @@ struct ArticleEditingTests {
             let html = try #require(try r.json()["html"] as? String)
             #expect(html.contains("<h1>Otsikko</h1>") && html.contains("&lt;script&gt;") && !html.contains("<script"))
             #expect(!html.contains("javascript:") && html.contains("href=\"https://example.fi\""))
-            #expect(try await env.request(.post, "/api/v1/catalogue/editor/articles/preview", json: ["markdown": "x"]).status == .unauthorized)
+            #expect(
+                try await env.request(.post, "/api/v1/catalogue/editor/articles/preview", json: ["markdown": "x"]).status == .unauthorized)
             try await env.user("asiakas@example.fi")
             let client = try await env.login("asiakas@example.fi")
-            #expect(try await env.request(.post, "/api/v1/catalogue/editor/articles/preview", token: client, json: ["markdown": "x"]).status == .forbidden)
+            #expect(
+                try await env.request(.post, "/api/v1/catalogue/editor/articles/preview", token: client, json: ["markdown": "x"]).status
+                    == .forbidden)
         }
     }
 }

@@ -162,7 +162,8 @@ struct CatalogueEditingTests {
             let a = try await Editor.get(env, p.producer, archived)
             #expect(a["status"] as? String == "archived")
             #expect(!(a["actions"] as? [String] ?? []).contains("save"))
-            let edit = try await Self.save(env, p.producer, archived, base: a["version"] as? Int ?? 0, a["content"] as? [String: Any] ?? [:])
+            let edit = try await Self.save(
+                env, p.producer, archived, base: a["version"] as? Int ?? 0, a["content"] as? [String: Any] ?? [:])
             #expect(edit.status == .conflict && edit.code == "catalogue.transitionNotAllowed")
             // An unknown step and an unknown service.
             #expect(try await Editor.step(env, p.admin, Self.service, "publish-now").status == .notFound)
@@ -195,8 +196,9 @@ struct CatalogueEditingTests {
             #expect(back.status == .ok)
             let draft = try back.json()
             #expect(draft["status"] as? String == "draft" && draft["edit"] as? String == "draft")
-            #expect((draft["content"] as? [String: Any]).flatMap { ($0["summary"] as? [String: Any])?["fi"] as? String }
-                == "Päivitetty tiivistelmä piilotetulle palvelulle.")
+            #expect(
+                (draft["content"] as? [String: Any]).flatMap { ($0["summary"] as? [String: Any])?["fi"] as? String }
+                    == "Päivitetty tiivistelmä piilotetulle palvelulle.")
             // A draft is not in the public catalogue.
             #expect(try await env.request(.get, "/api/v1/catalogue/services/\(Self.service)").status == .notFound)
         }
@@ -209,7 +211,8 @@ struct CatalogueEditingTests {
             let other = try await env.login("toinen@hki.fi")
             let first = try await Editor.get(env, p.producer, Self.service)
             let base = try #require(first["version"] as? Int)
-            var mine = try #require(first["content"] as? [String: Any]), theirs = mine
+            var mine = try #require(first["content"] as? [String: Any])
+            var theirs = mine
             Self.setFinnish(&theirs, "summary", "Toisen tuottajan uusi tiivistelmä.")
             Self.setFinnish(&mine, "description", "Oma uusi kuvaus palvelusta.")
             #expect(try await Self.save(env, other, Self.service, base: base, theirs).status == .ok)
@@ -223,7 +226,8 @@ struct CatalogueEditingTests {
             #expect(yourFields.contains("description.fi") && !yourFields.contains("summary.fi"), "\(yourFields)")
             let now = try await Editor.get(env, p.producer, Self.service)
             #expect(now["version"] as? Int == base + 1, "nothing written")
-            #expect(((now["content"] as? [String: Any])?["description"] as? [String: Any])?["fi"] as? String != "Oma uusi kuvaus palvelusta.")
+            #expect(
+                ((now["content"] as? [String: Any])?["description"] as? [String: Any])?["fi"] as? String != "Oma uusi kuvaus palvelusta.")
         }
     }
 
@@ -237,7 +241,8 @@ struct CatalogueEditingTests {
                 for i in 0..<20 {
                     var c = content
                     Self.setFinnish(&c, "summary", "Samanaikainen muutos numero \(i).")
-                    let body = String(decoding: try JSONSerialization.data(withJSONObject: ["baseVersion": base, "service": c]), as: UTF8.self)
+                    let body = String(
+                        decoding: try JSONSerialization.data(withJSONObject: ["baseVersion": base, "service": c]), as: UTF8.self)
                     let token = p.producer
                     group.addTask {
                         try await env.request(.put, "/api/v1/catalogue/editor/services/\(Self.service)", token: token, body: body)
@@ -269,8 +274,10 @@ struct CatalogueEditingTests {
             #expect(try await Self.save(env, p.producer, Self.service, base: base + 2, content).status == .ok)
             #expect(try await Editor.version(env, p.producer, Self.service) == base + 2)
 
-            let old = try await env.request(.get, "/api/v1/catalogue/editor/services/\(Self.service)/versions/\(base + 1)", token: p.producer)
-            #expect(((try old.json()["content"] as? [String: Any])?["summary"] as? [String: Any])?["fi"] as? String == "Ensimmäinen muutos.")
+            let old = try await env.request(
+                .get, "/api/v1/catalogue/editor/services/\(Self.service)/versions/\(base + 1)", token: p.producer)
+            #expect(
+                ((try old.json()["content"] as? [String: Any])?["summary"] as? [String: Any])?["fi"] as? String == "Ensimmäinen muutos.")
             #expect(
                 try await env.request(.get, "/api/v1/catalogue/editor/services/\(Self.service)/versions/999", token: p.producer).status
                     == .notFound)
@@ -343,7 +350,9 @@ struct CatalogueEditingTests {
                 ["title": ["fi": "Lomake"], "url": "http://example.fi/lomake"], ["title": ["fi": ""], "url": "javascript:alert(1)"],
             ]
             var delivery = c["delivery"] as? [String: Any] ?? [:]
-            delivery["locations"] = [["name": ["fi": "Toimipiste"], "address": ["fi": "Katu 1"], "postalCode": "123", "city": ["fi": "Helsinki"]]]
+            delivery["locations"] = [
+                ["name": ["fi": "Toimipiste"], "address": ["fi": "Katu 1"], "postalCode": "123", "city": ["fi": "Helsinki"]]
+            ]
             delivery["languages"] = ["fi", "xx"]
             c["delivery"] = delivery
             let r = try await Self.save(env, p.producer, Self.service, base: try #require(before["version"] as? Int), c)
@@ -400,14 +409,17 @@ struct CatalogueTranslationTests {
             #expect(translatable.contains("summary") && translatable.contains("contacts[0].role"), "\(translatable)")
             #expect(before["completeLanguages"] as? [String] == ["fi"])
 
-            let marked = try await env.request(.put, path, token: p.producer, json: ["language": "sv", "fields": ["summary", "description"]])
+            let marked = try await env.request(
+                .put, path, token: p.producer, json: ["language": "sv", "fields": ["summary", "description"]])
             #expect(marked.status == .ok, "\(String(buffer: marked.body))")
             let markedSv = (try marked.json()["translations"] as? [String: [String]])?["sv"]
             #expect(markedSv == ["summary", "description"])
             let bad = try await env.request(.put, path, token: p.producer, json: ["language": "sv", "fields": ["summary", "nonsense"]])
             let badField = (try bad.json()["errors"] as? [[String: String]])?.first?["field"]
             #expect(bad.status == .unprocessableContent && badField == "fields[1]")
-            #expect(try await env.request(.put, path, token: p.producer, json: ["language": "fi", "fields": ["summary"]]).status == .unprocessableContent)
+            #expect(
+                try await env.request(.put, path, token: p.producer, json: ["language": "fi", "fields": ["summary"]]).status
+                    == .unprocessableContent)
             #expect(try await env.request(.put, path, token: expert, json: ["language": "sv", "fields": ["summary"]]).status == .forbidden)
 
             let queue = try await env.request(.get, "/api/v1/catalogue/editor/translations?language=sv", token: p.approver)
@@ -433,7 +445,9 @@ struct CatalogueTranslationTests {
             #expect(fullJSON["completeLanguages"] as? [String] == ["fi", "sv"])
             #expect((fullJSON["translations"] as? [String: [String]])?["sv"] == nil, "every request resolved")
             #expect(try await Editor.step(env, p.producer, Self.service, "submit").status == .ok)
-            #expect(try await Editor.step(env, p.approver, Self.service, "approve", ["version": (before["version"] as? Int ?? 0) + 2]).status == .ok)
+            #expect(
+                try await Editor.step(env, p.approver, Self.service, "approve", ["version": (before["version"] as? Int ?? 0) + 2]).status
+                    == .ok)
             let page = try await env.request(.get, "/api/v1/catalogue/services/\(Self.service)").json()
             #expect(page["completeLanguages"] as? [String] == ["fi", "sv"])
         }
@@ -494,7 +508,9 @@ struct CatalogueScheduleTests {
             #expect(starts == ["2026-10-01", "2026-12-07"], "the application period has ended: \(starts)")
 
             func startsWithin(_ weeks: Int) async throws -> [String] {
-                try await env.request(.get, "/api/v1/catalogue/search?startsWithinWeeks=\(weeks)&limit=50").items().compactMap { $0["id"] as? String }
+                try await env.request(.get, "/api/v1/catalogue/search?startsWithinWeeks=\(weeks)&limit=50").items().compactMap {
+                    $0["id"] as? String
+                }
             }
             #expect(try await startsWithin(2) == [Self.service], "a course starts in ten days")
             #expect(try await startsWithin(1).isEmpty)

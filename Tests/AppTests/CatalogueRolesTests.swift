@@ -139,7 +139,8 @@ struct CatalogueRolesTests {
                             id = shared
                         } else {
                             let made = try await env.request(
-                                .post, "/api/v1/catalogue/editor/articles", token: admin, json: ["organizationId": org, "article": article()])
+                                .post, "/api/v1/catalogue/editor/articles", token: admin,
+                                json: ["organizationId": org, "article": article()])
                             id = try #require(try made.json()["id"] as? String)
                             if action == .unpublish {
                                 let r = try await env.request(
@@ -161,7 +162,8 @@ struct CatalogueRolesTests {
                             var a = article()
                             a["title"] = ["fi": "Muutettu ohje"]
                             answer = try await env.request(.put, path, token: token, json: ["baseVersion": 1, "article": a])
-                        case .restore: answer = try await env.request(.post, path + "/versions/1/restore", token: token, json: ["baseVersion": 1])
+                        case .restore:
+                            answer = try await env.request(.post, path + "/versions/1/restore", token: token, json: ["baseVersion": 1])
                         case .publish: answer = try await env.request(.post, path + "/publish", token: token, json: ["version": 1])
                         case .unpublish: answer = try await env.request(.post, path + "/unpublish", token: token)
                         }
@@ -172,7 +174,9 @@ struct CatalogueRolesTests {
                             let expected: HTTPResponse.Status = c.email == nil ? .unauthorized : .forbidden
                             #expect(answer.status == expected, "\(label): \(answer.status) \(answer.code ?? "")")
                             let after = try await env.request(.get, path, token: admin).json()
-                            #expect(after["version"] as? Int == 1 && after["status"] as? String == (action == .unpublish ? "published" : "draft"), "\(label)")
+                            #expect(
+                                after["version"] as? Int == 1
+                                    && after["status"] as? String == (action == .unpublish ? "published" : "draft"), "\(label)")
                         }
                     }
                 }
@@ -195,7 +199,10 @@ struct CatalogueRolesTests {
             }
             let publicProducer = try await rights("tuottaja@hki.fi")
             #expect(Array(publicProducer.keys) == [Self.publicOrg])
-            #expect(Set(publicProducer[Self.publicOrg] ?? []) == ["read", "edit", "writeInternal", "unarchive", "markReviewed", "importPTV", "stale"])
+            #expect(
+                Set(publicProducer[Self.publicOrg] ?? []) == [
+                    "read", "edit", "writeInternal", "unarchive", "markReviewed", "importPTV", "stale",
+                ])
             let privateProducer = try await rights("tuottaja@kompassi.fi")
             #expect(!(privateProducer[Self.privateOrg] ?? []).contains("writeInternal"))
             #expect(try await rights("asiakas@example.fi").isEmpty)
@@ -209,14 +216,16 @@ struct CatalogueRolesTests {
         try await CatalogueSearchTests.withCatalogue { env in
             try await env.user("palvelu@kompassi.fi", org: Self.privateOrg, role: .serviceProvider)
             try await env.user("pk@alusta.fi", platformAdmin: true)
-            let provider = try await env.login("palvelu@kompassi.fi"), admin = try await env.login("pk@alusta.fi")
+            let provider = try await env.login("palvelu@kompassi.fi")
+            let admin = try await env.login("pk@alusta.fi")
             let id = "linkedin-ja-verkkonakyvyys-tyonhaussa"
             var content = try await Editor.content(env, admin, id)
             var inner = content["internal"] as? [String: Any] ?? [:]
             inner["guidanceProcess"] = ["fi": "Sisäinen ohje, jota palveluntuottaja ei näe."]
             content["internal"] = inner
             let saved = try await env.request(
-                .put, "/api/v1/catalogue/editor/services/\(id)", token: admin, json: ["baseVersion": try await Editor.version(env, admin, id), "service": content])
+                .put, "/api/v1/catalogue/editor/services/\(id)", token: admin,
+                json: ["baseVersion": try await Editor.version(env, admin, id), "service": content])
             #expect(saved.status == .ok, "\(saved.code ?? "")")
 
             let seen = try await Editor.get(env, provider, id)
@@ -228,7 +237,8 @@ struct CatalogueRolesTests {
             summary["fi"] = "Uusi tiivistelmä palveluntuottajalta."
             edit["summary"] = summary
             let put = try await env.request(
-                .put, "/api/v1/catalogue/editor/services/\(id)", token: provider, json: ["baseVersion": seen["version"] as Any, "service": edit])
+                .put, "/api/v1/catalogue/editor/services/\(id)", token: provider,
+                json: ["baseVersion": seen["version"] as Any, "service": edit])
             #expect(put.status == .ok, "\(put.code ?? "")")
             let after = try await Editor.content(env, admin, id)
             #expect(

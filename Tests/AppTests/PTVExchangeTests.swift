@@ -60,7 +60,9 @@ struct PTVExchangeTests {
             #expect(services.first { $0["index"] as? Int == 2 }?["action"] as? String == "skip")
             // Nothing written.
             #expect(try await env.request(.get, "/api/v1/catalogue/services/\(newId)").status == .notFound)
-            #expect(try await Editor.content(env, producer, "tyonhakuvalmennus")["summary"] as? [String: Any] as NSDictionary? == summaryBefore as NSDictionary?)
+            #expect(
+                try await Editor.content(env, producer, "tyonhakuvalmennus")["summary"] as? [String: Any] as NSDictionary? == summaryBefore
+                    as NSDictionary?)
 
             // The real run writes it all; the new service is in search.
             let real = try await Self.importFile(env, producer, file, dryRun: false)
@@ -71,7 +73,9 @@ struct PTVExchangeTests {
             #expect(page["categoryIds"] as? [String] == ["tyonhakuvalmennus"])
             #expect((page["targetGroup"] as? [String: Any])?["municipalityCodes"] as? [String] == ["091", "049"])
             #expect((page["keywords"] as? [String: Any])?["fi"] as? [String] == ["Kesäklinikka", "työnhaku"])
-            let found = try await env.request(.get, "/api/v1/catalogue/search?q=kes%C3%A4klinikka").items().compactMap { $0["id"] as? String }
+            let found = try await env.request(.get, "/api/v1/catalogue/search?q=kes%C3%A4klinikka").items().compactMap {
+                $0["id"] as? String
+            }
             #expect(found.contains(newId))
             let updated = try await Editor.get(env, producer, "tyonhakuvalmennus")
             #expect(
@@ -113,7 +117,10 @@ struct PTVExchangeTests {
             #expect(details["problemCount"] as? Int ?? 0 >= 6)
             // Not even the good service was written.
             let list = try await env.request(.get, "/api/v1/catalogue/editor/services?organization=\(Self.org)", token: producer)
-            #expect(!(try list.items()).contains { ($0["name"] as? [String: Any])?["fi"] as? String == "Kelvollinen palvelu samassa tiedostossa" })
+            #expect(
+                !(try list.items()).contains {
+                    ($0["name"] as? [String: Any])?["fi"] as? String == "Kelvollinen palvelu samassa tiedostossa"
+                })
             // Not a list of services at all.
             let junk = try await Self.importFile(env, producer, #"{"hello": 1}"#, dryRun: true)
             #expect(junk.status == .unprocessableContent && junk.code == "request.validation")
@@ -157,7 +164,8 @@ struct PTVExchangeTests {
             #expect(try await Self.importFile(env, nil, file, dryRun: true).status == .unauthorized)
             #expect(try await env.request(.get, "/api/v1/catalogue/ptv/export?organization=\(Self.org)").status == .unauthorized)
             let expert = try await env.login("asiantuntija@hki.fi")
-            #expect(try await env.request(.get, "/api/v1/catalogue/ptv/export?organization=\(Self.org)", token: expert).status == .forbidden)
+            #expect(
+                try await env.request(.get, "/api/v1/catalogue/ptv/export?organization=\(Self.org)", token: expert).status == .forbidden)
             // A service of another organisation is not the importer's to update.
             let espoo = try await env.login("tuottaja@espoo.fi")
             let r = try await Self.importFile(env, espoo, file, dryRun: true, org: "espoo-tyollisyys")

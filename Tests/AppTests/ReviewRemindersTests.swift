@@ -48,7 +48,11 @@ struct ReviewRemindersTests {
             try await env.user("tuottaja@espoo.fi", org: "espoo-tyollisyys", role: .contentProducer)
             try await env.user("pk@alusta.fi", platformAdmin: true)
             // Months pass: everyone signs in again when the clock has moved.
-            var producer = "", orgAdmin = "", expert = "", admin = "", otherProducer = ""
+            var producer = ""
+            var orgAdmin = ""
+            var expert = ""
+            var admin = ""
+            var otherProducer = ""
             func signIn() async throws {
                 producer = try await env.login("tuottaja@hki.fi")
                 orgAdmin = try await env.login("orgadmin@hki.fi")
@@ -144,7 +148,8 @@ struct ReviewRemindersTests {
             try await env.user("toinen@hki.fi", org: Self.org, role: .orgAdmin)
             // A year on, every service of the demo catalogue is outdated and its organisation's admins are told.
             env.time.advance(by: 400 * Self.day)
-            let producer = try await env.login("admin@hki.fi"), other = try await env.login("toinen@hki.fi")
+            let producer = try await env.login("admin@hki.fi")
+            let other = try await env.login("toinen@hki.fi")
             try await Self.sweep(env.components)
             try await env.flushMail()
             let list = try await env.request(.get, "/api/v1/catalogue/editor/notices", token: producer).json()

@@ -314,7 +314,8 @@ enum MailTexts {
     static func reviewReminder(_ language: Language, services: [(name: String, stage: ReviewStage, days: Int)], link: String)
         -> (subject: String, body: String)
     {
-        let outdated = services.filter { $0.stage == .outdated }, ended = services.filter { $0.stage == .periodsEnded }
+        let outdated = services.filter { $0.stage == .outdated }
+        let ended = services.filter { $0.stage == .periodsEnded }
         let due = services.filter { $0.stage == .first || $0.stage == .second }
         let endedList = ended.map { "- \($0.name)" }.joined(separator: "\n")
         func lines(_ list: [(name: String, stage: ReviewStage, days: Int)], _ days: (Int) -> String) -> String {
@@ -327,13 +328,16 @@ enum MailTexts {
             if !due.isEmpty { parts.append("Nämä palvelut odottavat tarkistusta:\n\(lines(due, days))") }
             if !outdated.isEmpty {
                 parts.append(
-                    "Näitä palveluja ei ole tarkistettu 150 päivään, ja ne näkyvät asiantuntijoille vanhentuneina:\n\(lines(outdated, days))")
+                    "Näitä palveluja ei ole tarkistettu 150 päivään, ja ne näkyvät asiantuntijoille vanhentuneina:\n\(lines(outdated, days))"
+                )
             }
             if !ended.isEmpty {
                 parts.append("Näiden palvelujen kaikki ajankohdat ovat menneet. Lisää uudet ajankohdat tai arkistoi palvelu:\n\(endedList)")
             }
             return (
-                !outdated.isEmpty ? "Palvelukuvauksia on vanhentunut" : due.isEmpty ? "Palvelujen ajankohdat ovat menneet" : "Palveluja odottaa tarkistusta",
+                !outdated.isEmpty
+                    ? "Palvelukuvauksia on vanhentunut"
+                    : due.isEmpty ? "Palvelujen ajankohdat ovat menneet" : "Palveluja odottaa tarkistusta",
                 """
                 Hei,
 
@@ -357,7 +361,9 @@ enum MailTexts {
                 parts.append("Alla datum för de här tjänsterna har passerat. Lägg till nya datum eller arkivera tjänsten:\n\(endedList)")
             }
             return (
-                !outdated.isEmpty ? "Tjänstebeskrivningar har föråldrats" : due.isEmpty ? "Tjänsternas datum har passerat" : "Tjänster väntar på granskning",
+                !outdated.isEmpty
+                    ? "Tjänstebeskrivningar har föråldrats"
+                    : due.isEmpty ? "Tjänsternas datum har passerat" : "Tjänster väntar på granskning",
                 """
                 Hej,
 
@@ -374,13 +380,15 @@ enum MailTexts {
             var parts: [String] = []
             if !due.isEmpty { parts.append("These services are due for review:\n\(lines(due, days))") }
             if !outdated.isEmpty {
-                parts.append("These services have not been reviewed for 150 days and are shown to experts as outdated:\n\(lines(outdated, days))")
+                parts.append(
+                    "These services have not been reviewed for 150 days and are shown to experts as outdated:\n\(lines(outdated, days))")
             }
             if !ended.isEmpty {
                 parts.append("Every date of these services has passed. Add new dates or archive the service:\n\(endedList)")
             }
             return (
-                !outdated.isEmpty ? "Service descriptions are out of date" : due.isEmpty ? "Service dates have passed" : "Services are due for review",
+                !outdated.isEmpty
+                    ? "Service descriptions are out of date" : due.isEmpty ? "Service dates have passed" : "Services are due for review",
                 """
                 Hello,
 

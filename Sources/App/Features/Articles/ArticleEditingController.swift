@@ -47,7 +47,8 @@ struct ArticleEditingController: Sendable {
     func publish(_ request: Request, context: AppRequestContext) async throws -> EditorArticleDTO {
         _ = try CatalogueEditingService.requireSignedIn(context.session)
         let input = try await request.decode(as: ServiceActionInput.self, context: context)
-        return try await editing.publish(try context.parameters.require("articleId"), version: input.version, publish: true, by: context.session)
+        return try await editing.publish(
+            try context.parameters.require("articleId"), version: input.version, publish: true, by: context.session)
     }
 
     func unpublish(_ request: Request, context: AppRequestContext) async throws -> EditorArticleDTO {

@@ -37,7 +37,8 @@ struct EditableArticleRecord: AppRecord, Equatable {
 
     var content: ArticleContent {
         ArticleContent(
-            title: LocalText(fi: titleFi, sv: titleSv, en: titleEn), body: LocalText(fi: bodyFi, sv: bodySv, en: bodyEn), audience: audience,
+            title: LocalText(fi: titleFi, sv: titleSv, en: titleEn), body: LocalText(fi: bodyFi, sv: bodySv, en: bodyEn),
+            audience: audience,
             municipalityCodes: [])
     }
 

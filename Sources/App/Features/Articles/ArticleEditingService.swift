@@ -12,7 +12,8 @@ struct ArticleRights: Sendable, Equatable {
         }
         guard let organizationId else { return }
         let roles = caller.roles[organizationId] ?? []
-        let producer = roles.contains(.contentProducer), approver = roles.contains(.approver)
+        let producer = roles.contains(.contentProducer)
+        let approver = roles.contains(.approver)
         read = producer || approver
         edit = producer
         writeInternal = producer && sector == .public
@@ -153,7 +154,8 @@ struct ArticleEditingService: Sendable {
     func diff(_ id: String, from: Int, to: Int, by caller: SessionUser?) async throws -> ServiceDiffDTO {
         let caller = try CatalogueEditingService.requireSignedIn(caller)
         let (state, _) = try await readable(id, caller)
-        let old = try await content(of: state, from), new = try await content(of: state, to)
+        let old = try await content(of: state, from)
+        let new = try await content(of: state, to)
         return ServiceDiffDTO(from: from, to: to, changes: ServiceDiff.changes(from: old, to: new, order: ArticleContent.order))
     }
 
@@ -191,7 +193,9 @@ struct ArticleEditingService: Sendable {
             if let t = a.title.text(language), t.count > Self.maxTitle || t.contains(where: \.isNewline) {
                 errors.append(FieldError("title.\(language.rawValue)", "field.tooLong"))
             }
-            if let b = a.body.text(language), b.count > Self.maxBody { errors.append(FieldError("body.\(language.rawValue)", "field.tooLong")) }
+            if let b = a.body.text(language), b.count > Self.maxBody {
+                errors.append(FieldError("body.\(language.rawValue)", "field.tooLong"))
+            }
             if a.body.has(language) && !a.title.has(language) && language != .fi {
                 errors.append(FieldError("title.\(language.rawValue)", "field.required"))
             }

@@ -97,7 +97,8 @@ struct ArticleEditingStore: Sendable {
             guard state.newest == base else { throw Refusal.moved(state) }
             if content == state.content && origin == .edited { return }
             try Self.writeBaseline(&state, db)
-            let number = (try Int.fetchOne(db, SQLRequest<Int>("SELECT MAX(number) FROM article_version WHERE article_id = \(id)")) ?? 0) + 1
+            let number =
+                (try Int.fetchOne(db, SQLRequest<Int>("SELECT MAX(number) FROM article_version WHERE article_id = \(id)")) ?? 0) + 1
             try ArticleVersionRecord(
                 articleId: id, number: number, document: try ServiceRecord.json(content), origin: origin, restoredFrom: restoredFrom,
                 savedBy: actor, savedAt: now.millis

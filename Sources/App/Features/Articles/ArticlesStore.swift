@@ -30,7 +30,9 @@ struct ArticlesStore: Sendable {
 
     func article(id: String) async throws -> (ArticleRecord, [String])? {
         try await db.writer.read { db in
-            guard let row = try ArticleRecord.fetchOne(db, SQLRequest<ArticleRecord>("SELECT * FROM article WHERE id = \(id) AND status = 'published'"))
+            guard
+                let row = try ArticleRecord.fetchOne(
+                    db, SQLRequest<ArticleRecord>("SELECT * FROM article WHERE id = \(id) AND status = 'published'"))
             else { return nil }
             return (row, try CatalogueImportStore.articleCodes(id, db))
         }

@@ -46,7 +46,8 @@ struct CatalogueController: Sendable {
     /// A search asked before at the catalogue's current revision, by a viewer who sees the same, gets
     /// the answer encoded then: searching and encoding it again would give the same bytes.
     func search(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let key = SearchAnswers.Key(viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context, clock: clock))
+        let key = SearchAnswers.Key(
+            viewer: CatalogueViewer(context.session), query: try Self.query(request, context: context, clock: clock))
         var kept = answers.answer(key, at: try await snapshots.answerRevision())
         if kept == nil {
             let (result, revision) = try await catalogueSearch.answer(key.query, viewer: key.viewer)

@@ -167,7 +167,8 @@ struct CatalogueSearch: Sendable {
         let items = sorted.dropFirst(page.offset).prefix(page.limit).map { i in
             let s = snap.services[i]
             return s.summary(
-                language: language, viewer: viewer, snippet: snippet(s.summary.localized(language), shown, language), fits: Self.fits(s, query.profile))
+                language: language, viewer: viewer, snippet: snippet(s.summary.localized(language), shown, language),
+                fits: Self.fits(s, query.profile))
         }
         let next = page.offset + page.limit < hits.count ? PageRequest.encode(page.offset + page.limit) : nil
         return (

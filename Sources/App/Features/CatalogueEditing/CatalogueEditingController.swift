@@ -96,7 +96,8 @@ struct CatalogueEditingController: Sendable {
     func diff(_ request: Request, context: AppRequestContext) async throws -> ServiceDiffDTO {
         let query = request.uri.queryParameters
         var errors: [FieldError] = []
-        let from = query["from"].flatMap { Int(String($0)) }, to = query["to"].flatMap { Int(String($0)) }
+        let from = query["from"].flatMap { Int(String($0)) }
+        let to = query["to"].flatMap { Int(String($0)) }
         if from == nil { errors.append(FieldError("from", "field.required")) }
         if to == nil { errors.append(FieldError("to", "field.required")) }
         guard let from, let to else { throw AppError.validation(errors) }
@@ -110,7 +111,8 @@ struct CatalogueEditingController: Sendable {
     func restore(_ request: Request, context: AppRequestContext) async throws -> EditorServiceDTO {
         _ = try CatalogueEditingService.requireSignedIn(context.session)
         let input = try await request.decode(as: RestoreVersionInput.self, context: context)
-        return try await editing.restore(try context.parameters.require("serviceId"), number: try number(context), input, by: context.session)
+        return try await editing.restore(
+            try context.parameters.require("serviceId"), number: try number(context), input, by: context.session)
     }
 
     func act(_ step: String, _ request: Request, _ context: AppRequestContext) async throws -> EditorServiceDTO {

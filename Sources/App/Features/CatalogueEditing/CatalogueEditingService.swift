@@ -21,7 +21,8 @@ struct EditorRights: Sendable, Equatable {
             return
         }
         let roles = caller.roles[organizationId] ?? []
-        let producer = roles.contains(.contentProducer), provider = roles.contains(.serviceProvider)
+        let producer = roles.contains(.contentProducer)
+        let provider = roles.contains(.serviceProvider)
         let approver = roles.contains(.approver)
         read = producer || provider || approver
         edit = producer || provider
@@ -339,7 +340,9 @@ struct CatalogueEditingService: Sendable {
         guard input.language != .fi else { throw AppError.validation([FieldError("language", "field.invalidValue")]) }
         let allowed = Set(ServiceTranslations.fields(state.content, includeInternal: rights.writeInternal))
         var errors: [FieldError] = []
-        for (i, field) in input.fields.enumerated() where !allowed.contains(field) { errors.append(FieldError("fields[\(i)]", "field.invalidValue")) }
+        for (i, field) in input.fields.enumerated() where !allowed.contains(field) {
+            errors.append(FieldError("fields[\(i)]", "field.invalidValue"))
+        }
         if input.fields.count > 200 { errors.append(FieldError("fields", "field.tooMany")) }
         if !errors.isEmpty { throw AppError.validation(errors) }
         try await store.requestTranslations(id, language: input.language, fields: input.fields.uniqued, by: caller.userId, now: clock.now)
@@ -352,7 +355,9 @@ struct CatalogueEditingService: Sendable {
         let caller = try Self.requireSignedIn(caller)
         var only: Language?
         if let language {
-            guard let l = Language(rawValue: language), l != .fi else { throw AppError.validation([FieldError("language", "field.invalidValue")]) }
+            guard let l = Language(rawValue: language), l != .fi else {
+                throw AppError.validation([FieldError("language", "field.invalidValue")])
+            }
             only = l
         }
         let scope = try await scope(organization, caller, roles: Self.contentRoles)

@@ -84,10 +84,15 @@ struct CatalogueEditingStore: Sendable {
                 SQLRequest<ServiceEventRecord>(
                     "SELECT * FROM service_event WHERE service_id = \(id) ORDER BY at DESC, rowid DESC LIMIT 1"))
         let translations = try Row.fetchAll(
-            db, SQLRequest<Row>("SELECT field, language, requested_at FROM service_translation WHERE service_id = \(id) ORDER BY language, rowid")
-        ).map { TranslationRequest(field: $0["field"], language: Language(rawValue: $0["language"]) ?? .sv, requestedAt: $0["requested_at"]) }
+            db,
+            SQLRequest<Row>(
+                "SELECT field, language, requested_at FROM service_translation WHERE service_id = \(id) ORDER BY language, rowid")
+        ).map {
+            TranslationRequest(field: $0["field"], language: Language(rawValue: $0["language"]) ?? .sv, requestedAt: $0["requested_at"])
+        }
         return EditState(
-            row: row, links: links, sector: sector.flatMap(Sector.init(rawValue:)) ?? .third, work: open, newest: newest, content: content, baseline: baseline,
+            row: row, links: links, sector: sector.flatMap(Sector.init(rawValue:)) ?? .third, work: open, newest: newest, content: content,
+            baseline: baseline,
             rejection: rejection?.action == .rejected ? rejection?.comment : nil, translations: translations)
     }
 
@@ -159,7 +164,8 @@ struct CatalogueEditingStore: Sendable {
             let content = try check(state)
             if content == state.content && origin == .edited { return nil }
             try Self.writeBaseline(&state, db)
-            let number = try (Int.fetchOne(db, SQLRequest<Int>("SELECT MAX(number) FROM service_version WHERE service_id = \(id)")) ?? 0)
+            let number =
+                try (Int.fetchOne(db, SQLRequest<Int>("SELECT MAX(number) FROM service_version WHERE service_id = \(id)")) ?? 0)
                 + 1
             try ServiceVersionRecord(
                 serviceId: id, number: number, document: try ServiceRecord.json(content), origin: origin, restoredFrom: restoredFrom,
@@ -177,7 +183,9 @@ struct CatalogueEditingStore: Sendable {
             // A new text in a language resolves the request for it.
             for r in ServiceTranslations.resolved(state.translations.map { ($0.field, $0.language) }, old: state.content, new: content) {
                 try db.execute(
-                    literal: "DELETE FROM service_translation WHERE service_id = \(id) AND field = \(r.field) AND language = \(r.language.rawValue)")
+                    literal:
+                        "DELETE FROM service_translation WHERE service_id = \(id) AND field = \(r.field) AND language = \(r.language.rawValue)"
+                )
             }
             return number
         }
@@ -292,7 +300,8 @@ struct CatalogueEditingStore: Sendable {
                     """))
             var out: [QueueRow] = []
             for row in rows {
-                let id: String = row["service_id"], language = Language(rawValue: row["language"]) ?? .sv
+                let id: String = row["service_id"]
+                let language = Language(rawValue: row["language"]) ?? .sv
                 if let i = out.firstIndex(where: { $0.serviceId == id && $0.language == language }) {
                     out[i] = QueueRow(
                         serviceId: id, organizationId: out[i].organizationId, name: out[i].name, language: language,
@@ -361,7 +370,8 @@ struct CatalogueEditingStore: Sendable {
     static func writeDocument(_ d: CatalogueIndexer.Document, of id: String, _ db: Database) throws {
         let old = try Int64.fetchOne(db, SQLRequest<Int64>("SELECT search_key FROM service_search_key WHERE service_id = \(id)"))
         let top = try Int64.fetchOne(
-            db, sql: "SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)")
+            db,
+            sql: "SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)")
         let key = (top ?? 0) + 1
         try db.execute(
             literal: """
@@ -444,7 +454,8 @@ struct CatalogueEditingStore: Sendable {
                     (row["w_service_id"] as String?) == nil
                     ? nil
                     : ServiceWorkRecord(
-                        serviceId: row["w_service_id"], version: row["w_version"], state: row["w_state"], submittedBy: row["w_submitted_by"],
+                        serviceId: row["w_service_id"], version: row["w_version"], state: row["w_state"],
+                        submittedBy: row["w_submitted_by"],
                         submittedAt: row["w_submitted_at"], updatedAt: row["w_updated_at"])
                 return (try ServiceRecord(row: row), work, row["is_outdated"])
             }

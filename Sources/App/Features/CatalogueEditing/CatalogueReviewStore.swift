@@ -125,12 +125,13 @@ struct CatalogueReviewStore: Sendable {
                 let last = delivery.periods.map(\.lastDay).max(), last < today, let day = dayStart(last)
             else { continue }
             let id: String = row["id"]
-            let told = try Bool.fetchOne(
-                db,
-                SQLRequest<Bool>(
-                    """
-                    SELECT EXISTS (SELECT 1 FROM service_review_notice WHERE service_id = \(id) AND reviewed_at = \(day) AND stage = 0)
-                    """)) ?? false
+            let told =
+                try Bool.fetchOne(
+                    db,
+                    SQLRequest<Bool>(
+                        """
+                        SELECT EXISTS (SELECT 1 FROM service_review_notice WHERE service_id = \(id) AND reviewed_at = \(day) AND stage = 0)
+                        """)) ?? false
             if !told { due.append(ReviewDue(serviceId: id, reviewedAt: day, stage: .periodsEnded)) }
         }
         return due
@@ -245,7 +246,8 @@ struct CatalogueReviewStore: Sendable {
                     """)
             ).map {
                 NoticeRow(
-                    id: $0["id"], serviceId: $0["service_id"], organizationId: $0["organization_id"], name: LocalText(fi: $0["name_fi"], sv: $0["name_sv"], en: $0["name_en"]),
+                    id: $0["id"], serviceId: $0["service_id"], organizationId: $0["organization_id"],
+                    name: LocalText(fi: $0["name_fi"], sv: $0["name_sv"], en: $0["name_en"]),
                     kind: $0["kind"], reviewedAt: $0["reviewed_at"], createdAt: $0["created_at"], readAt: $0["read_at"])
             }
             let unread =

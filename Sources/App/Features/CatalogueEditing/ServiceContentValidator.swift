@@ -111,7 +111,8 @@ enum ServiceContentValidator {
         for (k, slot) in d.slots.enumerated() {
             let at = "delivery.slots[\(k)]"
             if !(1...7).contains(slot.weekday) { errors.append(FieldError("\(at).weekday", "field.invalidValue")) }
-            let start = minutes(slot.start), end = minutes(slot.end)
+            let start = minutes(slot.start)
+            let end = minutes(slot.end)
             if start == nil { errors.append(FieldError("\(at).start", "field.invalidTime")) }
             if end == nil { errors.append(FieldError("\(at).end", "field.invalidTime")) }
             if let start, let end, end <= start { errors.append(FieldError("\(at).end", "field.dateBeforeStart")) }

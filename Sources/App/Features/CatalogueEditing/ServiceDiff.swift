@@ -36,10 +36,12 @@ enum ServiceDiff {
         let a = Dictionary(before, uniquingKeysWith: { x, _ in x })
         let b = Dictionary(after, uniquingKeysWith: { x, _ in x })
         return paths.compactMap { path in
-            let x = a[path], y = b[path]
+            let x = a[path]
+            let y = b[path]
             guard x != y else { return nil }
             var change = FieldChange(field: path, before: x, after: y)
-            let oldWords = words(x ?? ""), newWords = words(y ?? "")
+            let oldWords = words(x ?? "")
+            let newWords = words(y ?? "")
             if oldWords.count > 1 || newWords.count > 1 { change.words = wordChanges(oldWords, newWords) }
             return change
         }
@@ -65,8 +67,12 @@ enum ServiceDiff {
 
     /// A JSON document, decoded only to be walked.
     private enum JSONValue: Decodable {
-        case text(String), number(Double), bool(Bool), null
-        case list([JSONValue]), object([String: JSONValue])
+        case text(String)
+        case number(Double)
+        case bool(Bool)
+        case null
+        case list([JSONValue])
+        case object([String: JSONValue])
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.singleValueContainer()
@@ -97,7 +103,9 @@ enum ServiceDiff {
         func flatten(path: String, order: [String] = [], into out: inout [(String, String)]) {
             switch self {
             case .object(let object):
-                let keys = object.keys.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+                let keys = object.keys.sorted {
+                    (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1)
+                }
                 for key in keys { object[key]!.flatten(path: path.isEmpty ? key : "\(path).\(key)", into: &out) }
             case .list(let list):
                 let scalars = list.compactMap(\.scalar)
@@ -122,7 +130,8 @@ enum ServiceDiff {
     /// The words of `new` against `old` (Myers' difference, the standard library's), runs joined.
     static func wordChanges(_ old: [String], _ new: [String]) -> [WordChange] {
         let difference = new.difference(from: old)
-        var removed: Set<Int> = [], inserted: Set<Int> = []
+        var removed: Set<Int> = []
+        var inserted: Set<Int> = []
         for change in difference {
             switch change {
             case .remove(let offset, _, _): removed.insert(offset)
@@ -137,7 +146,8 @@ enum ServiceDiff {
                 out.append(WordChange(kind: kind, text: word))
             }
         }
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < old.count || j < new.count {
             if i < old.count, removed.contains(i) {
                 emit(.removed, old[i])

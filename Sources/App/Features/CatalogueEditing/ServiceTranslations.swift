@@ -40,7 +40,8 @@ enum ServiceTranslations {
     static func resolved(_ requests: [(field: String, language: Language)], old: ServiceContent, new: ServiceContent)
         -> [(field: String, language: Language)]
     {
-        let before = texts(old, includeInternal: true), after = texts(new, includeInternal: true)
+        let before = texts(old, includeInternal: true)
+        let after = texts(new, includeInternal: true)
         return requests.filter { r in
             guard let text = after[r.field]?[r.language] else { return false }
             return before[r.field]?[r.language] != text

@@ -27,7 +27,8 @@ struct PTVController: Sendable {
         // Who may import is checked before the body is read.
         _ = try await exchange.requireImporter(context.session, organizationId: organization)
         let body = try await request.body.collect(upTo: PTVExchange.maxFileBytes)
-        return try await exchange.importFile(Data(body.readableBytesView), organizationId: organization, dryRun: dryRun, by: context.session)
+        return try await exchange.importFile(
+            Data(body.readableBytesView), organizationId: organization, dryRun: dryRun, by: context.session)
     }
 
     /// A download: `Content-Disposition: attachment; filename="ptv-<organisation>.json"`.

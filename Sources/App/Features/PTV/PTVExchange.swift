@@ -107,7 +107,8 @@ struct PTVExchange: Sendable {
         let orgName = LocalText(fi: org.nameFi, sv: org.nameSv, en: org.nameEn)
         var report: [PTVServiceReport] = []
         var writes: [PTVStore.Write] = []
-        var seenIds: Set<String> = [], targets: Set<String> = []
+        var seenIds: Set<String> = []
+        var targets: Set<String> = []
         for (index, element) in elements.enumerated() {
             let service: PTVService
             switch element {
@@ -140,7 +141,9 @@ struct PTVExchange: Sendable {
             if fields.status != nil {
                 problems += ServiceContentValidator.errors(content, known)
                 if target == nil {
-                    for field in ["contacts", "links", "delivery.locations"] { notes.append(PTVNote(field: field, code: "ptv.notInServiceData")) }
+                    for field in ["contacts", "links", "delivery.locations"] {
+                        notes.append(PTVNote(field: field, code: "ptv.notInServiceData"))
+                    }
                     notes.append(PTVNote(field: "delivery.modes", code: "ptv.defaulted", value: "in-person"))
                 }
             }
@@ -152,7 +155,9 @@ struct PTVExchange: Sendable {
             } else if let t = target {
                 action = content == t.content ? "unchanged" : "update"
                 serviceId = t.id
-                if fields.status == .draft { notes.append(PTVNote(field: "publishingStatus", code: "ptv.notImported", value: service.publishingStatus)) }
+                if fields.status == .draft {
+                    notes.append(PTVNote(field: "publishingStatus", code: "ptv.notImported", value: service.publishingStatus))
+                }
             } else {
                 action = "create"
                 var id = ""
@@ -171,7 +176,8 @@ struct PTVExchange: Sendable {
             switch action {
             case "create", "update":
                 let status: ServiceStatus =
-                    target.map { $0.status == .hidden ? .hidden : ($0.status == .archived ? .published : $0.status) } ?? fields.status ?? .draft
+                    target.map { $0.status == .hidden ? .hidden : ($0.status == .archived ? .published : $0.status) } ?? fields.status
+                    ?? .draft
                 let file = content.service(
                     id: serviceId, organizationId: org.id, status: status, version: target == nil ? 1 : target!.version + 1,
                     updatedAt: modified, reviewedAt: now)

@@ -46,7 +46,8 @@ struct PTVFields: Sendable, Equatable {
             id: "", organizationId: "", status: "draft", name: .empty, summary: .empty, description: .empty, categoryIds: [],
             keywords: LocalWords(fi: []), cost: "free", costDescription: .empty,
             accessibility: .init(wheelchair: false, signLanguage: false, easyFinnish: false, notes: .empty),
-            targetGroup: .init(description: .empty, ageMin: nil, ageMax: nil, municipalityCodes: [], lifeSituationIds: [], employmentStatusIds: []),
+            targetGroup: .init(
+                description: .empty, ageMin: nil, ageMax: nil, municipalityCodes: [], lifeSituationIds: [], employmentStatusIds: []),
             delivery: .init(modes: ["in-person"], languages: [], duration: .empty, schedule: .empty, locations: []),
             participation: .init(howToApply: .empty, prerequisites: .empty, benefitsEffect: .empty, consents: .empty), contacts: [],
             links: [], internal: .empty, updatedAt: "", reviewedAt: "", version: 1))
@@ -108,7 +109,8 @@ enum PTVMapping {
         case "Chargeable": f.cost = "paid"
         case "Other": f.cost = "partly-paid"
         case nil: note("serviceChargeType", "ptv.defaulted", "free")
-        case let other?: problems.append(FieldError("serviceChargeType", "field.invalidValue"))
+        case let other?:
+            problems.append(FieldError("serviceChargeType", "field.invalidValue"))
             _ = other
         }
 
@@ -169,7 +171,8 @@ enum PTVMapping {
         case "Published", nil: f.status = .published
         case "Draft", "Modified": f.status = .draft
         case "Deleted", "OldPublished": f.status = nil
-        case let other?: problems.append(FieldError("publishingStatus", "field.invalidValue"))
+        case let other?:
+            problems.append(FieldError("publishingStatus", "field.invalidValue"))
             _ = other
         }
         if s.publishingStatus == nil { note("publishingStatus", "ptv.defaulted", "Published") }
@@ -204,7 +207,9 @@ enum PTVMapping {
         }
         var terms: [PTVCode] = []
         for (language, words) in c.keywords.languages {
-            for word in words { terms.append(PTVCode(code: nil, uri: nil, name: [PTVLanguageValue(language: language.rawValue, value: word)])) }
+            for word in words {
+                terms.append(PTVCode(code: nil, uri: nil, name: [PTVLanguageValue(language: language.rawValue, value: word)]))
+            }
         }
         return PTVService(
             id: ptvId ?? derivedId(serviceId), sourceId: serviceId, type: "Service",
@@ -215,7 +220,8 @@ enum PTVMapping {
             areaType: "AreaType",
             areas: [
                 PTVArea(
-                    type: "Municipality", code: nil, municipalities: c.targetGroup.municipalityCodes.map { PTVMunicipality(code: $0, name: nil) })
+                    type: "Municipality", code: nil,
+                    municipalities: c.targetGroup.municipalityCodes.map { PTVMunicipality(code: $0, name: nil) })
             ],
             languages: c.delivery.languages, targetGroups: [],
             lifeEvents: c.targetGroup.lifeSituationIds.compactMap { id in

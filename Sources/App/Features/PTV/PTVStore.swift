@@ -23,7 +23,9 @@ struct PTVStore: Sendable {
     func existing() async throws -> (services: [String: Existing], matched: [String: String]) {
         try await db.writer.read { db in
             var matched: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT ptv_id, service_id FROM service_ptv") { matched[row["ptv_id"]] = row["service_id"] }
+            for row in try Row.fetchAll(db, sql: "SELECT ptv_id, service_id FROM service_ptv") {
+                matched[row["ptv_id"]] = row["service_id"]
+            }
             let byService = Dictionary(matched.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
             var services: [String: Existing] = [:]
             let rows = try ServiceRecord.fetchAll(db, SQLRequest<ServiceRecord>("SELECT * FROM service WHERE \(CatalogueSearchStore.live)"))
@@ -92,7 +94,8 @@ struct PTVStore: Sendable {
                         serviceId: w.serviceId, number: service.version, document: try ServiceRecord.json(content), origin: .catalogue,
                         restoredFrom: nil, savedBy: actor, savedAt: now.millis
                     ).insert(db)
-                    try CatalogueEditingStore.event(w.serviceId, version: service.version, .imported, actor: actor, comment: nil, now: now, db)
+                    try CatalogueEditingStore.event(
+                        w.serviceId, version: service.version, .imported, actor: actor, comment: nil, now: now, db)
                 case .update:
                     guard var service = w.service, let content = w.content, let document = w.document,
                         var state = try CatalogueEditingStore.state(w.serviceId, db)
@@ -113,7 +116,8 @@ struct PTVStore: Sendable {
                 case .archive:
                     try CatalogueEditingStore.setStatus(w.serviceId, .archived, db)
                     try db.execute(literal: "DELETE FROM service_work WHERE service_id = \(w.serviceId)")
-                    try CatalogueEditingStore.event(w.serviceId, version: w.expected?.version ?? 1, .archived, actor: actor, comment: nil, now: now, db)
+                    try CatalogueEditingStore.event(
+                        w.serviceId, version: w.expected?.version ?? 1, .archived, actor: actor, comment: nil, now: now, db)
                 case .unchanged:
                     break
                 }
