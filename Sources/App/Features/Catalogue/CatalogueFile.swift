@@ -257,8 +257,8 @@ extension CatalogueFile.Delivery {
         duration = try c.decode(LocalText.self, forKey: .duration)
         schedule = try c.decode(LocalText.self, forKey: .schedule)
         locations = try c.decode([CatalogueFile.Location].self, forKey: .locations)
-        slots = try c.decodeIfPresent([CatalogueFile.Slot].self, forKey: .slots) ?? []
-        periods = try c.decodeIfPresent([CatalogueFile.Period].self, forKey: .periods) ?? []
+        slots = try c.decodeList(forKey: .slots)
+        periods = try c.decodeList(forKey: .periods)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -268,7 +268,19 @@ extension CatalogueFile.Delivery {
         try c.encode(duration, forKey: .duration)
         try c.encode(schedule, forKey: .schedule)
         try c.encode(locations, forKey: .locations)
-        if !slots.isEmpty { try c.encode(slots, forKey: .slots) }
-        if !periods.isEmpty { try c.encode(periods, forKey: .periods) }
+        try c.encodeList(slots, forKey: .slots)
+        try c.encodeList(periods, forKey: .periods)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A list that may be missing: empty then.
+    func decodeList<T: Decodable>(forKey key: Key) throws -> [T] { try decodeIfPresent([T].self, forKey: key) ?? [] }
+}
+
+extension KeyedEncodingContainer {
+    /// A list left out when empty.
+    mutating func encodeList<T: Encodable>(_ list: [T], forKey key: Key) throws {
+        if !list.isEmpty { try encode(list, forKey: key) }
     }
 }

@@ -197,20 +197,11 @@ struct CatalogueImportStore: Sendable {
     /// and notes the keys in a temporary table for the switch.
     func stageDocuments(_ documents: [(id: String, document: CatalogueIndexer.Document)]) async throws -> [StagedDocument] {
         try await db.writer.write { db in
-            let top =
-                try Int64.fetchOne(
-                    db,
-                    sql: """
-                        SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)
-                        """) ?? 0
+            let top = try Self.topSearchKey(db)
             return try documents.enumerated().map { n, item in
                 let (id, d) = item
                 let key = top + 1 + Int64(n)
-                try db.execute(
-                    literal: """
-                        INSERT INTO service_search (rowid, name, keywords, organization, summary, description)
-                        VALUES (\(key), \(d.name), \(d.keywords), \(d.organization), \(d.summary), \(d.description))
-                        """)
+                try Self.insertDocument(d, key: key, db)
                 try db.execute(
                     literal: """
                         INSERT INTO temp.staged_search_key (service_id, search_key) VALUES (\(id), \(key))
@@ -219,6 +210,22 @@ struct CatalogueImportStore: Sendable {
                 return (id, key)
             }
         }
+    }
+
+    /// The highest row key of the word index's documents and of the search keys.
+    static func topSearchKey(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)"
+        ) ?? 0
+    }
+
+    static func insertDocument(_ d: CatalogueIndexer.Document, key: Int64, _ db: Database) throws {
+        try db.execute(
+            literal: """
+                INSERT INTO service_search (rowid, name, keywords, organization, summary, description)
+                VALUES (\(key), \(d.name), \(d.keywords), \(d.organization), \(d.summary), \(d.description))
+                """)
     }
 
     /// Deletes index documents no search key points at any more (replaced by a switch, or staged by

@@ -131,8 +131,8 @@ struct ServiceRecord: AppRecord, Equatable {
             duration = try c.decode(LocalText.self, forKey: .duration)
             schedule = try c.decode(LocalText.self, forKey: .schedule)
             locations = try c.decode([CatalogueFile.Location].self, forKey: .locations)
-            slots = try c.decodeIfPresent([CatalogueFile.Slot].self, forKey: .slots) ?? []
-            periods = try c.decodeIfPresent([CatalogueFile.Period].self, forKey: .periods) ?? []
+            slots = try c.decodeList(forKey: .slots)
+            periods = try c.decodeList(forKey: .periods)
         }
 
         /// Empty slots and periods are left out, so a service without them is stored as before.
@@ -141,8 +141,8 @@ struct ServiceRecord: AppRecord, Equatable {
             try c.encode(duration, forKey: .duration)
             try c.encode(schedule, forKey: .schedule)
             try c.encode(locations, forKey: .locations)
-            if !slots.isEmpty { try c.encode(slots, forKey: .slots) }
-            if !periods.isEmpty { try c.encode(periods, forKey: .periods) }
+            try c.encodeList(slots, forKey: .slots)
+            try c.encodeList(periods, forKey: .periods)
         }
     }
 

@@ -369,15 +369,8 @@ struct CatalogueEditingStore: Sendable {
     /// The service's index document under a new row key; the old document is deleted.
     static func writeDocument(_ d: CatalogueIndexer.Document, of id: String, _ db: Database) throws {
         let old = try Int64.fetchOne(db, SQLRequest<Int64>("SELECT search_key FROM service_search_key WHERE service_id = \(id)"))
-        let top = try Int64.fetchOne(
-            db,
-            sql: "SELECT MAX(k) FROM (SELECT MAX(rowid) AS k FROM service_search UNION ALL SELECT MAX(search_key) FROM service_search_key)")
-        let key = (top ?? 0) + 1
-        try db.execute(
-            literal: """
-                INSERT INTO service_search (rowid, name, keywords, organization, summary, description)
-                VALUES (\(key), \(d.name), \(d.keywords), \(d.organization), \(d.summary), \(d.description))
-                """)
+        let key = try CatalogueImportStore.topSearchKey(db) + 1
+        try CatalogueImportStore.insertDocument(d, key: key, db)
         try db.execute(
             literal: """
                 INSERT INTO service_search_key (search_key, service_id) VALUES (\(key), \(id))
