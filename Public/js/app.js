@@ -43,6 +43,11 @@ route('/editor/stale', () => import('./pages/editor-stale.js'));
 route('/editor/import', () => import('./pages/editor-import.js'));
 route('/editor/services/:serviceId', () => import('./pages/editor-service.js'));
 route('/editor/services/:serviceId/history', () => import('./pages/editor-history.js'));
+route('/editor/articles', () => import('./pages/editor-articles.js'));
+route('/editor/articles/new', () => import('./pages/editor-article.js'));
+route('/editor/articles/:articleId', () => import('./pages/editor-article.js'));
+route('/editor/articles/:articleId/history', () => import('./pages/editor-history.js'));
+route('/editor/translations', () => import('./pages/editor-translations.js'));
 notFound(() => import('./pages/not-found.js'));
 
 /** Texts of the shell outside <main>. */

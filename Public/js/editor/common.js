@@ -3,7 +3,7 @@
 // messages of field errors, and the differences between two versions with their word-level
 // changes (<ins>/<del> with words for screen readers, not colour alone).
 import { h } from '../dom.js';
-import { t, plural, has, localText, localTextIn, getLanguage } from '../i18n.js';
+import { t, plural, has, localText, localTextIn, getLanguage, locale } from '../i18n.js';
 import { enc } from '../api.js';
 import { labelFor } from '../catalogue/taxonomy.js';
 
@@ -28,6 +28,56 @@ export function historyHref(id) {
 
 export function editorApi(id) {
   return `/api/v1/catalogue/editor/services${id ? `/${enc(id)}` : ''}`;
+}
+
+// ---- articles (/editor/articles …) ----
+
+export const ARTICLE_STATUSES = ['draft', 'published', 'unpublished'];
+
+export function articleApi(id) {
+  return `/api/v1/catalogue/editor/articles${id ? `/${enc(id)}` : ''}`;
+}
+
+export function articleEditorHref(id) {
+  return `/editor/articles/${enc(id)}`;
+}
+
+export function articleHistoryHref(id) {
+  return `/editor/articles/${enc(id)}/history`;
+}
+
+const ARTICLE_BADGE = { draft: 'warn', published: 'success', unpublished: 'muted' };
+
+/** An article's status as a badge, and "Julkaisematon muutos" when a newer version waits. */
+export function articleBadges(article) {
+  return h('span', { class: 'editor-badges' },
+    h('span', { class: `badge badge--${ARTICLE_BADGE[article.status] || 'muted'}`, dataset: { status: article.status } },
+      t(`editor.articleStatus.${article.status}`)),
+    article.hasDraft && article.status !== 'draft' ? [' ', h('span', { class: 'badge badge--warn', dataset: { edit: 'draft' } }, t('editor.articles.hasDraft'))] : null);
+}
+
+// ---- weekly times and periods of a service (delivery.slots, delivery.periods) ----
+
+export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+export const PERIOD_KINDS = ['course', 'application'];
+
+/** A weekday's name (1 = Monday) in the page's language: "ma" / "maanantai". */
+export function weekdayName(day, style = 'short') {
+  const monday = Date.UTC(2024, 0, 1, 12); // a Monday
+  const date = new Date(monday + (Number(day) - 1) * 86400000);
+  return new Intl.DateTimeFormat(locale(), { weekday: style, timeZone: 'UTC' }).format(date);
+}
+
+/** "09:00" as people read it: "9.00" (fi, sv), "09:00" (en). */
+export function timeText(hhmm) {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(String(hhmm || ''));
+  if (!m) return String(hhmm || '');
+  return getLanguage() === 'en' ? `${m[1].padStart(2, '0')}:${m[2]}` : `${Number(m[1])}.${m[2]}`;
+}
+
+/** A weekly time: "ma 9.00–12.00". */
+export function slotText(slot) {
+  return `${weekdayName(slot.weekday)} ${timeText(slot.start)}–${timeText(slot.end)}`;
 }
 
 /** A service's name in the page's language (or Finnish), with the language it is in. */
@@ -67,7 +117,7 @@ export const REVIEW_DUE_DAYS = 120;
 
 // ---- field names -------------------------------------------------------------------------------
 
-const ROWS = { contacts: 'contacts', links: 'links', 'delivery.locations': 'locations' };
+const ROWS = { contacts: 'contacts', links: 'links', 'delivery.locations': 'locations', 'delivery.slots': 'slots', 'delivery.periods': 'periods' };
 
 /**
  * The parts of a path of ServiceContent: "contacts[1].role.sv" → {base: 'contacts.role',
@@ -77,7 +127,7 @@ const ROWS = { contacts: 'contacts', links: 'links', 'delivery.locations': 'loca
 export function parsePath(path) {
   const out = { base: '', row: null, lang: null, item: null };
   let rest = String(path || '');
-  const row = /^(contacts|links|delivery\.locations)\[(\d+)\](?:\.(.*))?$/.exec(rest);
+  const row = /^(contacts|links|delivery\.locations|delivery\.slots|delivery\.periods)\[(\d+)\](?:\.(.*))?$/.exec(rest);
   let prefix = '';
   if (row) {
     out.row = { list: row[1], index: Number(row[2]) };
@@ -150,6 +200,7 @@ export function errorMessage(path, code) {
     if (p.base === 'keywords') return t('editor.error.emptyKeyword');
   }
   if (code === 'field.ageRange' && p.base === 'targetGroup.ageMax') return t('editor.error.ageOrder');
+  if (code === 'field.dateBeforeStart' && p.base === 'delivery.slots.end') return t('editor.error.timeOrder');
   if (code && has(code)) return t(code);
   if (code && has(`error.${code}`)) return t(`error.${code}`);
   return t('field.invalidValue');
@@ -163,6 +214,7 @@ const CODE_LISTS = {
   'targetGroup.lifeSituationIds': 'lifeSituation',
   'targetGroup.employmentStatusIds': 'employmentStatus',
   'delivery.languages': 'language',
+  municipalityCodes: 'municipality',
 };
 
 /** A value of a FieldChange as people read it (names of codes, yes / no). */
@@ -173,6 +225,10 @@ export function valueText(path, raw) {
   if (CODE_LISTS[p.base]) return split().map((id) => labelFor(CODE_LISTS[p.base], id)).join(', ');
   if (p.base === 'delivery.modes') return split().map((m) => (has(`catalogue.mode.${m}`) ? t(`catalogue.mode.${m}`) : m)).join(', ');
   if (p.base === 'cost') return has(`catalogue.cost.${raw}`) ? t(`catalogue.cost.${raw}`) : raw;
+  if (p.base === 'audience') return has(`editor.audience.${raw}`) ? t(`editor.audience.${raw}`) : raw;
+  if (p.base === 'delivery.slots.weekday') return WEEKDAYS.includes(Number(raw)) ? weekdayName(raw, 'long') : String(raw);
+  if (p.base === 'delivery.slots.start' || p.base === 'delivery.slots.end') return timeText(raw);
+  if (p.base === 'delivery.periods.kind') return has(`editor.periodKind.${raw}`) ? t(`editor.periodKind.${raw}`) : raw;
   if (raw === 'true' || raw === 'false') return t(raw === 'true' ? 'editor.yes' : 'editor.no');
   return String(raw);
 }
@@ -189,7 +245,8 @@ const ORDER = [
   'delivery', 'participation', 'contacts', 'links', 'internal',
   'wheelchair', 'signLanguage', 'easyFinnish', 'notes', 'ageMin', 'ageMax', 'municipalityCodes', 'lifeSituationIds',
   'employmentStatusIds', 'modes', 'languages', 'duration', 'schedule', 'locations', 'address', 'postalCode', 'city',
-  'howToApply', 'prerequisites', 'benefitsEffect', 'consents', 'role', 'email', 'phone', 'title', 'url',
+  'slots', 'periods', 'weekday', 'kind', 'start', 'end',
+  'howToApply', 'prerequisites', 'benefitsEffect', 'consents', 'role', 'email', 'phone', 'title', 'url', 'body', 'audience',
   ...INTERNAL_FIELDS, 'fi', 'sv', 'en',
 ];
 
@@ -311,6 +368,7 @@ function parsedValue(path, raw) {
   if (p.base.startsWith('accessibility.') && p.base !== 'accessibility.notes') return raw === 'true';
   if (p.base === 'targetGroup.ageMin' || p.base === 'targetGroup.ageMax') return raw === null || raw === undefined || raw === '' ? null : Number(raw);
   if (p.base === 'cost') return raw || 'free';
+  if (p.base === 'delivery.slots.weekday') return Number(raw) || 1;
   return raw === null || raw === undefined ? '' : String(raw);
 }
 
@@ -338,8 +396,12 @@ export function applyChanges(content, changes) {
     node[tokens[tokens.length - 1]] = parsedValue(change.field, change.after);
   }
   const rows = (list) => (list || []).filter((row) => row && hasText(row));
-  copy.contacts = rows(copy.contacts);
-  copy.links = rows(copy.links);
-  if (copy.delivery) copy.delivery.locations = rows(copy.delivery.locations);
+  if (copy.contacts) copy.contacts = rows(copy.contacts);
+  if (copy.links) copy.links = rows(copy.links);
+  if (copy.delivery) {
+    copy.delivery.locations = rows(copy.delivery.locations);
+    if (copy.delivery.slots) copy.delivery.slots = rows(copy.delivery.slots);
+    if (copy.delivery.periods) copy.delivery.periods = rows(copy.delivery.periods);
+  }
   return copy;
 }

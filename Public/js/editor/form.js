@@ -1,7 +1,8 @@
 // The editor's form of a ServiceContent: every field, the texts in fi / sv / en tabs, the lists of
 // codes as checkboxes (from the catalogue's taxonomy), the rows of places, contacts and links
 // (added and removed), and the internal instructions when the server sent them (read-only unless
-// the editor writes them). Every control's name is its path in ServiceContent ("summary.sv",
+// the editor writes them), and the rows of weekly times (delivery.slots: weekday, start, end) and
+// of course and application periods (delivery.periods: kind, start, end). Every control's name is its path in ServiceContent ("summary.sv",
 // "contacts[1].email", "categoryIds"), so that the server's field errors find their fields.
 import { h, uid } from '../dom.js';
 import { t, plural, has, localText } from '../i18n.js';
@@ -9,7 +10,7 @@ import { checkboxGroup, radioGroup, checkedValues, radioValue, setFieldError, cl
 import { taxonomy, labelFor } from '../catalogue/taxonomy.js';
 import { languageTabs } from './tabs.js';
 import {
-  TEXT_LANGUAGES, SERVICE_LANGUAGES, MODES, COSTS, ACCESSIBILITY, INTERNAL_FIELDS,
+  TEXT_LANGUAGES, SERVICE_LANGUAGES, MODES, COSTS, ACCESSIBILITY, INTERNAL_FIELDS, WEEKDAYS, PERIOD_KINDS, weekdayName,
   parsePath, controlName, fieldLabel, errorMessage, textLimit,
 } from './common.js';
 
@@ -22,7 +23,7 @@ export function emptyContent() {
     cost: 'free', costDescription: local(),
     accessibility: { wheelchair: false, signLanguage: false, easyFinnish: false, notes: local() },
     targetGroup: { description: local(), ageMin: null, ageMax: null, municipalityCodes: [], lifeSituationIds: [], employmentStatusIds: [] },
-    delivery: { modes: [], languages: ['fi'], duration: local(), schedule: local(), locations: [] },
+    delivery: { modes: [], languages: ['fi'], duration: local(), schedule: local(), locations: [], slots: [], periods: [] },
     participation: { howToApply: local(), prerequisites: local(), benefitsEffect: local(), consents: local() },
     contacts: [], links: [],
   };
@@ -50,12 +51,16 @@ const ROWS = {
   'delivery.locations': { key: 'locations', fields: [['name', 'local'], ['address', 'local'], ['postalCode', 'postal'], ['city', 'local']] },
   contacts: { key: 'contacts', fields: [['name', 'text'], ['role', 'local'], ['email', 'email'], ['phone', 'tel']] },
   links: { key: 'links', fields: [['title', 'local'], ['url', 'url']] },
+  'delivery.slots': { key: 'slots', fields: [['weekday', 'weekday'], ['start', 'time'], ['end', 'time']] },
+  'delivery.periods': { key: 'periods', fields: [['kind', 'periodKind'], ['start', 'date'], ['end', 'date']] },
 };
 const ROW_LISTS = Object.keys(ROWS);
 
 function emptyRow(list) {
   if (list === 'contacts') return { name: '', role: local(), email: '', phone: '' };
   if (list === 'links') return { title: local(), url: '' };
+  if (list === 'delivery.slots') return { weekday: 1, start: '', end: '' };
+  if (list === 'delivery.periods') return { kind: 'course', start: '', end: '' };
   return { name: local(), address: local(), postalCode: '', city: local() };
 }
 
@@ -220,6 +225,22 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
   function rowField(list, index, [key, kind], row) {
     const name = `${list}[${index}].${key}`;
     const label = t(`editor.field.${list}.${key}`);
+    if (kind === 'weekday' || kind === 'periodKind') {
+      const id = uid('f');
+      const options = kind === 'weekday'
+        ? WEEKDAYS.map((d) => ({ value: String(d), label: capitalised(weekdayName(d, 'long')) }))
+        : PERIOD_KINDS.map((k) => ({ value: k, label: t(`editor.periodKind.${k}`) }));
+      const current = String(row[key] === undefined || row[key] === null ? '' : row[key]);
+      const control = h('select', { id, name }, options.map((o) => h('option', { value: o.value, selected: o.value === current }, o.label)));
+      const wrapper = h('div', { class: 'field', dataset: { field: name } },
+        h('label', { for: id }, label), h('span', { class: 'field-error', id: `${id}-error` }), control);
+      wrapper.control = control;
+      return wrapper;
+    }
+    if (kind === 'time' || kind === 'date') {
+      const hint = has(`editor.hint.${list}.${key}`) ? t(`editor.hint.${list}.${key}`) : null;
+      return textField({ name, label, hint, value: row[key] || '', type: kind });
+    }
     if (kind !== 'local') {
       const type = { email: 'email', tel: 'tel', url: 'url' }[kind] || 'text';
       const attrs = { spellcheck: kind === 'text' ? null : 'false', autocapitalize: kind === 'email' || kind === 'url' ? 'none' : null };
@@ -286,7 +307,11 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
     for (let i = 0; i < count; i += 1) {
       const row = {};
       for (const [key, kind] of ROWS[list].fields) {
-        row[key] = kind === 'local' ? localFrom(`${list}[${i}].${key}`) : val(`${list}[${i}].${key}`);
+        const name = `${list}[${i}].${key}`;
+        if (kind === 'local') row[key] = localFrom(name);
+        else if (kind === 'weekday') row[key] = Number(val(name)) || 1;
+        else if (kind === 'date' && key === 'end' && !val(name)) continue; // no end: left out
+        else row[key] = val(name);
       }
       out.push(row);
     }
@@ -297,7 +322,7 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
     rowData[list] = [...collectRows(list), emptyRow(list)];
     renderRows(list);
     const last = rowParts[list].rows.lastElementChild;
-    const first = last && last.querySelector('input, textarea');
+    const first = last && last.querySelector('input, select, textarea');
     if (first) first.focus();
     onChange();
   }
@@ -350,6 +375,8 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
     sectionOf('classification', ...classification),
     sectionOf('practical', ...practical),
     rowsSection('delivery.locations'),
+    rowsSection('delivery.slots'),
+    rowsSection('delivery.periods'),
     rowsSection('contacts'),
     rowsSection('links'),
   );
@@ -359,6 +386,7 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
       if (c.type === 'checkbox' || c.type === 'radio') c.disabled = true;
       else c.readOnly = true;
     }
+    for (const c of form.querySelectorAll('.editor-row select')) c.disabled = true;
   }
   form.addEventListener('input', () => onChange());
   form.addEventListener('change', () => onChange());
@@ -423,6 +451,8 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
         duration: localFrom('delivery.duration'),
         schedule: localFrom('delivery.schedule'),
         locations: collectRows('delivery.locations'),
+        slots: collectRows('delivery.slots'),
+        periods: collectRows('delivery.periods'),
       },
       participation: Object.fromEntries(['howToApply', 'prerequisites', 'benefitsEffect', 'consents']
         .map((k) => [k, localFrom(`participation.${k}`)])),
@@ -517,5 +547,23 @@ export function serviceForm({ content, internal = 'none', readOnly = false, befo
     summary.focus();
   }
 
-  return { element: form, collect, localProblems, showErrors, clearErrors: clearAll, reveal, control };
+  /**
+   * The fields asked to be translated ({sv: [path], en: [path]}) marked on their Swedish and
+   * English fields: "Tarvitsee käännöksen" in the label (so a screen reader says it with the name).
+   */
+  function markTranslations(translations = {}) {
+    for (const mark of form.querySelectorAll('.translation-mark')) mark.remove();
+    for (const lang of ['sv', 'en']) {
+      for (const path of translations[lang] || []) {
+        const container = form.querySelector(`[data-field="${CSS.escape(`${path}.${lang}`)}"]`);
+        const label = container && container.querySelector('label');
+        if (!label) continue;
+        label.append(h('span', { class: 'badge badge--warn translation-mark', dataset: { translation: lang } }, t('editor.translation.needed')));
+        const details = container.closest('details');
+        if (details) details.open = true;
+      }
+    }
+  }
+
+  return { element: form, collect, localProblems, showErrors, clearErrors: clearAll, reveal, control, markTranslations };
 }

@@ -31,17 +31,20 @@ const TAXONOMY_LISTS = {
 };
 const SORTS = ['relevance', 'name', 'updated'];
 // A client profile (from a guidance space) that ranks fitting services first; passed through as is.
+const STARTS_WEEKS = [2, 4, 8, 12];
 const PROFILE = ['profileAge', 'profileMunicipality', 'profileLifeSituation', 'profileEmploymentStatus', 'profileLanguage'];
 
 /** The search state of a query string: {q, age, sort, filters: {name: [values]}}. */
 function readState(params) {
-  const state = { q: (params.get('q') || '').trim(), age: '', sort: 'relevance', filters: {}, profile: {} };
+  const state = { q: (params.get('q') || '').trim(), age: '', starts: '', sort: 'relevance', filters: {}, profile: {} };
   for (const name of PROFILE) {
     const value = params.getAll(name).join(',').trim();
     if (value) state.profile[name] = value;
   }
   const age = params.get('age');
   if (age && /^\d{1,3}$/.test(age) && Number(age) <= 120) state.age = String(Number(age));
+  const starts = params.get('startsWithinWeeks');
+  if (starts && /^\d{1,2}$/.test(starts) && Number(starts) >= 1 && Number(starts) <= 52) state.starts = String(Number(starts));
   if (SORTS.includes(params.get('sort'))) state.sort = params.get('sort');
   for (const name of LIST_FILTERS) {
     const values = params.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -59,13 +62,14 @@ function stateParams(state) {
     if (values.length) params.set(name, values.join(','));
   }
   if (state.age !== '') params.set('age', state.age);
+  if (state.starts) params.set('startsWithinWeeks', state.starts);
   if (state.sort && state.sort !== 'relevance') params.set('sort', state.sort);
   for (const name of PROFILE) if (state.profile && state.profile[name]) params.set(name, state.profile[name]);
   return params;
 }
 
 function activeFilterCount(state) {
-  return LIST_FILTERS.reduce((n, name) => n + state.filters[name].length, 0) + (state.age !== '' ? 1 : 0);
+  return LIST_FILTERS.reduce((n, name) => n + state.filters[name].length, 0) + (state.age !== '' ? 1 : 0) + (state.starts ? 1 : 0);
 }
 
 export default {
@@ -236,7 +240,7 @@ export default {
       for (const name of LIST_FILTERS) {
         const facet = (facets && facets[name]) || [];
         const { shown, counts } = optionIds(name, facet);
-        if (name === 'language') nodes.push(ageField()); // after the employment status, always there
+        if (name === 'language') nodes.push(ageField(), startsField()); // after the employment status, always there
         if (name === 'organization') {
           const selectId = uid('filter-organization');
           const selected = state.filters.organization[0] || '';
@@ -291,6 +295,19 @@ export default {
         input);
     }
 
+    /** "Alkaa N viikon sisällä": services with a course starting from today within that many weeks. */
+    function startsField() {
+      const id = uid('filter-starts');
+      const weeks = [...new Set([...STARTS_WEEKS, ...(state.starts ? [Number(state.starts)] : [])])].sort((a, b) => a - b);
+      const select = h('select', { id, name: 'startsWithinWeeks', 'aria-describedby': `${id}-hint`, onChange: onFilterChange },
+        h('option', { value: '' }, t('catalogue.filter.starts.any')),
+        weeks.map((n) => h('option', { value: String(n), selected: String(n) === state.starts }, plural('catalogue.filter.starts.weeks', n))));
+      return h('div', { class: 'field filter-group filter-starts', dataset: { filter: 'startsWithinWeeks' } },
+        h('label', { for: id }, t('catalogue.filter.starts')),
+        h('span', { class: 'hint', id: `${id}-hint` }, t('catalogue.filter.starts.hint')),
+        select);
+    }
+
     function renderFilters(facets) {
       // keep the focus on the same control when the controls are built again
       const active = document.activeElement;
@@ -318,6 +335,8 @@ export default {
           next.filters[name] = [...filters.querySelectorAll(`input[name="${name}"]:checked`)].map((c) => c.value);
         }
       }
+      const starts = filters.querySelector('select[name="startsWithinWeeks"]');
+      next.starts = starts ? starts.value : state.starts;
       const age = filters.querySelector('input[name="age"]');
       const value = age ? age.value.trim() : '';
       next.age = /^\d{1,3}$/.test(value) && Number(value) <= 120 ? String(Number(value)) : '';
@@ -419,6 +438,7 @@ export default {
         if (values.length) chosen.push(`${t(`catalogue.filter.${name}`)}: ${values.map((v) => labelFor(name, v)).join(', ')}`);
       }
       if (state.age !== '') chosen.push(`${t('catalogue.filter.age')}: ${state.age}`);
+      if (state.starts) chosen.push(`${t('catalogue.filter.starts')}: ${plural('catalogue.filter.starts.weeks', Number(state.starts))}`);
       const lines = [];
       if (state.q) lines.push(t('catalogue.print.words', { words: state.q }));
       if (chosen.length) lines.push(t('catalogue.print.filters', { filters: chosen.join('; ') }));

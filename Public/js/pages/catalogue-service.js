@@ -1,7 +1,9 @@
 // A service's page in the catalogue (/catalogue/services/:serviceId): every public field in
 // sections, and for experts the internal instructions in a clearly marked band, "Lisää
 // ohjaustilaan" (the service into the plan of one of their open spaces) and, when the service is
-// flagged outdated (`outdated: true`, 150 days without a review), a notice that says so.
+// flagged outdated (`outdated: true`, 150 days without a review), a notice that says so. Under the
+// organisation, the languages the service is complete in (`completeLanguages`); with "where and
+// when", the course and application periods still to come and the weekly times.
 import { h, uid } from '../dom.js';
 import { t, localText, localTextIn, getLanguage } from '../i18n.js';
 import { get, enc, ApiError } from '../api.js';
@@ -14,6 +16,7 @@ import { serviceBadges, favouriteButton, lastSearch, categoryHref, municipalityH
 import { isExpertUser } from '../spaces/common.js';
 import { addToSpacePanel } from '../spaces/plan.js';
 import { editorMemberships } from '../session.js';
+import { slotText, WEEKDAYS } from '../editor/common.js';
 
 const INTERNAL_FIELDS = [
   'guidanceProcess', 'obligations', 'statementsAndBenefits', 'travelCompensation',
@@ -54,6 +57,39 @@ function details(pairs) {
   const rows = pairs.filter(([, content]) => content !== null && content !== undefined && content !== '' && !(Array.isArray(content) && !content.length));
   if (!rows.length) return null;
   return h('dl', { class: 'meta service-meta' }, rows.flatMap(([label, content]) => [h('dt', {}, label), h('dd', {}, content)]));
+}
+
+/** Today in Helsinki as "YYYY-MM-DD". */
+function helsinkiToday() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** The weekly times as a list: "ma 9.00–12.00" (Monday first, then by the start). */
+function slotList(slots) {
+  const rows = (slots || []).filter((s) => WEEKDAYS.includes(Number(s.weekday)))
+    .sort((a, b) => a.weekday - b.weekday || String(a.start).localeCompare(String(b.start)));
+  if (!rows.length) return null;
+  return h('ul', { class: 'service-times service-slots' }, rows.map((s) => h('li', {}, slotText(s))));
+}
+
+/** A course or application period in words: "Kurssi alkaa 1.10.2026", "Haku päättyy 15.9.2026". */
+function periodText(p) {
+  const start = formatDate(p.start);
+  const end = p.end ? formatDate(p.end) : '';
+  const started = p.start <= helsinkiToday();
+  if (p.kind === 'application') {
+    if (!started) return end ? t('catalogue.period.application.range', { start, end }) : t('catalogue.period.application.opens', { date: start });
+    return end ? t('catalogue.period.application.ends', { date: end }) : t('catalogue.period.application.open');
+  }
+  if (!started) return end ? t('catalogue.period.course.range', { start, end }) : t('catalogue.period.course.starts', { date: start });
+  return end ? t('catalogue.period.course.ends', { date: end }) : t('catalogue.period.course.started', { date: start });
+}
+
+/** The periods (the server leaves out those that have ended), the soonest first. */
+function periodList(periods) {
+  const rows = [...(periods || [])].sort((a, b) => String(a.start).localeCompare(String(b.start)));
+  if (!rows.length) return null;
+  return h('ul', { class: 'service-times service-periods' }, rows.map((p) => h('li', { dataset: { kind: p.kind } }, periodText(p))));
 }
 
 function ageRange(min, max) {
@@ -101,6 +137,11 @@ export default {
         h('p', {}, h('strong', {}, t('catalogue.outdated.badge'))),
         h('p', {}, service.reviewedAt ? [t('catalogue.outdated.reviewed', { date: formatDate(service.reviewedAt) }), ' '] : null,
           t('catalogue.outdated.check'))));
+    }
+    const complete = (service.completeLanguages || []).filter((l) => ['fi', 'sv', 'en'].includes(l));
+    if (complete.length) {
+      root.appendChild(h('p', { class: 'small service-languages', dataset: { languages: complete.join(' ') } },
+        t('catalogue.service.completeLanguages', { languages: complete.map((l) => t(`catalogue.languageName.${l}`)).join(', ') })));
     }
     root.appendChild(serviceBadges({ cost: service.cost, modes: (service.delivery && service.delivery.modes) || [], languages: (service.delivery && service.delivery.languages) || [] }));
 
@@ -169,6 +210,8 @@ export default {
         [t('catalogue.filter.mode'), (delivery.modes || []).map((m) => t(`catalogue.mode.${m}`)).join(', ')],
         [t('catalogue.filter.language'), names('language', delivery.languages)],
         [t('catalogue.service.duration'), shown(delivery.duration)],
+        [t('catalogue.service.periods'), periodList(delivery.periods)],
+        [t('catalogue.service.slots'), slotList(delivery.slots)],
         [t('catalogue.service.schedule'), shown(delivery.schedule)],
       ]),
       locations.length ? h('h3', {}, t('catalogue.service.locations')) : null,

@@ -1,7 +1,8 @@
-// A service's version history (/editor/services/:serviceId/history): the differences between any
-// two versions (?from=&to=, word by word), every saved version with who, when and how it came to
-// be (its content opens on demand; "Restore this version" saves it as the next version, a draft),
-// and what happened to the service (submitted, approved, rejected with the comment …).
+// A service's version history (/editor/services/:serviceId/history), and an article's
+// (/editor/articles/:articleId/history): the differences between any two versions (?from=&to=,
+// word by word), every saved version with who, when and how it came to be (its content opens on
+// demand; "Restore this version" saves it as the next version, a draft), and what happened to the
+// service (submitted, approved, rejected with the comment …; articles have no such events).
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
 import { get, post, ApiError } from '../api.js';
@@ -14,7 +15,9 @@ import { heading, noAccess, notFoundMessage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
-import { editorApi, editorHref, serviceName, changeList, diffLegend, contentFields } from '../editor/common.js';
+import {
+  editorApi, editorHref, articleApi, articleEditorHref, serviceName, changeList, diffLegend, contentFields,
+} from '../editor/common.js';
 
 const ORIGINS = ['catalogue', 'created', 'edited', 'restored'];
 const EVENTS = ['created', 'saved', 'submitted', 'approved', 'rejected', 'hidden', 'unhidden', 'archived', 'unarchived', 'reviewed', 'versionRestored'];
@@ -23,7 +26,13 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('editor', 'editor-history');
-    const id = ctx.params.serviceId;
+    const isArticle = Boolean(ctx.params.articleId);
+    const id = isArticle ? ctx.params.articleId : ctx.params.serviceId;
+    // the same page for both: the address of the item's API and of its editor
+    const itemApi = (x) => (isArticle ? articleApi(x) : editorApi(x));
+    const itemHref = (x) => (isArticle ? articleEditorHref(x) : editorHref(x));
+    const listHref = isArticle ? '/editor/articles' : '/editor';
+    const listText = t(isArticle ? 'editor.articles.back' : 'editor.backToList');
     if (!isCatalogueEditor(ctx.user)) {
       heading(root, ctx, t('editor.history.title'));
       noAccess(root, ctx);
@@ -34,8 +43,8 @@ export default {
     try {
       [, service, history] = await Promise.all([
         loadTaxonomy(),
-        get(editorApi(id), { signal: ctx.signal }),
-        get(`${editorApi(id)}/history`, { signal: ctx.signal }),
+        get(itemApi(id), { signal: ctx.signal }),
+        get(`${itemApi(id)}/history`, { signal: ctx.signal }),
       ]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
@@ -45,15 +54,15 @@ export default {
         return;
       }
       if (error instanceof ApiError && error.status === 404) {
-        notFoundMessage(root, ctx, 'editor.notFound', { href: '/editor', text: t('editor.backToList') });
+        notFoundMessage(root, ctx, isArticle ? 'editor.article.notFound' : 'editor.notFound', { href: listHref, text: listText });
         return;
       }
       throw error;
     }
     if (!ctx.isCurrent()) return;
 
-    const name = serviceName(service.content.name);
-    root.appendChild(h('p', { class: 'back-link' }, h('a', { href: editorHref(id) }, t('editor.history.back'))));
+    const name = serviceName(isArticle ? service.content.title : service.content.name);
+    root.appendChild(h('p', { class: 'back-link' }, h('a', { href: itemHref(id) }, t(isArticle ? 'editor.history.backArticle' : 'editor.history.back'))));
     heading(root, ctx, t('editor.history.title'), { title: t('editor.history.pageTitle', { name: name.text }) });
     root.appendChild(h('p', { class: 'lead', lang: name.lang }, name.text));
     const status = statusRegion();
@@ -109,7 +118,7 @@ export default {
       delete compareSection.dataset.loaded;
       let diff;
       try {
-        diff = await get(`${editorApi(id)}/diff?from=${from}&to=${to}`, { signal });
+        diff = await get(`${itemApi(id)}/diff?from=${from}&to=${to}`, { signal });
       } catch (error) {
         if (isAbort(error) || signal.aborted) return;
         result.removeAttribute('aria-busy');
@@ -157,7 +166,7 @@ export default {
         content.dataset.loaded = 'loading';
         content.setAttribute('aria-busy', 'true');
         try {
-          const answer = await get(`${editorApi(id)}/versions/${v.number}`, { signal: ctx.signal });
+          const answer = await get(`${itemApi(id)}/versions/${v.number}`, { signal: ctx.signal });
           content.replaceChildren(changeList(contentFields(answer.content), { headingLevel: 'h4', onlyAfter: true }));
           content.dataset.loaded = 'true';
         } catch (error) {
@@ -211,9 +220,9 @@ export default {
       if (!ok) return;
       setLive(problem, '');
       try {
-        const answer = await post(`${editorApi(id)}/versions/${v.number}/restore`, { baseVersion: service.version }, { signal: ctx.signal });
+        const answer = await post(`${itemApi(id)}/versions/${v.number}/restore`, { baseVersion: service.version }, { signal: ctx.signal });
         ctx.setFlash('success', 'editor.restored', { from: v.number, version: answer.version });
-        ctx.navigate(editorHref(id));
+        ctx.navigate(itemHref(id));
       } catch (error) {
         if (isAbort(error)) return;
         const moved = error instanceof ApiError && error.code === 'catalogue.versionConflict';
@@ -223,7 +232,7 @@ export default {
 
     // ---- events ----
     const events = history.events || [];
-    root.appendChild(section(t('editor.history.eventsTitle'),
+    if (history.events) root.appendChild(section(t('editor.history.eventsTitle'),
       events.length
         ? h('ul', { class: 'item-list editor-events' }, events.map((e) => h('li', { class: 'editor-event', dataset: { action: e.action } },
           h('p', { class: 'editor-event__head' },

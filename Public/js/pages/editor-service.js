@@ -9,16 +9,19 @@
 //   summary at the top; a version conflict shows both sides' changes and loads the newest version
 //   with or without the editor's own changes (never silently without them). "Send for approval"
 //   saves what is unsaved first.
+// - Translation requests (`edit`): which fields need Swedish or English, chosen in a dialog by
+//   their field names; the marks show on those fields in the sv / en tabs, and a saved new text
+//   in that language resolves a request (the server's `translations`).
 // - A new service: the organisations offered, and whether its internal instructions are written,
 //   follow the user's rights there (edit, writeInternal; editor/rights.js).
 import { h, uid, setLive } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, plural } from '../i18n.js';
 import { on } from '../store.js';
 import { get, post, put, ApiError } from '../api.js';
 import { isCatalogueEditor } from '../session.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { confirmDialog, formDialog } from '../dialog.js';
-import { field, busy, showFieldErrors } from '../forms.js';
+import { field, busy, showFieldErrors, checkboxGroup, checkedValues } from '../forms.js';
 import { notice } from './common.js';
 import { textareaField } from '../spaces/common.js';
 import { heading, noAccess, notFoundMessage, pageMessage } from '../ui/page.js';
@@ -30,7 +33,7 @@ import { refreshReviewNotices } from '../unread.js';
 import { serviceForm, emptyContent, emptyInternal } from '../editor/form.js';
 import {
   editorApi, editorHref, historyHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS,
-  changeList, diffLegend, contentFields, applyChanges, organizationName,
+  changeList, diffLegend, contentFields, applyChanges, organizationName, fieldLabel,
 } from '../editor/common.js';
 
 const ACTION_PATHS = {
@@ -457,9 +460,61 @@ export default {
         ctx.setTitle(t('editor.service.pageTitle', { name: name.text }));
       }
       statusPart.replaceChildren(statusCard(s));
+      translationPart.replaceChildren(...translationCard(s));
+      if (form) form.markTranslations(s.translations || {});
       noticePart.replaceChildren(...notices(s));
       submitButton.hidden = !s.actions.includes('submit');
       showReview(s);
+    }
+
+    // ---- translation requests: which fields need Swedish / English ----
+    const translationPart = h('div', { class: 'editor-translation-part' });
+    const translationStatus = statusRegion();
+
+    function translationCard(s) {
+      if (!Array.isArray(s.translatableFields) || !s.actions.includes('save')) return [];
+      const titleId = uid('translations');
+      const requested = s.translations || {};
+      const rows = ['sv', 'en'].map((lang) => {
+        const fields = requested[lang] || [];
+        const button = h('button', { type: 'button', class: 'btn btn--secondary', dataset: { action: 'request-translation', lang } },
+          t(`editor.translation.choose.${lang}`));
+        button.addEventListener('click', () => chooseTranslations(lang));
+        return h('li', { class: 'editor-translation', dataset: { lang, fields: fields.join(' ') } },
+          h('p', {}, fields.length ? plural(`editor.translation.waiting.${lang}`, fields.length) : t(`editor.translation.none.${lang}`)),
+          button);
+      });
+      return [h('section', { class: 'section editor-translations-card', 'aria-labelledby': titleId },
+        h('h2', { id: titleId }, t('editor.translation.title')),
+        h('p', { class: 'hint' }, t('editor.translation.intro')),
+        h('ul', { class: 'plain-list' }, rows),
+        translationStatus)];
+    }
+
+    async function chooseTranslations(lang) {
+      setLive(translationStatus, '');
+      const current = (service.translations || {})[lang] || [];
+      const group = checkboxGroup({
+        name: 'fields', legend: t(`editor.translation.fields.${lang}`), hint: t('editor.translation.fieldsHint'),
+        options: service.translatableFields.map((path) => ({ value: path, label: fieldLabel(path) })),
+        values: current,
+      });
+      const answer = await formDialog({
+        parent: root,
+        title: t(`editor.translation.dialog.${lang}`),
+        fields: [group],
+        submitLabel: t('editor.translation.save'),
+        onSubmit: (f) => put(`${editorApi(service.id)}/translations`, { language: lang, fields: checkedValues(f, 'fields') }, { signal: ctx.signal }),
+        signal: ctx.signal,
+      });
+      if (!answer) return;
+      service.translations = answer.translations || {};
+      translationPart.replaceChildren(...translationCard(service));
+      form.markTranslations(service.translations);
+      const n = (service.translations[lang] || []).length;
+      setLive(translationStatus, notice('success', n ? plural(`editor.translation.waiting.${lang}`, n) : t(`editor.translation.none.${lang}`)));
+      const again = translationPart.querySelector(`[data-action="request-translation"][data-lang="${lang}"]`);
+      if (again) again.focus();
     }
 
     const noticePart = h('div', { class: 'editor-notices' });
@@ -530,7 +585,7 @@ export default {
         flash.classList.add('editor-flash');
         root.appendChild(flash);
       }
-      if (!isNew) root.append(noticePart, statusPart, actionStatus, actionProblem, reviewPart);
+      if (!isNew) root.append(noticePart, statusPart, actionStatus, actionProblem, reviewPart, translationPart);
       conflictPart.replaceChildren();
       root.append(conflictPart, formHost);
       setForm(s, content);

@@ -4,7 +4,8 @@
 // review; "New service"; the review queue for approvers. The choices are kept in the address
 // (?organization=&status=&q=&sort=). At the top, the user's unread review reminders
 // (editor/notices.js); links to the services left unreviewed (/editor/stale) and to the import
-// from the national service registry (/editor/import) for those with the right. What is offered
+// from the national service registry (/editor/import) for those with the right; to the articles
+// (/editor/articles) and, for those who edit, the translation queue (/editor/translations). What is offered
 // follows the rights the server gives in each organisation (editor/rights.js). An organisation
 // admin (no editing rights) sees the reminders and the link to the unreviewed services only.
 import { h, uid, setLive } from '../dom.js';
@@ -112,6 +113,12 @@ export default {
     }
     const queueLink = approves ? h('a', { class: 'btn btn--secondary', href: '/editor/review', dataset: { action: 'review-queue' } }, t('editor.queue.title')) : null;
     if (queueLink) tools.appendChild(queueLink);
+    if (listsServices) {
+      tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/articles', dataset: { action: 'articles' } }, t('editor.articles.title')));
+    }
+    if (writers.length) {
+      tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/translations', dataset: { action: 'translations' } }, t('editor.translationQueue.title')));
+    }
     if (seesStale) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/stale', dataset: { action: 'stale' } }, t('editor.stale.title')));
     if (imports) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/import', dataset: { action: 'import' } }, t('editor.import.title')));
     if (tools.children.length) root.appendChild(tools);
