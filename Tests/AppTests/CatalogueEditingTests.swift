@@ -507,6 +507,14 @@ struct CatalogueScheduleTests {
             let starts = (delivery["periods"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
             #expect(starts == ["2026-10-01", "2026-12-07"], "the application period has ended: \(starts)")
 
+            // The exchange file keeps them: an export imports back without a change.
+            let exported = try await env.components.catalogueExchange.exportFile()
+            let file = try CatalogueValidator.decode(exported)
+            let mine = try #require(file.services.first { $0.id == Self.service })
+            #expect(mine.delivery.slots.count == 2 && mine.delivery.periods.count == 3)
+            let back = try await env.components.catalogueExchange.importFile(exported)
+            #expect(back.services.updated == 0 && back.services.created == 0, "\(back.services)")
+
             func startsWithin(_ weeks: Int) async throws -> [String] {
                 try await env.request(.get, "/api/v1/catalogue/search?startsWithinWeeks=\(weeks)&limit=50").items().compactMap {
                     $0["id"] as? String
