@@ -36,6 +36,7 @@ const SHELL = [
   '/js/editor/common.js',
   '/js/editor/form.js',
   '/js/editor/notices.js',
+  '/js/editor/page.js',
   '/js/editor/rights.js',
   '/js/editor/tabs.js',
   '/js/pages/account.js',

@@ -20,7 +20,7 @@ import {
   field, checkboxGroup, radioGroup, checkedValues, radioValue, setFieldError, busy, clearErrors as clearFieldErrors,
 } from '../forms.js';
 import { notice } from './common.js';
-import { heading, noAccess, notFoundMessage } from '../ui/page.js';
+import { heading, noAccess } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { loadTaxonomy, taxonomy } from '../catalogue/taxonomy.js';
@@ -28,8 +28,9 @@ import { editorOrganizations, withRight, hasRight } from '../editor/rights.js';
 import { languageTabs } from '../editor/tabs.js';
 import {
   TEXT_LANGUAGES, articleApi, articleEditorHref, articleHistoryHref, articleBadges, serviceName,
-  fieldLabel, errorMessage, controlName, changeList, diffLegend, applyChanges, organizationName,
+  fieldLabel, errorMessage, controlName, applyChanges, organizationName,
 } from '../editor/common.js';
+import { backLink, placeFlash, openFailed, showConflict as conflictView } from '../editor/page.js';
 import { articleBody } from './catalogue-article.js';
 
 const AUDIENCES = ['public', 'internal'];
@@ -60,16 +61,10 @@ export default {
       ]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
-      if (error instanceof ApiError && error.status === 403) {
-        heading(root, ctx, t('editor.article.title'));
-        noAccess(root, ctx);
-        return;
-      }
-      if (error instanceof ApiError && error.status === 404) {
-        notFoundMessage(root, ctx, 'editor.article.notFound', { href: '/editor/articles', text: t('editor.articles.back') });
-        return;
-      }
-      throw error;
+      openFailed(root, ctx, error, {
+        title: t('editor.article.title'), notFound: 'editor.article.notFound', back: { href: '/editor/articles', text: t('editor.articles.back') },
+      });
+      return;
     }
     if (!ctx.isCurrent()) return;
 
@@ -417,49 +412,20 @@ export default {
     }
 
     function showConflict(details) {
-      const theirs = details.theirs || [];
-      const yours = details.yours || [];
-      const both = new Set(theirs.map((c) => c.field).filter((f) => yours.some((y) => y.field === f)));
-      const titleId = uid('conflict');
-      const title = h('h2', { id: titleId, tabindex: '-1' }, t('editor.conflict.title'));
-      const keep = h('button', { type: 'button', class: 'btn btn--primary' }, t('editor.conflict.keepMine'));
-      const drop = h('button', { type: 'button', class: 'btn btn--secondary' }, t('editor.conflict.takeTheirs'));
-      const problem = alertRegion();
-      conflictPart.replaceChildren(h('section', { class: 'editor-conflict', 'aria-labelledby': titleId },
-        title,
-        h('p', {}, t('editor.conflict.text', { base: details.baseVersion, current: details.currentVersion })),
-        both.size ? notice('error', t('editor.conflict.both')) : null,
-        diffLegend(),
-        h('h3', {}, t('editor.conflict.theirs')),
-        theirs.length ? changeList(theirs, { headingLevel: 'h4', highlight: both }) : h('p', { class: 'muted' }, t('editor.conflict.nothing')),
-        h('h3', {}, t('editor.conflict.yours')),
-        yours.length ? changeList(yours, { headingLevel: 'h4', highlight: both }) : h('p', { class: 'muted' }, t('editor.conflict.nothing')),
-        problem,
-        h('div', { class: 'actions' }, keep, drop)));
-      const load = async (withMine) => {
-        let fresh;
-        try {
-          fresh = await get(articleApi(article.id), { signal: ctx.signal });
-        } catch (error) {
-          if (!isAbort(error)) setLive(problem, notice('error', requestMessage(error)));
-          return;
-        }
-        show(fresh, {
+      conflictView(conflictPart, details, {
+        newest: () => get(articleApi(article.id), { signal: ctx.signal }),
+        take: (fresh, { withMine, yours }) => show(fresh, {
           content: withMine ? applyChanges(fresh.content, yours) : null,
           flash: notice(withMine ? 'info' : 'error', t(withMine ? 'editor.conflict.applied' : 'editor.conflict.notApplied', { version: fresh.version })),
-        });
-      };
-      keep.addEventListener('click', () => load(true));
-      drop.addEventListener('click', () => load(false));
-      title.focus();
-      title.scrollIntoView({ block: 'start' });
+        }),
+      });
     }
 
     // ---- the page ----
     function show(a, { content = null, flash = null } = {}) {
       article = a;
       root.replaceChildren();
-      root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor/articles' }, t('editor.articles.back'))));
+      backLink(root, '/editor/articles', t('editor.articles.back'));
       if (isNew) {
         h1 = heading(root, ctx, t('editor.article.newTitle'));
         root.appendChild(h('p', { class: 'lead' }, t('editor.article.newIntro')));
@@ -468,11 +434,7 @@ export default {
         h1 = heading(root, ctx, name.text, { title: t('editor.article.pageTitle', { name: name.text }) });
         if (name.lang) h1.lang = name.lang;
       }
-      if (flash) {
-        flash.setAttribute('tabindex', '-1');
-        flash.classList.add('editor-flash');
-        root.appendChild(flash);
-      }
+      placeFlash(root, flash);
       if (!isNew) {
         statusPart.replaceChildren(statusCard(a));
         if (!a.actions.includes('save')) statusPart.appendChild(notice('info', t('editor.article.readOnly')));

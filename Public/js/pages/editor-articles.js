@@ -5,17 +5,13 @@
 // (?organization=).
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
-import { get, enc, ApiError } from '../api.js';
-import { isCatalogueEditor } from '../session.js';
+import { get, enc } from '../api.js';
 import { formatDateTime } from '../format.js';
-import { field } from '../forms.js';
-import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
+import { noAccess } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
-import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { articleApi, articleEditorHref, articleBadges, serviceName, organizationName } from '../editor/common.js';
-import { editorOrganizations, withRight } from '../editor/rights.js';
+import { withRight } from '../editor/rights.js';
+import { startEditorPage, listLoader, organizationFilter } from '../editor/page.js';
 
 function td(label, ...content) {
   return h('td', { 'data-label': label }, ...content);
@@ -25,20 +21,8 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('editor', 'editor-articles');
-    root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
-    heading(root, ctx, t('editor.articles.title'));
-    if (!isCatalogueEditor(ctx.user)) {
-      noAccess(root, ctx);
-      return;
-    }
-    let rights;
-    try {
-      [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
-    } catch (error) {
-      if (isAbort(error) || !ctx.isCurrent()) return;
-      throw error;
-    }
-    if (!ctx.isCurrent()) return;
+    const rights = await startEditorPage(root, ctx, { title: t('editor.articles.title') });
+    if (!rights) return;
     const organizations = withRight(rights, 'read').map((o) => ({ id: o.id, name: o.label }));
     const writers = withRight(rights, 'edit').map((o) => o.id);
     const admin = Boolean(ctx.user.isPlatformAdmin);
@@ -58,11 +42,7 @@ export default {
       root.appendChild(h('div', { class: 'actions editor-list-actions' },
         h('a', { class: 'btn btn--primary', href, dataset: { action: 'new-article' } }, t('editor.articles.new'))));
     }
-    const orgField = organizations.length > 1 ? field({
-      name: 'organization', type: 'select', label: t('editor.list.organization'), value: organization,
-      options: [{ value: '', label: t(admin ? 'editor.list.allOrganizations' : 'editor.list.allMine') },
-        ...organizations.map((o) => ({ value: o.id, label: o.name }))],
-    }) : null;
+    const orgField = organizationFilter(ctx.user, organizations, organization);
     if (orgField) {
       const filters = h('form', { class: 'event-filter editor-filter', role: 'search', 'aria-label': t('editor.list.filters'), novalidate: true },
         h('div', { class: 'event-filter__fields' }, orgField));
@@ -95,37 +75,19 @@ export default {
         td(columns[4], h('time', { datetime: item.updatedAt }, formatDateTime(item.updatedAt))));
     }
 
-    let controller = null;
-    async function load() {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      const signal = controller.signal;
-      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
-      delete root.dataset.loaded;
-      tbody.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      let items;
-      try {
-        const answer = await get(`${articleApi()}${organization ? `?organization=${enc(organization)}` : ''}`, { signal });
-        items = answer.items || [];
-      } catch (error) {
-        if (isAbort(error) || signal.aborted) return;
-        tbody.removeAttribute('aria-busy');
-        if (error instanceof ApiError && error.status === 403) {
-          noAccess(root, ctx);
-          return;
-        }
-        setLive(problem, notice('error', requestMessage(error)));
-        return;
-      }
-      tbody.removeAttribute('aria-busy');
-      items.sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
-      tbody.replaceChildren(...items.map(row));
-      table.hidden = items.length === 0;
-      empty.hidden = items.length > 0;
-      setLive(count, plural('editor.articles.count', items.length));
-      root.dataset.loaded = 'true';
-    }
+    const load = listLoader(root, ctx, {
+      busy: tbody,
+      problem,
+      request: (signal) => get(`${articleApi()}${organization ? `?organization=${enc(organization)}` : ''}`, { signal }),
+      show: (answer) => {
+        const items = answer.items || [];
+        items.sort((a, b) => String(b.updatedAt).localeCompare(String(a.updatedAt)));
+        tbody.replaceChildren(...items.map(row));
+        table.hidden = items.length === 0;
+        empty.hidden = items.length > 0;
+        setLive(count, plural('editor.articles.count', items.length));
+      },
+    });
 
     if (orgField) {
       orgField.control.addEventListener('change', () => {

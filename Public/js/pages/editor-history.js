@@ -11,13 +11,14 @@ import { formatDateTime } from '../format.js';
 import { confirmDialog } from '../dialog.js';
 import { field } from '../forms.js';
 import { notice, section } from './common.js';
-import { heading, noAccess, notFoundMessage } from '../ui/page.js';
+import { heading, noAccess } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import {
   editorApi, editorHref, articleApi, articleEditorHref, serviceName, changeList, diffLegend, contentFields,
 } from '../editor/common.js';
+import { openFailed } from '../editor/page.js';
 
 const ORIGINS = ['catalogue', 'created', 'edited', 'restored'];
 const EVENTS = ['created', 'saved', 'submitted', 'approved', 'rejected', 'hidden', 'unhidden', 'archived', 'unarchived', 'reviewed', 'versionRestored'];
@@ -48,16 +49,10 @@ export default {
       ]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
-      if (error instanceof ApiError && error.status === 403) {
-        heading(root, ctx, t('editor.history.title'));
-        noAccess(root, ctx);
-        return;
-      }
-      if (error instanceof ApiError && error.status === 404) {
-        notFoundMessage(root, ctx, isArticle ? 'editor.article.notFound' : 'editor.notFound', { href: listHref, text: listText });
-        return;
-      }
-      throw error;
+      openFailed(root, ctx, error, {
+        title: t('editor.history.title'), notFound: isArticle ? 'editor.article.notFound' : 'editor.notFound', back: { href: listHref, text: listText },
+      });
+      return;
     }
     if (!ctx.isCurrent()) return;
 

@@ -13,16 +13,13 @@
 import { h, uid, setLive } from '../dom.js';
 import { t, plural, has } from '../i18n.js';
 import { postRaw, enc, ApiError } from '../api.js';
-import { usesCatalogueEditor } from '../session.js';
 import { field, busy, clearErrors, setFieldError, showApiError, formError } from '../forms.js';
 import { notice, section } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { serviceHref as catalogueHref } from '../catalogue/parts.js';
 import { editorHref, serviceName, fieldLabel, errorMessage, valueText, changeList, diffLegend } from '../editor/common.js';
-import { editorOrganizations, withRight } from '../editor/rights.js';
+import { startRightPage } from '../editor/page.js';
 
 const ACTIONS = ['create', 'update', 'unchanged', 'archive', 'skip'];
 const ACTION_BADGE = { create: 'success', update: 'info', unchanged: 'muted', archive: 'warn', skip: 'muted' };
@@ -69,24 +66,12 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('editor', 'editor-import');
-    let rights = [];
-    if (usesCatalogueEditor(ctx.user)) {
-      try {
-        [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
-      } catch (error) {
-        if (isAbort(error) || !ctx.isCurrent()) return;
-        throw error;
-      }
-      if (!ctx.isCurrent()) return;
-    }
-    const organizations = withRight(rights, 'importPTV').map((o) => ({ id: o.id, name: o.label }));
-    if (organizations.length) root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
     // the heading has soft hyphens where a long word may break on a phone; the title has none
-    heading(root, ctx, t('editor.import.heading'), { title: t('editor.import.title') });
-    if (!organizations.length) {
-      noAccess(root, ctx);
-      return;
-    }
+    const page = await startRightPage(root, ctx, {
+      right: 'importPTV', title: t('editor.import.heading'), headingOptions: { title: t('editor.import.title') },
+    });
+    if (!page) return;
+    const { organizations } = page;
     root.appendChild(h('p', { class: 'lead' }, t('editor.import.intro')));
 
     const wanted = ctx.query.get('organization');

@@ -3,16 +3,14 @@
 // first. A row leads to the service's page, which shows the changes with Approve and Reject.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
-import { get, ApiError } from '../api.js';
+import { get } from '../api.js';
 import { isCatalogueEditor } from '../session.js';
 import { formatDateTime } from '../format.js';
-import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
-import { requestMessage, isAbort } from '../ui/errors.js';
+import { isAbort } from '../ui/errors.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { editorHref, serviceName, statusBadge, organizationName } from '../editor/common.js';
-import { editorOrganizations, withRight } from '../editor/rights.js';
+import { startRightPage, showLoadError } from '../editor/page.js';
 
 /** Whole days since an instant (0 today). */
 function daysSince(iso) {
@@ -25,23 +23,9 @@ export default {
   async render(root, ctx) {
     root.classList.add('editor', 'editor-queue');
     const user = ctx.user;
-    // approvers: the organisations in which the server says the user decides
-    let allowed = false;
-    if (isCatalogueEditor(user)) {
-      try {
-        allowed = withRight(await editorOrganizations({ signal: ctx.signal }), 'decide').length > 0;
-      } catch (error) {
-        if (isAbort(error) || !ctx.isCurrent()) return;
-        throw error;
-      }
-      if (!ctx.isCurrent()) return;
-    }
-    if (allowed) root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
-    heading(root, ctx, t('editor.queue.title'));
-    if (!allowed) {
-      noAccess(root, ctx);
-      return;
-    }
+    // approvers: the organisations in which the server says the user decides (the taxonomy loads with the queue)
+    const page = await startRightPage(root, ctx, { right: 'decide', title: t('editor.queue.title'), editor: isCatalogueEditor, taxonomy: false });
+    if (!page) return;
     root.appendChild(h('p', { class: 'lead' }, t('editor.queue.intro')));
     const count = h('p', { class: 'result-count', role: 'status', 'aria-live': 'polite' });
     const problem = alertRegion();
@@ -54,12 +38,7 @@ export default {
       [, { items }] = await Promise.all([loadTaxonomy(), get('/api/v1/catalogue/editor/review-queue', { signal: ctx.signal })]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
-      list.removeAttribute('aria-busy');
-      if (error instanceof ApiError && error.status === 403) {
-        noAccess(root, ctx);
-        return;
-      }
-      setLive(problem, notice('error', requestMessage(error)));
+      showLoadError(root, ctx, error, { busy: list, problem });
       return;
     }
     if (!ctx.isCurrent()) return;

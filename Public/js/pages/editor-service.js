@@ -24,7 +24,7 @@ import { confirmDialog, formDialog } from '../dialog.js';
 import { field, busy, showFieldErrors, checkboxGroup, checkedValues } from '../forms.js';
 import { notice } from './common.js';
 import { textareaField } from '../spaces/common.js';
-import { heading, noAccess, notFoundMessage, pageMessage } from '../ui/page.js';
+import { heading, noAccess, pageMessage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
@@ -35,6 +35,7 @@ import {
   editorApi, editorHref, historyHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS,
   changeList, diffLegend, contentFields, applyChanges, organizationName, fieldLabel,
 } from '../editor/common.js';
+import { backLink, placeFlash, openFailed, showConflict as conflictView } from '../editor/page.js';
 
 const ACTION_PATHS = {
   submit: 'submit', approve: 'approve', reject: 'reject', hide: 'hide', unhide: 'unhide',
@@ -87,16 +88,10 @@ export default {
       ]);
     } catch (error) {
       if (isAbort(error) || !ctx.isCurrent()) return;
-      if (error instanceof ApiError && error.status === 403) {
-        heading(root, ctx, t('editor.service.title'));
-        noAccess(root, ctx);
-        return;
-      }
-      if (error instanceof ApiError && error.status === 404) {
-        notFoundMessage(root, ctx, 'editor.notFound', { href: '/editor', text: t('editor.backToList') });
-        return;
-      }
-      throw error;
+      openFailed(root, ctx, error, {
+        title: t('editor.service.title'), notFound: 'editor.notFound', back: { href: '/editor', text: t('editor.backToList') },
+      });
+      return;
     }
     if (!ctx.isCurrent()) return;
     if (!tax) {
@@ -402,52 +397,26 @@ export default {
 
     // ---- a version conflict ----
     function showConflict(details) {
-      const theirs = details.theirs || [];
-      const yours = details.yours || [];
-      const both = new Set(theirs.map((c) => c.field).filter((f) => yours.some((y) => y.field === f)));
-      const titleId = uid('conflict');
-      const title = h('h2', { id: titleId, tabindex: '-1' }, t('editor.conflict.title'));
-      const keep = h('button', { type: 'button', class: 'btn btn--primary' }, t('editor.conflict.keepMine'));
-      const drop = h('button', { type: 'button', class: 'btn btn--secondary' }, t('editor.conflict.takeTheirs'));
-      const problem = alertRegion();
-      conflictPart.replaceChildren(h('section', { class: 'editor-conflict', 'aria-labelledby': titleId, dataset: { currentVersion: String(details.currentVersion) } },
-        title,
-        h('p', {}, t('editor.conflict.text', { base: details.baseVersion, current: details.currentVersion })),
-        both.size ? notice('error', t('editor.conflict.both')) : null,
-        diffLegend(),
-        h('h3', {}, t('editor.conflict.theirs')),
-        theirs.length ? changeList(theirs, { headingLevel: 'h4', highlight: both }) : h('p', { class: 'muted' }, t('editor.conflict.nothing')),
-        h('h3', {}, t('editor.conflict.yours')),
-        yours.length ? changeList(yours, { headingLevel: 'h4', highlight: both }) : h('p', { class: 'muted' }, t('editor.conflict.nothing')),
-        problem,
-        h('div', { class: 'actions' }, keep, drop)));
-      const load = async (withMine) => {
-        let fresh;
-        try {
-          fresh = await get(editorApi(service.id), { signal: ctx.signal });
-        } catch (error) {
-          if (!isAbort(error)) setLive(problem, notice('error', requestMessage(error)));
-          return;
-        }
-        const content = withMine ? applyChanges(fresh.content, yours) : fresh.content;
-        if (withMine && !fresh.writesInternal) {
-          if (fresh.content.internal) content.internal = fresh.content.internal;
-          else delete content.internal;
-        }
-        const kept = h('div', { class: 'editor-conflict-kept' },
-          h('h3', {}, t(withMine ? 'editor.conflict.appliedTitle' : 'editor.conflict.notAppliedTitle')),
-          changeList(yours, { headingLevel: 'h4' }));
-        show(fresh, {
-          content,
-          flash: h('div', { class: `notice ${withMine ? 'notice--info' : 'notice--error'}` },
-            h('p', {}, t(withMine ? 'editor.conflict.applied' : 'editor.conflict.notApplied', { version: fresh.version })),
-            yours.length ? kept : null),
-        });
-      };
-      keep.addEventListener('click', () => load(true));
-      drop.addEventListener('click', () => load(false));
-      title.focus();
-      title.scrollIntoView({ block: 'start' });
+      conflictView(conflictPart, details, {
+        dataset: { currentVersion: String(details.currentVersion) },
+        newest: () => get(editorApi(service.id), { signal: ctx.signal }),
+        take: (fresh, { withMine, yours }) => {
+          const content = withMine ? applyChanges(fresh.content, yours) : fresh.content;
+          if (withMine && !fresh.writesInternal) {
+            if (fresh.content.internal) content.internal = fresh.content.internal;
+            else delete content.internal;
+          }
+          const kept = h('div', { class: 'editor-conflict-kept' },
+            h('h3', {}, t(withMine ? 'editor.conflict.appliedTitle' : 'editor.conflict.notAppliedTitle')),
+            changeList(yours, { headingLevel: 'h4' }));
+          show(fresh, {
+            content,
+            flash: h('div', { class: `notice ${withMine ? 'notice--info' : 'notice--error'}` },
+              h('p', {}, t(withMine ? 'editor.conflict.applied' : 'editor.conflict.notApplied', { version: fresh.version })),
+              yours.length ? kept : null),
+          });
+        },
+      });
     }
 
     // ---- the page ----
@@ -571,7 +540,7 @@ export default {
     function show(s, { content = null, flash = null } = {}) {
       service = s;
       root.replaceChildren();
-      root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
+      backLink(root);
       if (isNew) {
         h1 = heading(root, ctx, t('editor.new.title'));
         root.appendChild(h('p', { class: 'lead' }, t('editor.new.intro')));
@@ -580,11 +549,7 @@ export default {
         h1 = heading(root, ctx, name.text, { title: t('editor.service.pageTitle', { name: name.text }) });
         if (name.lang) h1.lang = name.lang;
       }
-      if (flash) {
-        flash.setAttribute('tabindex', '-1');
-        flash.classList.add('editor-flash');
-        root.appendChild(flash);
-      }
+      placeFlash(root, flash);
       if (!isNew) root.append(noticePart, statusPart, actionStatus, actionProblem, reviewPart, translationPart);
       conflictPart.replaceChildren();
       root.append(conflictPart, formHost);

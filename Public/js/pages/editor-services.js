@@ -10,19 +10,17 @@
 // admin (no editing rights) sees the reminders and the link to the unreviewed services only.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural, localText } from '../i18n.js';
-import { get, enc, ApiError } from '../api.js';
+import { get, enc } from '../api.js';
 import { usesCatalogueEditor } from '../session.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { field } from '../forms.js';
-import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
+import { noAccess } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
-import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import {
   STATUSES, editorApi, editorHref, serviceName, statusBadge, editBadge, reviewAge, REVIEW_DUE_DAYS, organizationName,
 } from '../editor/common.js';
-import { editorOrganizations, withRight } from '../editor/rights.js';
+import { withRight } from '../editor/rights.js';
+import { startEditorPage, listLoader, organizationFilter } from '../editor/page.js';
 import { reviewNotices } from '../editor/notices.js';
 import { serviceHref as catalogueHref } from '../catalogue/parts.js';
 
@@ -45,20 +43,9 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('editor', 'editor-services');
-    heading(root, ctx, t('editor.list.title'));
     const user = ctx.user;
-    if (!usesCatalogueEditor(user)) {
-      noAccess(root, ctx);
-      return;
-    }
-    let rights;
-    try {
-      [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
-    } catch (error) {
-      if (isAbort(error) || !ctx.isCurrent()) return;
-      throw error;
-    }
-    if (!ctx.isCurrent()) return;
+    const rights = await startEditorPage(root, ctx, { title: t('editor.list.title'), back: false, editor: usesCatalogueEditor });
+    if (!rights) return;
 
     // organisations to choose from: those whose services the user reads (every one for a platform admin)
     const organizations = withRight(rights, 'read').map((o) => ({ id: o.id, name: o.label }));
@@ -129,11 +116,7 @@ export default {
     }
 
     // ---- filters ----
-    const orgField = organizations.length > 1 ? field({
-      name: 'organization', type: 'select', label: t('editor.list.organization'), value: choices.organization,
-      options: [{ value: '', label: t(user.isPlatformAdmin ? 'editor.list.allOrganizations' : 'editor.list.allMine') },
-        ...organizations.map((o) => ({ value: o.id, label: o.name }))],
-    }) : null;
+    const orgField = organizationFilter(user, organizations, choices.organization);
     const statusField = field({
       name: 'status', type: 'select', label: t('editor.list.status'), value: choices.status,
       options: FILTERS.map((f) => ({ value: f, label: t(`editor.filter.${f || 'all'}`) })),
@@ -194,34 +177,16 @@ export default {
         : t('editor.list.countOf', { shown: shown.length, total: items.length }));
     }
 
-    let controller = null;
-    async function load() {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      const signal = controller.signal;
-      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
-      delete root.dataset.loaded;
-      tbody.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      try {
-        const answer = await get(`${editorApi()}${choices.organization ? `?organization=${enc(choices.organization)}` : ''}`, { signal });
+    const load = listLoader(root, ctx, {
+      busy: tbody,
+      problem,
+      request: (signal) => get(`${editorApi()}${choices.organization ? `?organization=${enc(choices.organization)}` : ''}`, { signal }),
+      show: (answer) => {
         items = answer.items || [];
-      } catch (error) {
-        if (isAbort(error) || signal.aborted) return;
-        tbody.removeAttribute('aria-busy');
-        if (error instanceof ApiError && error.status === 403) {
-          noAccess(root, ctx);
-          return;
-        }
-        setLive(problem, notice('error', requestMessage(error)));
-        return;
-      }
-      tbody.removeAttribute('aria-busy');
-      showRows();
-      await noticesLoaded;
-      if (signal.aborted) return;
-      root.dataset.loaded = 'true';
-    }
+        showRows();
+      },
+      ready: noticesLoaded,
+    });
 
     async function loadQueueCount() {
       if (!queueLink) return;

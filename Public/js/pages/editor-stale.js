@@ -7,20 +7,18 @@
 // right) takes it off the list, says so in a status region and moves focus to the next row.
 import { h, uid, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
-import { get, post, ApiError } from '../api.js';
-import { usesCatalogueEditor } from '../session.js';
+import { get, post } from '../api.js';
 import { formatDate } from '../format.js';
 import { field } from '../forms.js';
 import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
 import { removeRow } from '../ui/rows.js';
 import { refreshReviewNotices } from '../unread.js';
-import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { serviceHref as catalogueHref } from '../catalogue/parts.js';
 import { editorApi, editorHref, serviceName, statusBadge, reviewAge, organizationName, outdatedBadge } from '../editor/common.js';
-import { editorOrganizations, withRight, hasRight } from '../editor/rights.js';
+import { hasRight } from '../editor/rights.js';
+import { startRightPage, listLoader, organizationFilter } from '../editor/page.js';
 
 const SORTS = ['days', 'name'];
 
@@ -29,23 +27,9 @@ export default {
   async render(root, ctx) {
     root.classList.add('editor', 'editor-stale');
     const user = ctx.user;
-    let rights = [];
-    if (usesCatalogueEditor(user)) {
-      try {
-        [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
-      } catch (error) {
-        if (isAbort(error) || !ctx.isCurrent()) return;
-        throw error;
-      }
-      if (!ctx.isCurrent()) return;
-    }
-    const organizations = withRight(rights, 'stale').map((o) => ({ id: o.id, name: o.label }));
-    if (organizations.length) root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
-    const h1 = heading(root, ctx, t('editor.stale.title'));
-    if (!organizations.length) {
-      noAccess(root, ctx);
-      return;
-    }
+    const page = await startRightPage(root, ctx, { right: 'stale', title: t('editor.stale.title') });
+    if (!page) return;
+    const { rights, organizations, h1 } = page;
     root.appendChild(h('p', { class: 'lead' }, t('editor.stale.intro')));
 
     const read = (params) => {
@@ -66,11 +50,7 @@ export default {
     ctx.setQuery(write(choices), { replace: true });
 
     // ---- choices ----
-    const orgField = organizations.length > 1 ? field({
-      name: 'organization', type: 'select', label: t('editor.list.organization'), value: choices.organization,
-      options: [{ value: '', label: t(user.isPlatformAdmin ? 'editor.list.allOrganizations' : 'editor.list.allMine') },
-        ...organizations.map((o) => ({ value: o.id, label: o.name }))],
-    }) : null;
+    const orgField = organizationFilter(user, organizations, choices.organization);
     const sortField = field({
       name: 'sort', type: 'select', label: t('editor.list.sort'), value: choices.sort,
       options: SORTS.map((s) => ({ value: s, label: t(`editor.stale.sort.${s}`) })),
@@ -135,38 +115,22 @@ export default {
       refreshReviewNotices(); // a review answers the service's reminders
     }
 
-    let controller = null;
-    async function load() {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      const signal = controller.signal;
-      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
-      delete root.dataset.loaded;
-      list.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      setLive(status, '');
-      const params = new URLSearchParams({ sort: choices.sort });
-      if (choices.organization) params.set('organization', choices.organization);
-      let items;
-      try {
-        ({ items } = await get(`/api/v1/catalogue/editor/stale?${params}`, { signal }));
-      } catch (error) {
-        if (isAbort(error) || signal.aborted) return;
-        list.removeAttribute('aria-busy');
-        if (error instanceof ApiError && error.status === 403) {
-          noAccess(root, ctx);
-          return;
-        }
-        setLive(problem, notice('error', requestMessage(error)));
-        return;
-      }
-      list.removeAttribute('aria-busy');
-      list.replaceChildren(...items.map(row));
-      list.hidden = items.length === 0;
-      total = items.length;
-      showCount();
-      root.dataset.loaded = 'true';
-    }
+    const load = listLoader(root, ctx, {
+      busy: list,
+      problem,
+      clear: [status],
+      request: (signal) => {
+        const params = new URLSearchParams({ sort: choices.sort });
+        if (choices.organization) params.set('organization', choices.organization);
+        return get(`/api/v1/catalogue/editor/stale?${params}`, { signal });
+      },
+      show: ({ items }) => {
+        list.replaceChildren(...items.map(row));
+        list.hidden = items.length === 0;
+        total = items.length;
+        showCount();
+      },
+    });
 
     const apply = (next, { push = true } = {}) => {
       choices = next;

@@ -5,17 +5,14 @@
 // organisation (when there are several) are kept in the address (?language=&organization=).
 import { h, setLive } from '../dom.js';
 import { t, plural } from '../i18n.js';
-import { get, enc, ApiError } from '../api.js';
-import { isCatalogueEditor } from '../session.js';
+import { get } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { field } from '../forms.js';
-import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
+import { noAccess } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
-import { requestMessage, isAbort } from '../ui/errors.js';
-import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { editorHref, serviceName, fieldLabel, organizationName } from '../editor/common.js';
-import { editorOrganizations, withRight } from '../editor/rights.js';
+import { withRight } from '../editor/rights.js';
+import { startEditorPage, listLoader, organizationFilter } from '../editor/page.js';
 
 const LANGUAGES = ['sv', 'en'];
 
@@ -23,20 +20,8 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('editor', 'editor-translation-queue');
-    root.appendChild(h('p', { class: 'back-link' }, h('a', { href: '/editor' }, t('editor.backToList'))));
-    heading(root, ctx, t('editor.translationQueue.title'));
-    if (!isCatalogueEditor(ctx.user)) {
-      noAccess(root, ctx);
-      return;
-    }
-    let rights;
-    try {
-      [, rights] = await Promise.all([loadTaxonomy(), editorOrganizations({ signal: ctx.signal })]);
-    } catch (error) {
-      if (isAbort(error) || !ctx.isCurrent()) return;
-      throw error;
-    }
-    if (!ctx.isCurrent()) return;
+    const rights = await startEditorPage(root, ctx, { title: t('editor.translationQueue.title') });
+    if (!rights) return;
     const organizations = withRight(rights, 'read').map((o) => ({ id: o.id, name: o.label }));
     if (!organizations.length) {
       noAccess(root, ctx);
@@ -64,11 +49,7 @@ export default {
       options: [{ value: '', label: t('editor.translationQueue.allLanguages') },
         ...LANGUAGES.map((l) => ({ value: l, label: t(`editor.language.${l}`) }))],
     });
-    const orgField = organizations.length > 1 ? field({
-      name: 'organization', type: 'select', label: t('editor.list.organization'), value: choices.organization,
-      options: [{ value: '', label: t(ctx.user.isPlatformAdmin ? 'editor.list.allOrganizations' : 'editor.list.allMine') },
-        ...organizations.map((o) => ({ value: o.id, label: o.name }))],
-    }) : null;
+    const orgField = organizationFilter(ctx.user, organizations, choices.organization);
     const filters = h('form', { class: 'event-filter editor-filter', role: 'search', 'aria-label': t('editor.list.filters'), novalidate: true },
       h('div', { class: 'event-filter__fields' }, languageField, orgField));
     filters.addEventListener('submit', (event) => event.preventDefault());
@@ -92,38 +73,22 @@ export default {
           t('editor.translationQueue.requested'), ' ', h('time', { datetime: x.requestedAt }, formatDateTime(x.requestedAt))));
     }
 
-    let controller = null;
-    async function load() {
-      if (controller) controller.abort();
-      controller = new AbortController();
-      const signal = controller.signal;
-      ctx.signal.addEventListener('abort', () => controller.abort(), { once: true });
-      delete root.dataset.loaded;
-      list.setAttribute('aria-busy', 'true');
-      setLive(problem, '');
-      const params = new URLSearchParams();
-      if (choices.organization) params.set('organization', choices.organization);
-      if (choices.language) params.set('language', choices.language);
-      let items;
-      try {
-        const answer = await get(`/api/v1/catalogue/editor/translations${params.toString() ? `?${params}` : ''}`, { signal });
-        items = answer.items || [];
-      } catch (error) {
-        if (isAbort(error) || signal.aborted) return;
-        list.removeAttribute('aria-busy');
-        if (error instanceof ApiError && error.status === 403) {
-          noAccess(root, ctx);
-          return;
-        }
-        setLive(problem, notice('error', requestMessage(error)));
-        return;
-      }
-      list.removeAttribute('aria-busy');
-      list.replaceChildren(...items.map(item));
-      empty.hidden = items.length > 0;
-      setLive(count, plural('editor.translationQueue.count', items.length));
-      root.dataset.loaded = 'true';
-    }
+    const load = listLoader(root, ctx, {
+      busy: list,
+      problem,
+      request: (signal) => {
+        const params = new URLSearchParams();
+        if (choices.organization) params.set('organization', choices.organization);
+        if (choices.language) params.set('language', choices.language);
+        return get(`/api/v1/catalogue/editor/translations${params.toString() ? `?${params}` : ''}`, { signal });
+      },
+      show: (answer) => {
+        const items = answer.items || [];
+        list.replaceChildren(...items.map(item));
+        empty.hidden = items.length > 0;
+        setLive(count, plural('editor.translationQueue.count', items.length));
+      },
+    });
 
     const current = () => ({ language: languageField.control.value, organization: orgField ? orgField.control.value : '' });
     for (const f of [languageField, orgField].filter(Boolean)) {
