@@ -11,10 +11,7 @@ public enum Commands {
         await loadStarterSynonyms(components, output: output)
         _ = try? await components.searchWords.table()  // the first search does not wait for it
         if config.demo {
-            let seeder = DemoSeeder(
-                store: DemoStore(db: components.db), exchange: components.catalogueExchange, passwords: components.auth.passwords,
-                clock: config.clock, ids: config.ids)
-            if let (summary, users, ids) = try await seeder.seedIfEmpty(catalogue: config.demoDataFile) {
+            if let (summary, users, ids) = try await components.demoSeeder.seedIfEmpty(catalogue: config.demoDataFile) {
                 try await components.demoSpaces.seed(ids)
                 output("Imported the demo catalogue: services \(summary.services), articles \(summary.articles).")
                 output("Demo sign-ins (printed only on this first start; keep them):")

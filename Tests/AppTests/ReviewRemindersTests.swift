@@ -142,6 +142,30 @@ struct ReviewRemindersTests {
         }
     }
 
+    /// The demo seeded on any day has the ages its file was written for (`generatedAt`): the test clock
+    /// is months before that day, and the days since review are still those of the file.
+    @Test func theDemoKeepsItsAgesOnWhateverDayItIsSeeded() async throws {
+        try await TestEnv.run { env in
+            let file = try CatalogueValidator.decode(Data(contentsOf: repoRoot.appending(path: "DemoData/catalogue.json")))
+            let written = try #require(CatalogueTimestamps.parse(file.generatedAt))
+            #expect(abs(written.timeIntervalSince(env.config.clock.now)) > 30 * Self.day)
+            var ages: [String: Int] = [:]
+            for s in file.services where s.organizationId == Self.org && ["published", "hidden"].contains(s.status) {
+                ages[s.id] = Int(written.timeIntervalSince(try #require(CatalogueTimestamps.parse(s.reviewedAt))) / Self.day)
+            }
+            let seeded = try #require(try await env.components.demoSeeder.seedIfEmpty(catalogue: env.config.demoDataFile))
+            let producer = try #require(seeded.users.first { $0.key == "contentProducer" })
+            let token = try await env.login(producer.email, password: producer.password)
+            let stale = try await env.request(.get, "/api/v1/catalogue/editor/stale", token: token).items()
+            let expected = ages.filter { $0.value >= 120 }
+            #expect(Set(stale.compactMap { $0["id"] as? String }) == Set(expected.keys))
+            for row in stale {
+                let id = try #require(row["id"] as? String)
+                #expect(row["daysSinceReview"] as? Int == expected[id], "\(id)")
+            }
+        }
+    }
+
     @Test func aNoticeIsReadOnlyByItsOwner() async throws {
         try await CatalogueSearchTests.withCatalogue { env in
             try await env.user("admin@hki.fi", org: Self.org, role: .orgAdmin)

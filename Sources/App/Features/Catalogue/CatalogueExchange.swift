@@ -12,7 +12,11 @@ struct CatalogueExchange: Sendable {
     /// `CatalogueImportStore`), so other writes go on during an import and readers never see half of
     /// one. When another import changed the catalogue in between, the comparison is made again.
     func importFile(_ data: Data) async throws -> CatalogueImportStore.Summary {
-        let file = try CatalogueValidator.decode(data)
+        try await importFile(try CatalogueValidator.decode(data))
+    }
+
+    /// `importFile(_:)` of a file already decoded.
+    func importFile(_ file: CatalogueFile) async throws -> CatalogueImportStore.Summary {
         let problems = CatalogueValidator.problems(file, knownOrganizations: try await store.organizationIds())
         if !problems.isEmpty { throw CatalogueInvalid(problems: problems) }
         for _ in 0..<3 {

@@ -38,7 +38,7 @@ struct ReviewNoticeSender: JobHandler {
             let text = MailTexts.reviewReminder(told.recipient.language, services: services, link: "\(base)/editor")
             try MailStore.enqueue(
                 OutgoingMail(
-                    id: String(Secrets.hash("\(job.key)/\(told.recipient.id)").prefix(32)), recipient: told.recipient.email,
+                    id: "review-" + Secrets.hash("\(job.key)/\(told.recipient.id)").prefix(32), recipient: told.recipient.email,
                     subject: text.subject, body: text.body, createdAt: now), db)
         }
     }

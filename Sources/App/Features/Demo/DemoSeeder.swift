@@ -54,7 +54,8 @@ struct DemoSeeder: Sendable {
         summary: CatalogueImportStore.Summary, users: [(key: String, email: String, password: String)], ids: [String: String]
     )? {
         guard try await store.isEmpty() else { return nil }
-        let summary = try await exchange.importFile(try Data(contentsOf: catalogue))
+        let file = try CatalogueValidator.decode(try Data(contentsOf: catalogue))
+        let summary = try await exchange.importFile(Self.aged(file, now: clock.now))
         let now = clock.now.millis
         var printed: [(String, String, String)] = []
         var userRows: [(UserRecord, String?, Role?)] = []
@@ -70,5 +71,31 @@ struct DemoSeeder: Sendable {
         }
         try await store.seed(organizations: [], users: userRows, now: clock.now)
         return (summary, printed, userIds)
+    }
+
+    /// The demo catalogue as if it had been written today: every time in it moves by the time since its
+    /// `generatedAt` (the day its ages are meant for), so the demo keeps its mix of fresh services,
+    /// ones due for a first or second review reminder and outdated ones however late it is started.
+    static func aged(_ file: CatalogueFile, now: Date) -> CatalogueFile {
+        guard let generated = CatalogueTimestamps.parse(file.generatedAt) else { return file }
+        let shift = now.timeIntervalSince(generated)
+        func moved(_ text: String) -> String {
+            CatalogueTimestamps.parse(text).map { CatalogueTimestamps.format($0.addingTimeInterval(shift)) } ?? text
+        }
+        var file = file
+        file.generatedAt = CatalogueTimestamps.format(now)
+        for i in file.services.indices {
+            file.services[i].updatedAt = moved(file.services[i].updatedAt)
+            file.services[i].reviewedAt = moved(file.services[i].reviewedAt)
+        }
+        for i in file.articles.indices { file.articles[i].updatedAt = moved(file.articles[i].updatedAt) }
+        return file
+    }
+}
+
+extension AppComponents {
+    /// The demo's seeder over this app's database, catalogue import, password hashing and clock.
+    var demoSeeder: DemoSeeder {
+        DemoSeeder(store: DemoStore(db: db), exchange: catalogueExchange, passwords: auth.passwords, clock: config.clock, ids: config.ids)
     }
 }

@@ -35,9 +35,7 @@ extension AppComponents {
         pairs: Int, groupClients: Int = 0, groupExperts: Int = 0, history: Int = 0, catalogue: URL,
         progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> LoadFixture {
-        let seeder = DemoSeeder(
-            store: DemoStore(db: db), exchange: catalogueExchange, passwords: auth.passwords, clock: config.clock, ids: config.ids)
-        if let (_, _, ids) = try await seeder.seedIfEmpty(catalogue: catalogue) {
+        if let (_, _, ids) = try await demoSeeder.seedIfEmpty(catalogue: catalogue) {
             try await demoSpaces.seed(ids)
         }
         let org = Self.loadOrganization
