@@ -41,6 +41,9 @@ public struct AppComponents: Sendable {
     let reminders: RemindersService
     let push: PushService
     let searchWords: SearchWordsService
+    let statistics: CatalogueStatisticsService
+    let shortLinks: ShortLinksService
+    let embed: EmbedService
     let logger: Logger
 
     public static func make(_ config: AppConfiguration, logger: Logger? = nil) async throws -> AppComponents {
@@ -87,7 +90,9 @@ public struct AppComponents: Sendable {
         let searchWords = SearchWordsService(
             store: searchWordsStore, synonyms: SynonymCache(), indexer: indexer,
             misses: SearchMissRecorder(store: searchWordsStore, clock: config.clock), clock: config.clock, ids: config.ids)
+        let statisticsStore = CatalogueStatisticsStore(db: db)
         let messageStore = MessagesStore(db: db, hub: hub, ids: config.ids)
+        let favourites = FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids)
         let messages = MessagesService(
             store: messageStore, writer: MessageWriter(store: messageStore, clock: config.clock), spaces: spaces, hub: hub,
             clock: config.clock)
@@ -99,7 +104,7 @@ public struct AppComponents: Sendable {
             municipalityPages: MunicipalityPages(snapshots: snapshots), catalogueSuggestions: CatalogueSuggestions(snapshots: snapshots),
             catalogueEditing: CatalogueEditingService(
                 store: CatalogueEditingStore(db: db), reviews: CatalogueReviewStore(db: db), indexer: indexer, clock: config.clock),
-            favourites: FavouritesService(store: FavouritesStore(db: db), services: serviceDetails, clock: config.clock, ids: config.ids),
+            favourites: favourites,
             mailStore: MailStore(db: db),
             mailWakeup: wakeup,
             sessionEvents: sessionEvents,
@@ -121,6 +126,10 @@ public struct AppComponents: Sendable {
                 store: PushStore(db: db), vapid: vapid, clock: config.clock, ids: config.ids,
                 allowLocalEndpoints: config.testPushAllowLocal),
             searchWords: searchWords,
+            statistics: CatalogueStatisticsService(
+                store: statisticsStore, views: ServiceViewCounter(store: statisticsStore, clock: config.clock), clock: config.clock),
+            shortLinks: ShortLinksService(store: ShortLinksStore(db: db), favourites: favourites, clock: config.clock, baseURL: base),
+            embed: EmbedService(store: EmbedStore(db: db), clock: config.clock, ids: config.ids),
             logger: log)
     }
 
@@ -147,6 +156,10 @@ public struct AppComponents: Sendable {
             metricsAccess: MetricsAccess(token: config.metricsToken)
         )
         .addRoutes(to: router)
+        let shortLinksController = ShortLinksController(links: shortLinks)
+        shortLinksController.addRedirect(to: router)
+        let embedController = EmbedController(embed: embed, page: config.publicDir.appending(path: "embed/search.html"))
+        embedController.addPage(to: router)
         let authController = AuthController(auth: auth, cookie: cookie, trustForwardedFor: config.trustForwardedFor)
         Routes.mount(
             on: router.group("api/v1"),
@@ -155,7 +168,7 @@ public struct AppComponents: Sendable {
                 catalogue: CatalogueController(
                     catalogueSearch: catalogueSearch, serviceDetails: serviceDetails, municipalityPages: municipalityPages,
                     suggestions: catalogueSuggestions, snapshots: catalogueSnapshots, favourites: favourites,
-                    misses: searchWords.misses, clock: config.clock),
+                    misses: searchWords.misses, views: statistics.views, clock: config.clock),
                 articles: ArticlesController(articles: ArticlesService(store: ArticlesStore(db: db))),
                 favourites: FavouritesController(favourites: favourites),
                 invitations: InvitationsController(invitations: invitations, signIn: authController),
@@ -177,7 +190,9 @@ public struct AppComponents: Sendable {
                         mappingFile: config.ptvMappingFile)),
                 articleEditing: ArticleEditingController(
                     editing: ArticleEditingService(
-                        store: ArticleEditingStore(db: db), catalogue: catalogueEditing.store, clock: config.clock))))
+                        store: ArticleEditingStore(db: db), catalogue: catalogueEditing.store, clock: config.clock)),
+                statistics: CatalogueStatisticsController(statistics: statistics), shortLinks: shortLinksController,
+                embed: embedController))
         return router
     }
 
@@ -237,6 +252,7 @@ public struct AppComponents: Sendable {
                 store: reminders.store, clock: config.clock, logger: logger, baseURL: config.origin, delay: config.messageAlertDelay),
             SearchMissSweeper(misses: searchWords.misses, clock: config.clock, logger: logger),
             ReviewSweeper(store: catalogueEditing.reviews, clock: config.clock, ids: config.ids, logger: logger),
+            ServiceViewFlusher(views: statistics.views, clock: config.clock, logger: logger),
         ]
     }
 }

@@ -24,6 +24,9 @@ enum Routes {
         c.catalogueEditing.addRoutes(to: api)
         c.ptv.addRoutes(to: api)
         c.articleEditing.addRoutes(to: api)
+        c.statistics.addRoutes(to: api)
+        c.shortLinks.addRoutes(to: api)
+        c.embed.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -48,5 +51,8 @@ enum Routes {
         let catalogueEditing: CatalogueEditingController
         let ptv: PTVController
         let articleEditing: ArticleEditingController
+        let statistics: CatalogueStatisticsController
+        let shortLinks: ShortLinksController
+        let embed: EmbedController
     }
 }

@@ -19,10 +19,14 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func apply(_ headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // The one page that may be framed (the search widget's) sets its own policy, whose
+        // frame-ancestors name the sites allowed; X-Frame-Options cannot name them, so it is left out.
+        if headers[.contentSecurityPolicy] == nil {
+            headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+            headers[.xFrameOptions] = "DENY"
+        }
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "no-referrer"
-        headers[.xFrameOptions] = "DENY"
         headers[.crossOriginOpenerPolicy] = "same-origin"
         headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         if https { headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }

@@ -12,6 +12,8 @@ struct CatalogueController: Sendable {
     let favourites: FavouritesService
     /// Counts the searches that found little (anonymously).
     let misses: SearchMissRecorder
+    /// Counts the opened service pages (anonymously).
+    let views: ServiceViewCounter
     /// Today's date, for "starts within N weeks".
     let clock: AppClock
     /// Search answers as sent, at the catalogue's current revision.
@@ -78,6 +80,7 @@ struct CatalogueController: Sendable {
         let service = try await serviceDetails.service(
             id: try context.parameters.require("serviceId"), viewer: CatalogueViewer(context.session))
         try await favourites.viewed(serviceId: service.id, by: context.session)
+        views.viewed(service.id)
         return service
     }
 

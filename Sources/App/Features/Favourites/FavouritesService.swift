@@ -120,6 +120,11 @@ struct FavouritesService: Sendable {
         return Self.dto(list, serviceIds)
     }
 
+    /// Whether a read-only link of this token works.
+    func sharedListExists(token: String) async throws -> Bool {
+        token.count <= 100 ? try await store.list(shareToken: token) != nil : false
+    }
+
     /// What a read-only link shows to whoever opens it: the services they themselves may open.
     func shared(token: String, viewer: CatalogueViewer, language: Language) async throws -> SharedListDTO {
         guard token.count <= 100, let (list, serviceIds) = try await store.list(shareToken: token) else {

@@ -203,7 +203,7 @@ final class SearchMissRecorder: Sendable {
 
     let store: SearchWordsStore
     let clock: AppClock
-    private let pending = Mutex<[SearchWordsStore.Miss: Int]>([:])
+    private let pending = PendingCounts<SearchWordsStore.Miss>(maxKeys: SearchMissRecorder.maxPending)
 
     init(store: SearchWordsStore, clock: AppClock) {
         self.store = store
@@ -234,28 +234,13 @@ final class SearchMissRecorder: Sendable {
         let query = Self.normalized(text)
         guard !query.isEmpty else { return false }
         let miss = SearchWordsStore.Miss(query: query, language: language.rawValue, day: Self.day(clock.now), results: results)
-        let full = pending.withLock { pending in
-            pending[miss, default: 0] += 1
-            return pending.count >= Self.maxPending
-        }
-        if full { Task { try? await self.flush() } }
+        if pending.add(miss) { Task { try? await self.flush() } }
         return true
     }
 
     /// Writes what is counted.
     func flush() async throws {
-        let batch = pending.withLock { pending in
-            defer { pending = [:] }
-            return pending
-        }
-        do {
-            try await store.record(batch)
-        } catch {
-            pending.withLock { pending in
-                for (k, v) in batch where pending.count < Self.maxPending { pending[k, default: 0] += v }
-            }
-            throw error
-        }
+        try await pending.flush { try await store.record($0) }
     }
 
     /// Writes what is counted and erases the records older than 13 months; returns how many went.
