@@ -1,5 +1,6 @@
 // One favourite list of its owner (/catalogue/favourites/:listId): its services (each can be
-// removed), a clean printout, and a read-only link to share it (copy it; stop sharing).
+// removed), a clean printout, and a read-only link to share it (copy it; stop sharing), with a
+// short link (/s/…) to it that works as long as the list is shared.
 import { h, uid, setLive } from '../dom.js';
 import { t, getLanguage } from '../i18n.js';
 import { get, put, del, enc, ApiError } from '../api.js';
@@ -13,6 +14,7 @@ import { setOnList } from '../catalogue/favourites.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 import { resultItem } from '../catalogue/parts.js';
 import { listServiceCount, updatedText, sharedHref } from '../catalogue/favourite-lists.js';
+import { copyField, shortLinkBox } from '../catalogue/short-link.js';
 
 /** The share panel: a button that makes the link, or the link with "Copy" and "Stop sharing". */
 function sharePanel(list, ctx, status) {
@@ -55,18 +57,7 @@ function sharePanel(list, ctx, status) {
     input.addEventListener('focus', () => input.select());
     const copy = h('button', { type: 'button', class: 'btn btn--primary' }, t('catalogue.share.copy'));
     const stop = h('button', { type: 'button', class: 'btn btn--secondary btn--danger-outline' }, t('catalogue.share.stop'));
-    copy.addEventListener('click', async () => {
-      try {
-        if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
-        await navigator.clipboard.writeText(input.value);
-        setLive(status, t('catalogue.share.copied'));
-      } catch {
-        // no clipboard here: the link is selected for Ctrl+C
-        input.focus();
-        input.select();
-        setLive(status, t('catalogue.share.copyManually'));
-      }
-    });
+    copy.addEventListener('click', () => copyField(input, status));
     stop.addEventListener('click', async () => {
       const ok = await confirmDialog({
         title: t('catalogue.share.stop.title'),
@@ -87,9 +78,18 @@ function sharePanel(list, ctx, status) {
       setLive(status, t('catalogue.share.stopped'));
       body.querySelector('button').focus();
     });
+    const short = shortLinkBox({
+      buttonText: t('shortLink.list.button'),
+      label: t('shortLink.list.label'),
+      hint: t('shortLink.list.hint'),
+      request: () => ({ listId: list.id }),
+      isCurrent: ctx.isCurrent,
+    });
+    short.setNote(t('shortLink.list.note'));
     return [
       h('div', { class: 'field share-panel__field' }, h('label', { for: inputId }, t('catalogue.share.link')), input),
       h('div', { class: 'actions' }, copy, stop),
+      short.node,
     ];
   }
 

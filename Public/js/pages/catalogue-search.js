@@ -10,6 +10,7 @@ import { searchBox } from '../catalogue/combobox.js';
 import { loadTaxonomy, taxonomy, labelFor, categoryTree } from '../catalogue/taxonomy.js';
 import { resultItem, serviceHref, rememberSearch as keepSearch } from '../catalogue/parts.js';
 import { usesLists } from '../catalogue/favourites.js';
+import { shortLinkBox } from '../catalogue/short-link.js';
 
 const PAGE_SIZE = 20;
 
@@ -158,6 +159,16 @@ export default {
     const favouriteStatus = statusRegion({ hidden: true });
     const problem = alertRegion();
     const more = h('button', { type: 'button', class: 'btn btn--secondary', hidden: true }, t('action.showMore'));
+    // signed in: a short link to this search (without the client profile), hidden when the search changes
+    const share = ctx.user
+      ? shortLinkBox({
+        buttonText: t('shortLink.search.button'),
+        label: t('shortLink.search.label'),
+        hint: t('shortLink.search.hint'),
+        request: () => ({ search: stateParams(state).toString() }),
+        isCurrent: ctx.isCurrent,
+      })
+      : null;
     const results = h(
       'section',
       { class: 'catalogue-results', 'aria-labelledby': resultsHeadingId },
@@ -167,6 +178,7 @@ export default {
       printSummary,
       profileNote,
       count,
+      share && share.node,
       wordsNote,
       didYouMean,
       problem,
@@ -397,6 +409,10 @@ export default {
 
     function search() {
       delete results.dataset.loaded;
+      if (share) {
+        share.reset(); // a link made for the search before is not this one's
+        share.setNote(Object.keys(state.profile).length ? t('shortLink.search.profile') : '', { withLink: true });
+      }
       return pages.load();
     }
 

@@ -3,7 +3,8 @@
 // ("has an open edit" too) and a word of the name, sorted by name or by the longest since
 // review; "New service"; the review queue for approvers. The choices are kept in the address
 // (?organization=&status=&q=&sort=). At the top, the user's unread review reminders
-// (editor/notices.js); links to the services left unreviewed (/editor/stale) and to the import
+// (editor/notices.js); links to the services left unreviewed (/editor/stale), to the publishing
+// statistics (/editor/statistics) and to the import
 // from the national service registry (/editor/import) for those with the right; to the articles
 // (/editor/articles) and, for those who edit, the translation queue (/editor/translations). What is offered
 // follows the rights the server gives in each organisation (editor/rights.js). An organisation
@@ -107,6 +108,7 @@ export default {
       tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/translations', dataset: { action: 'translations' } }, t('editor.translationQueue.title')));
     }
     if (seesStale) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/stale', dataset: { action: 'stale' } }, t('editor.stale.title')));
+    if (seesStale) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/statistics', dataset: { action: 'statistics' } }, t('editor.statistics.title')));
     if (imports) tools.appendChild(h('a', { class: 'btn btn--secondary', href: '/editor/import', dataset: { action: 'import' } }, t('editor.import.title')));
     if (tools.children.length) root.appendChild(tools);
     if (!listsServices) {
