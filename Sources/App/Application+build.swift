@@ -192,7 +192,7 @@ public struct AppComponents: Sendable {
                     editing: ArticleEditingService(
                         store: ArticleEditingStore(db: db), catalogue: catalogueEditing.store, clock: config.clock)),
                 statistics: CatalogueStatisticsController(statistics: statistics), shortLinks: shortLinksController,
-                embed: embedController))
+                embed: embedController, taxonomy: TaxonomyController(taxonomy: TaxonomyService(store: TaxonomyStore(db: db)))))
         return router
     }
 

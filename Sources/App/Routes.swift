@@ -27,6 +27,7 @@ enum Routes {
         c.statistics.addRoutes(to: api)
         c.shortLinks.addRoutes(to: api)
         c.embed.addRoutes(to: api)
+        c.taxonomy.addRoutes(to: api)
     }
 
     struct Controllers {
@@ -54,5 +55,6 @@ enum Routes {
         let statistics: CatalogueStatisticsController
         let shortLinks: ShortLinksController
         let embed: EmbedController
+        let taxonomy: TaxonomyController
     }
 }
