@@ -13,8 +13,8 @@ enum StatisticsScope: Sendable, Equatable {
 /// reviewed, what was published, viewed and picked month by month, and each service's views and picks
 /// in the period (counts only: nothing of who viewed or picked).
 struct CatalogueStatisticsDTO: ResponseCodable, Sendable {
-    let organization: String?
-    let municipality: String?
+    @Nullable var organization: String?
+    @Nullable var municipality: String?
     let months: Int
     /// The first day counted (yyyy-mm-dd, Europe/Helsinki).
     let since: String
@@ -43,14 +43,14 @@ struct StatusCountsDTO: Codable, Sendable, Equatable {
 struct ReviewAgesDTO: Codable, Sendable, Equatable {
     /// Published and hidden services by days since review: 0–89, 90–119, 120–134, 135–149, 150 and more.
     let buckets: [ReviewBucketDTO]
-    let medianDays: Int?
+    @Nullable var medianDays: Int?
     /// Reviewed 150 or more days ago: flagged outdated.
     let outdated: Int
 }
 
 struct ReviewBucketDTO: Codable, Sendable, Equatable {
     let from: Int
-    let to: Int?
+    @Nullable var to: Int?
     let services: Int
 }
 
