@@ -43,6 +43,7 @@ const SHELL = [
   '/js/pages/account.js',
   '/js/pages/admin-search-words.js',
   '/js/pages/admin-embed.js',
+  '/js/pages/admin-taxonomy.js',
   '/js/pages/admin-security-events.js',
   '/js/pages/catalogue-article.js',
   '/js/pages/catalogue-articles.js',

@@ -19,6 +19,7 @@ route('/organizations/:orgId/users', () => import('./pages/organization-users.js
 route('/admin/security-events', () => import('./pages/admin-security-events.js'));
 route('/admin/search-words', () => import('./pages/admin-search-words.js'));
 route('/admin/embed', () => import('./pages/admin-embed.js'));
+route('/admin/taxonomy', () => import('./pages/admin-taxonomy.js'));
 route('/spaces', () => import('./pages/spaces.js'));
 route('/spaces/new', () => import('./pages/space-new.js'));
 route('/spaces/:spaceId', () => import('./pages/space.js'));

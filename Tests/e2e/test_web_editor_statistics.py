@@ -16,8 +16,8 @@ from selenium.webdriver.support.ui import Select
 
 from conftest import api_session
 from test_web_editor import choose_language, control, loaded, open_page
+from test_web_editor_more import shot
 
-SHOTS = "/tmp/shots"
 STATS = "/api/v1/catalogue/editor/statistics"
 SERVICE = "tyonhakuvalmennus"  # a published service of hki-tyollisyys, offered in Helsinki
 ORG = "hki-tyollisyys"
@@ -40,15 +40,6 @@ def statistics(session, server, **params):
     r = session.get(server.base_url + STATS, params=params)
     assert r.status_code == 200, r.text[:300]
     return r.json()
-
-
-def shot(ui, name, selector=None):
-    """A screenshot of the page as a phone shows it (from the element `selector` when given)."""
-    if selector:
-        ui.d.execute_script("document.querySelector(arguments[0]).scrollIntoView()", selector)
-    else:
-        ui.d.execute_script("window.scrollTo(0, 0)")
-    ui.d.save_screenshot(f"{SHOTS}/{name}.png")
 
 
 def unscroll(ui):

@@ -1,5 +1,6 @@
 // The catalogue's classifications (municipalities, categories, life situations, employment
-// statuses, organisations) from /api/v1/catalogue/taxonomy, loaded once per page load.
+// statuses, organisations) from /api/v1/catalogue/taxonomy, loaded once per page load (and again
+// after a platform admin has changed them on /admin/taxonomy).
 // Names are LocalText and are shown in the UI language. Without the taxonomy (an older server
 // or a failed request) an id is shown as readable text instead.
 import { get } from '../api.js';
@@ -22,6 +23,12 @@ export function loadTaxonomy() {
       });
   }
   return loading;
+}
+
+/** The lists changed (an admin's edit): the next loadTaxonomy() asks the server again. The names
+ *  loaded before stay in use until that answer comes. */
+export function invalidateTaxonomy() {
+  loading = null;
 }
 
 export function taxonomy() {

@@ -13,7 +13,7 @@ import { formatDate } from '../format.js';
 import { confirmDialog } from '../dialog.js';
 import { field, formError, showFieldErrors, showApiError, value, busy } from '../forms.js';
 import { notice } from './common.js';
-import { heading, noAccess } from '../ui/page.js';
+import { adminPage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, showRequestError, isAbort } from '../ui/errors.js';
 import { removeRow, focusElement } from '../ui/rows.js';
@@ -73,20 +73,8 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('admin-embed');
-    heading(root, ctx, t('embed.admin.title'));
-    if (!ctx.user.isPlatformAdmin) {
-      noAccess(root, ctx);
-      return;
-    }
-    let denied = false;
-    const refuse = (error) => {
-      if (error instanceof ApiError && (error.status === 403 || error.status === 401)) {
-        if (!denied && ctx.isCurrent()) noAccess(root, ctx);
-        denied = true;
-        return true;
-      }
-      return false;
-    };
+    const refuse = adminPage(root, ctx, t('embed.admin.title'));
+    if (!refuse) return;
     root.appendChild(h('p', { class: 'lead' }, t('embed.admin.intro')));
 
     // ---------------------------------------------------------------------------------------
@@ -363,7 +351,7 @@ export default {
     }, { signal: ctx.signal });
 
     const [loaded, taxonomy] = await Promise.all([loadSites(), loadTaxonomy()]);
-    if (!ctx.isCurrent() || denied) return;
+    if (!ctx.isCurrent() || refuse.denied) return;
     if (taxonomy) {
       municipalityField.control.append(...(taxonomy.municipalities || [])
         .map((m) => ({ value: m.code, label: localText(m.name) }))

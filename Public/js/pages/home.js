@@ -129,6 +129,7 @@ export default {
     if (user.isPlatformAdmin) {
       links.appendChild(h('li', {}, h('a', { href: '/admin/security-events' }, t('securityEvents.title'))));
       links.appendChild(h('li', {}, h('a', { href: '/admin/embed' }, t('embed.admin.title'))));
+      links.appendChild(h('li', {}, h('a', { href: '/admin/taxonomy' }, t('taxonomy.title'))));
     }
     if (usesCatalogueEditor(user)) {
       links.appendChild(h('li', {}, h('a', { href: '/editor' }, t('editor.list.title'))));

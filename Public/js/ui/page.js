@@ -2,6 +2,7 @@
 // no access, an error), and the print button.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import { ApiError } from '../api.js';
 
 /** Set the title and add the page's <h1>. */
 export function heading(root, ctx, text, { title = text } = {}) {
@@ -36,6 +37,27 @@ export function notFoundMessage(root, ctx, key, back) {
 /** The "you do not have access" page body (403 / 404 of a protected resource). */
 export function noAccess(root, ctx) {
   pageMessage(root, ctx, { state: 'no-access', title: t('noAccess.title'), text: t('noAccess.text'), links: [{ href: '/', text: t('action.toHome') }] });
+}
+
+/**
+ * The start of a page for platform admins only: its heading, and for anyone else the no-access
+ * state (then null). Otherwise returns `refuse(error)`: true when the server refused the caller
+ * (401 or 403), after showing the no-access state once; `refuse.denied` says whether it has.
+ */
+export function adminPage(root, ctx, title) {
+  heading(root, ctx, title);
+  if (!ctx.user.isPlatformAdmin) {
+    noAccess(root, ctx);
+    return null;
+  }
+  const refuse = (error) => {
+    if (!(error instanceof ApiError) || (error.status !== 403 && error.status !== 401)) return false;
+    if (!refuse.denied && ctx.isCurrent()) noAccess(root, ctx);
+    refuse.denied = true;
+    return true;
+  };
+  refuse.denied = false;
+  return refuse;
 }
 
 /** The print button (the print styles leave out navigation and buttons). */
