@@ -12,9 +12,8 @@ from conftest import BINARY, ROOT, Server
 MIGRATIONS = str(ROOT / "Migrations")
 
 
-def multiplied(target):
-    """The demo catalogue with its services copied under new ids up to `target`, as the Bench does."""
-    data = json.loads((ROOT / "DemoData" / "catalogue.json").read_text())
+def multiplied(data, target):
+    """A catalogue with its services copied under new ids up to `target`, as the Bench does."""
     originals = data["services"]
     services = list(originals)
     copy = 1
@@ -33,9 +32,15 @@ def multiplied(target):
 
 def test_writes_go_on_and_readers_see_whole_catalogues_during_a_cli_import(tmp_path):
     catalogue = tmp_path / "catalogue-5000.json"
-    catalogue.write_text(json.dumps(multiplied(5000)))
     server = Server()
     try:
+        # The demo as this server has it (its dates move with the day it was seeded), grown to 5,000.
+        demo = tmp_path / "demo.json"
+        exported = subprocess.run(
+            [str(BINARY), "export", "catalogue", str(demo), "--data-dir", str(server.data_dir), "--migrations-dir", MIGRATIONS],
+            capture_output=True, text=True, cwd=ROOT)
+        assert exported.returncode == 0, exported.stderr
+        catalogue.write_text(json.dumps(multiplied(json.loads(demo.read_text()), 5000)))
         base = server.base_url
         email, password = server.users["expert"]
         expert = requests.Session()
