@@ -63,7 +63,7 @@ struct RealtimeTests {
             #expect(replayed.compactMap(\.seq) == [1, 2, 3, 4])
             #expect(replayed.last?.data.string("body") == "Yksi")
             first.close()
-            #expect(try await first.waitClosed(timeout: .seconds(5)))
+            #expect(try await first.waitClosed(timeout: .seconds(20)))
 
             // While the client is away, three messages come over HTTP.
             for i in 2...4 { _ = try await env.sent(expert, space, "m\(i)", "Viesti \(i)") }
@@ -376,7 +376,7 @@ struct RealtimeTests {
             _ = try await byRevoke.hello()
 
             #expect(try await env.request(.post, "/api/v1/auth/logout", token: client.token).status == .noContent)
-            #expect(try await byLogout.waitClosed(timeout: .seconds(2)), "the signed-out session's socket is still open")
+            #expect(try await byLogout.waitClosed(timeout: .seconds(20)), "the signed-out session's socket is still open")
             // The other session's socket goes on.
             _ = try await env.sent(expert, space, "m1", "Hei")
             #expect(try await byRevoke.event(space)?.data.string("body") == "Hei")
@@ -384,7 +384,7 @@ struct RealtimeTests {
             let sessions = try await env.request(.get, "/api/v1/me/sessions", token: other).items()
             let sessionId = try #require(sessions.first { $0["current"] as? Bool == true }?.string("id"))
             #expect(try await env.request(.delete, "/api/v1/me/sessions/\(sessionId)", token: third).status == .noContent)
-            #expect(try await byRevoke.waitClosed(timeout: .seconds(2)), "the revoked session's socket is still open")
+            #expect(try await byRevoke.waitClosed(timeout: .seconds(20)), "the revoked session's socket is still open")
 
             await #expect(throws: WebSocketClientError.webSocketUpgradeFailed) {
                 _ = try await TestSocket.connect(env, token: client.token)
@@ -402,7 +402,7 @@ struct RealtimeTests {
             let sessionId = try #require(sessions.first { $0["current"] as? Bool == true }?.string("id"))
             env.components.hub.sessionEnded(sessionId, userId: client.id)
             for i in 0..<5 { sendFrame(socket, space, "late-\(i)", "Liian myöhään") }
-            #expect(try await socket.waitClosed(timeout: .seconds(5)))
+            #expect(try await socket.waitClosed(timeout: .seconds(20)))
             #expect(try await env.count("SELECT COUNT(*) FROM message WHERE client_message_id LIKE 'late-%'") == 0)
         }
     }
@@ -437,9 +437,9 @@ struct RealtimeTests {
 
             let removed = try await env.request(.delete, "/api/v1/spaces/\(space)/members/\(partner.id)", token: owner.token)
             #expect(removed.status == .noContent)
-            let notice = try #require(try await socket.next(timeout: .seconds(2)) { $0.type == "removed" })
+            let notice = try #require(try await socket.next(timeout: .seconds(20)) { $0.type == "removed" })
             #expect(notice.spaceId == space)
-            #expect(try await socket.waitClosed(timeout: .seconds(2)), "the removed member's socket is still open")
+            #expect(try await socket.waitClosed(timeout: .seconds(20)), "the removed member's socket is still open")
             _ = try await env.sent(client, space, "m2", "Poiston jälkeen")
             let after = try await socket.drain()
             #expect(after.allSatisfy { !$0.isEvent }, "events after the removal: \(after)")
@@ -459,8 +459,9 @@ struct RealtimeTests {
             let socket = try await TestSocket.connect(env, token: client.token)
             _ = try await socket.hello()
             sendFrame(socket, space, "huge", String(repeating: "a", count: 70_000))
-            let closed = try await socket.waitClosed(timeout: .seconds(2))
-            let error = closed ? nil : try await socket.next(timeout: .seconds(1)) { $0.type == "error" }
+            // The server closes the socket (or answers an error); a loaded test machine may take seconds to do so.
+            let error = try await socket.next(timeout: .seconds(20)) { $0.type == "error" }
+            let closed = socket.isClosed
             #expect(closed || error != nil, "a 70 KB frame was neither refused nor closed the connection")
             #expect(try await env.count("SELECT COUNT(*) FROM message") == 0)
             if !closed { socket.close() }
@@ -497,7 +498,7 @@ struct RealtimeTests {
             _ = try await socket.hello()
             #expect(hub.connectionCount == before + 1)
             socket.close()
-            #expect(try await socket.waitClosed(timeout: .seconds(5)))
+            #expect(try await socket.waitClosed(timeout: .seconds(20)))
             var left = false
             for _ in 0..<100 where !left {
                 left = hub.connectionCount == before

@@ -290,7 +290,7 @@ final class TestSocket: Sendable {
     }
 
     /// True when the connection ended within `timeout`.
-    func waitClosed(timeout: Duration = .seconds(2)) async throws -> Bool {
+    func waitClosed(timeout: Duration = .seconds(20)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if state.withLock({ $0.finished }) { return true }
