@@ -161,6 +161,8 @@ struct CatalogueReachTests {
         try await CatalogueSearchTests.withCatalogue { env in
             let expert = try await env.expert("asiantuntija@a.fi")
             #expect(try await Self.link(env, nil, ["search": "q=cv"]).status == .unauthorized)
+            // Who may comes before the body: a broken body without a session is a 401, not a 400.
+            #expect(try await env.request(.post, "/api/v1/short-links", body: "{broken").status == .unauthorized)
             let made = try await Self.link(
                 env, expert.token,
                 ["search": "?q=cv+klinikka&municipality=091&profileAge=45&profileMunicipality=091&page=2&category=a&category=b"])
@@ -253,7 +255,7 @@ struct CatalogueReachTests {
 
     @Test func theWidgetIsFramedOnlyByTheSitesAnAdminAllowed() async throws {
         try await TestEnv.run { env in
-            try await env.user("pk@alusta.fi", platformAdmin: true)
+            let adminId = try await env.user("pk@alusta.fi", platformAdmin: true)
             try await env.user("paakayttaja@a.fi", org: TestEnv.orgA, role: .orgAdmin)
             let admin = try await env.login("pk@alusta.fi")
             let orgAdmin = try await env.login("paakayttaja@a.fi")
@@ -267,6 +269,9 @@ struct CatalogueReachTests {
 
             #expect(try await env.request(.get, sites).status == .unauthorized)
             #expect(try await env.request(.get, sites, token: orgAdmin).status == .forbidden)
+            // Who may comes before the body is read.
+            #expect(try await env.request(.post, sites, body: "{broken").status == .unauthorized)
+            #expect(try await env.request(.post, sites, token: orgAdmin, body: "{broken").status == .forbidden)
             #expect(
                 try await env.request(.post, sites, token: orgAdmin, json: ["origin": "https://www.kunta.fi", "label": "x"]).status
                     == .forbidden)
@@ -303,6 +308,19 @@ struct CatalogueReachTests {
             #expect(try await env.request(.delete, "\(sites)/\(id)", token: admin).status == .notFound)
             widget = try await Self.policy(env, "/embed/search")
             #expect(Self.ancestors(widget.csp) == "frame-ancestors 'self' http://localhost:8081")
+
+            // Who allowed which site, and who took it away, are security events (the refused and
+            // repeated ones are not).
+            let events = try await env.request(
+                .get, "/api/v1/admin/security-events?kind=embedSiteAdded&kind=embedSiteRemoved", token: admin
+            ).items()
+            let seen = events.map { "\($0["kind"] as? String ?? "") \($0["detail"] as? String ?? "")" }.sorted()
+            #expect(
+                seen == [
+                    "embedSiteAdded http://localhost:8081", "embedSiteAdded https://www.kunta.fi", "embedSiteRemoved https://www.kunta.fi",
+                ])
+            #expect(events.allSatisfy { $0["actorId"] as? String == adminId })
+            #expect(events.filter { $0["kind"] as? String == "embedSiteRemoved" }.first?["targetId"] as? String == id)
         }
     }
 }

@@ -18,6 +18,7 @@ export const KINDS = [
   'invitationSent', 'invitationAccepted', 'invitationRevoked',
   'roleChanged', 'memberRemoved', 'userRemoved',
   'oneTimeCodeSent', 'oneTimeCodeFailed',
+  'embedSiteAdded', 'embedSiteRemoved',
 ];
 const PAGE_SIZE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -24,6 +24,7 @@ struct EmbedController: Sendable {
     }
 
     func add(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<EmbedSiteDTO> {
+        _ = try EmbedService.requireAdmin(context.session)  // who may, before the body is read
         let input = try await request.decode(as: AddEmbedSiteInput.self, context: context)
         let (site, created) = try await embed.add(input, by: context.session)
         return EditedResponse(status: created ? .created : .ok, response: site)

@@ -37,9 +37,11 @@ final class EmbedService: Sendable {
         let label = (input.label ?? "").trimmed
         if label.count > 200 { errors.append(FieldError("label", "field.tooLong")) }
         guard let origin, errors.isEmpty else { throw AppError.validation(errors) }
-        let site = EmbedStore.Site(id: ids.next(), origin: origin, label: label, addedAt: clock.now.millis)
+        let now = clock.now
+        let site = EmbedStore.Site(id: ids.next(), origin: origin, label: label, addedAt: now.millis)
+        let event = SecurityEvent(.embedSiteAdded, actor: caller.userId, target: site.id, detail: origin)
         defer { cached.withLock { $0 = nil } }
-        switch try await store.add(site, by: caller.userId, max: Self.maxSites) {
+        switch try await store.add(site, by: caller.userId, max: Self.maxSites, event: (event, ids.next()), now: now) {
         case .added(let s): return (Self.dto(s), true)
         case .exists(let s): return (Self.dto(s), false)
         case .full: throw AppError(.conflict, "embed.tooManySites")
@@ -47,9 +49,12 @@ final class EmbedService: Sendable {
     }
 
     func remove(id: String, by caller: SessionUser?) async throws {
-        _ = try Self.requireAdmin(caller)
+        let caller = try Self.requireAdmin(caller)
         defer { cached.withLock { $0 = nil } }
-        guard id.count <= 100, try await store.remove(id: id) else { throw AppError.notFound("embed.siteNotFound") }
+        let event = SecurityEvent(.embedSiteRemoved, actor: caller.userId, target: id)
+        guard id.count <= 100, try await store.remove(id: id, event: (event, ids.next()), now: clock.now) else {
+            throw AppError.notFound("embed.siteNotFound")
+        }
     }
 
     /// The origins that may frame the widget.

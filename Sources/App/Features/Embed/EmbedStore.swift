@@ -26,8 +26,8 @@ struct EmbedStore: Sendable {
         case full
     }
 
-    /// Adds a site unless its origin is there already or `max` sites are.
-    func add(_ site: Site, by userId: String, max: Int) async throws -> AddResult {
+    /// Adds a site unless its origin is there already or `max` sites are, and records `event` with it.
+    func add(_ site: Site, by userId: String, max: Int, event: (SecurityEvent, String), now: Date) async throws -> AddResult {
         try await db.writer.write { db in
             if let row = try Row.fetchOne(
                 db, SQLRequest<Row>(literal: "SELECT id, origin, label, added_at FROM embed_site WHERE origin = \(site.origin)"))
@@ -40,15 +40,22 @@ struct EmbedStore: Sendable {
                     INSERT INTO embed_site (id, origin, label, added_by, added_at)
                     VALUES (\(site.id), \(site.origin), \(site.label), \(userId), \(site.addedAt))
                     """)
+            try SecurityEventsStore.record(event.0, id: event.1, at: now, db)
             return .added(site)
         }
     }
 
-    /// Removes a site; false when there was none of that id.
-    func remove(id: String) async throws -> Bool {
+    /// Removes a site and records `event` (with the site's origin as its detail); false when there
+    /// was none of that id.
+    func remove(id: String, event: (SecurityEvent, String), now: Date) async throws -> Bool {
         try await db.writer.write { db in
+            guard let origin = try String.fetchOne(db, SQLRequest<String>(literal: "SELECT origin FROM embed_site WHERE id = \(id)"))
+            else { return false }
             try db.execute(literal: "DELETE FROM embed_site WHERE id = \(id)")
-            return db.changesCount > 0
+            var recorded = event.0
+            recorded.detail = origin
+            try SecurityEventsStore.record(recorded, id: event.1, at: now, db)
+            return true
         }
     }
 }

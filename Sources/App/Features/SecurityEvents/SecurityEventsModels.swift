@@ -8,6 +8,8 @@ enum SecurityEventKind: String, Codable, Sendable, CaseIterable {
     case invitationSent, invitationAccepted, invitationRevoked
     case roleChanged, memberRemoved, userRemoved
     case oneTimeCodeSent, oneTimeCodeFailed
+    /// A site was allowed, or no longer allowed, to frame the search widget (detail: its origin).
+    case embedSiteAdded, embedSiteRemoved
 }
 
 /// One event to record, built by the feature that makes the change and written in its transaction.

@@ -16,8 +16,9 @@ struct ShortLinksController: Sendable {
     }
 
     func create(_ request: Request, context: AppRequestContext) async throws -> ShortLinkDTO {
+        let caller = try context.requireSession()  // before the body is read
         let input = try await request.decode(as: CreateShortLinkInput.self, context: context)
-        return try await links.create(input, by: context.session)
+        return try await links.create(input, by: caller)
     }
 
     func get(_ request: Request, context: AppRequestContext) async throws -> ShortLinkDTO {

@@ -21,8 +21,7 @@ struct ShortLinksService: Sendable {
         "organization", "sector", "sort", "startsWithinWeeks",
     ]
 
-    func create(_ input: CreateShortLinkInput, by caller: SessionUser?) async throws -> ShortLinkDTO {
-        guard let caller else { throw AppError.authRequired }
+    func create(_ input: CreateShortLinkInput, by caller: SessionUser) async throws -> ShortLinkDTO {
         let kind: ShortLinkKind
         let target: String
         switch (input.search, input.listId) {
