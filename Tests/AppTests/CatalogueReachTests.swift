@@ -266,6 +266,11 @@ struct CatalogueReachTests {
             #expect(widget.frameOptions == nil)
             let page = try await Self.policy(env, "/catalogue")
             #expect(Self.ancestors(page.csp) == "frame-ancestors 'none'" && page.frameOptions == "DENY")
+            // Apart from who may frame it, the widget's page has the app's policy, directive for directive.
+            let others = { (csp: String) in
+                csp.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.hasPrefix("frame-ancestors") }
+            }
+            #expect(others(widget.csp) == others(page.csp) && others(page.csp).count == 11)
 
             #expect(try await env.request(.get, sites).status == .unauthorized)
             #expect(try await env.request(.get, sites, token: orgAdmin).status == .forbidden)

@@ -6,6 +6,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static var contentSecurityPolicy: String { SecurityHeaderValues.contentSecurityPolicy }
 
+    /// The same policy for a page that the given sources may frame (`'self'` or origins).
+    static func contentSecurityPolicy(framedBy ancestors: [String]) -> String {
+        SecurityHeaderValues.policy(frameAncestors: ancestors.isEmpty ? "'none'" : ancestors.joined(separator: " "))
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             var response = try await next(request, context)
@@ -35,9 +40,13 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Joined once (it was joined for every response); a generic type cannot hold a stored static.
 private enum SecurityHeaderValues {
-    static let contentSecurityPolicy = [
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        "connect-src 'self'", "font-src 'self'", "object-src 'none'", "manifest-src 'self'",
-        "worker-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
-    ].joined(separator: "; ")
+    static let contentSecurityPolicy = policy(frameAncestors: "'none'")
+
+    static func policy(frameAncestors: String) -> String {
+        [
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+            "connect-src 'self'", "font-src 'self'", "object-src 'none'", "manifest-src 'self'",
+            "worker-src 'self'", "frame-ancestors \(frameAncestors)", "base-uri 'none'", "form-action 'self'",
+        ].joined(separator: "; ")
+    }
 }

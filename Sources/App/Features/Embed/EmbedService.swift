@@ -67,9 +67,7 @@ final class EmbedService: Sendable {
 
     /// The widget page's Content-Security-Policy: the app's own, framed by itself and the allowed sites.
     func contentSecurityPolicy() async throws -> String {
-        let ancestors = (["'self'"] + (try await allowedOrigins())).joined(separator: " ")
-        return SecurityHeadersMiddleware<AppRequestContext>.contentSecurityPolicy
-            .replacingOccurrences(of: "frame-ancestors 'none'", with: "frame-ancestors " + ancestors)
+        SecurityHeadersMiddleware<AppRequestContext>.contentSecurityPolicy(framedBy: ["'self'"] + (try await allowedOrigins()))
     }
 
     /// An origin as browsers send it (`https://host[:port]`, lower case, the scheme's default port
