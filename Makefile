@@ -8,6 +8,8 @@ SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev libvoikko-dev voikko-
 TEST_PACKAGES := chromium chromium-driver openssl
 BENCH_PACKAGES := wrk nginx-light
 PYTHON ?= python3
+## The e2e suites run on this many workers, a test file each at a time (pytest-xdist).
+E2E_WORKERS ?= 2
 
 # Installs the Debian packages of $(1) that are missing (as root or with sudo), else says what to install.
 define install_missing
@@ -36,7 +38,7 @@ run: build
 ## What the browser and API suites need: Chromium, its driver, openssl and the pip packages.
 test-deps: deps
 	$(call install_missing,$(TEST_PACKAGES))
-	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, requests, websocket, http_ece, icalendar" 2>/dev/null || \
+	@$(PYTHON) -c "import selenium, axe_selenium_python, schemathesis, aiosmtpd, pytest, xdist, requests, websocket, http_ece, icalendar" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q -r Tests/e2e/requirements.txt
 
 ## Every test: the Swift suites, the browser, SMTP and API-schema suites against the real binary, and
@@ -44,14 +46,14 @@ test-deps: deps
 test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(PYTHON) -m pytest Tests/e2e -q
+	$(PYTHON) -m pytest Tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
 	$(PYTHON) Benchmarks/bench.py --quick --no-synapse
 
 swift-test: deps
 	$(SWIFT) test
 
 e2e: build
-	$(PYTHON) -m pytest Tests/e2e -q
+	$(PYTHON) -m pytest Tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
 
 ## The benchmarks (docs/performance.md): every scenario beside its reference, a table and
 ## Benchmarks/results/latest.json; release build, within 15 minutes after the build.
