@@ -87,6 +87,7 @@ const SHELL = [
   '/js/spaces/meetings.js',
   '/js/spaces/panels.js',
   '/js/spaces/plan.js',
+  '/js/ui/copy.js',
   '/js/ui/errors.js',
   '/js/ui/live.js',
   '/js/ui/page.js',

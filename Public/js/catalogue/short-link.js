@@ -8,6 +8,7 @@ import { t, has } from '../i18n.js';
 import { post, ApiError } from '../api.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, isAbort } from '../ui/errors.js';
+import { copyFieldText } from '../ui/copy.js';
 
 /** The words of a failed request: the short link's own texts first, then the general ones. */
 export function shortLinkMessage(error) {
@@ -18,15 +19,7 @@ export function shortLinkMessage(error) {
 
 /** Copy the field's text to the clipboard; without a clipboard, select it for Ctrl+C. */
 export async function copyField(input, status) {
-  try {
-    if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
-    await navigator.clipboard.writeText(input.value);
-    setLive(status, t('catalogue.share.copied'));
-  } catch {
-    input.focus();
-    input.select();
-    setLive(status, t('catalogue.share.copyManually'));
-  }
+  setLive(status, t((await copyFieldText(input)) ? 'catalogue.share.copied' : 'catalogue.share.copyManually'));
 }
 
 /**

@@ -14,6 +14,7 @@ import { showRequestError, isAbort } from '../ui/errors.js';
 import { confirmDialog } from '../dialog.js';
 import { pagedList } from '../ui/paged-list.js';
 import { removeRow } from '../ui/rows.js';
+import { copyFieldText } from '../ui/copy.js';
 
 function profileForm(ctx, user) {
   const status = statusRegion();
@@ -203,23 +204,7 @@ function calendarFeedSection(ctx) {
     const copied = statusRegion();
     const copy = h('button', { type: 'button', class: 'btn btn--secondary', dataset: { action: 'copyFeed' } }, t('calendarFeed.copy'));
     copy.addEventListener('click', async () => {
-      let ok = false;
-      try {
-        if (navigator.clipboard && window.isSecureContext) {
-          await navigator.clipboard.writeText(url);
-          ok = true;
-        }
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        input.select();
-        try {
-          ok = document.execCommand('copy');
-        } catch {
-          ok = false;
-        }
-      }
+      const ok = await copyFieldText(input);
       setLive(copied, notice(ok ? 'success' : 'info', t(ok ? 'calendarFeed.copied' : 'calendarFeed.copyByHand')));
     });
     input.addEventListener('focus', () => input.select());

@@ -17,6 +17,7 @@ import { adminPage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, showRequestError, isAbort } from '../ui/errors.js';
 import { removeRow, focusElement } from '../ui/rows.js';
+import { copyFieldText } from '../ui/copy.js';
 import { loadTaxonomy } from '../catalogue/taxonomy.js';
 
 const HEIGHT_MESSAGE = 'ohjaustila-embed-height';
@@ -48,24 +49,7 @@ function categoryOptions(categories) {
 
 /** Copy the text of a read-only field; when the clipboard cannot be used, the text is selected. */
 async function copyText(control, region) {
-  let ok = false;
-  try {
-    if (navigator.clipboard && window.isSecureContext) {
-      await navigator.clipboard.writeText(control.value);
-      ok = true;
-    }
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    control.focus();
-    control.select();
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-  }
+  const ok = await copyFieldText(control);
   setLive(region, notice(ok ? 'success' : 'info', t(ok ? 'embed.admin.code.copied' : 'embed.admin.code.copyByHand')));
 }
 

@@ -17,7 +17,7 @@ import {
 } from '../forms.js';
 import { notice } from './common.js';
 import { textareaField } from '../spaces/common.js';
-import { heading, noAccess } from '../ui/page.js';
+import { adminPage } from '../ui/page.js';
 import { statusRegion, alertRegion } from '../ui/live.js';
 import { requestMessage, showRequestError, isAbort } from '../ui/errors.js';
 import { pagedList } from '../ui/paged-list.js';
@@ -94,25 +94,13 @@ export default {
   auth: true,
   async render(root, ctx) {
     root.classList.add('search-words');
-    heading(root, ctx, t('searchWords.title'));
     const isAdmin = Boolean(ctx.user.isPlatformAdmin);
-    if (!isAdmin && !isContentProducer(ctx.user)) {
-      noAccess(root, ctx);
-      return;
-    }
+    const refuse = adminPage(root, ctx, t('searchWords.title'), { allowed: isAdmin || isContentProducer(ctx.user) });
+    if (!refuse) return;
     root.appendChild(h('p', { class: 'lead' }, t(isAdmin ? 'searchWords.intro.admin' : 'searchWords.intro.producer')));
 
     let choices = readChoices(ctx.query);
     ctx.setQuery(choiceParams(choices), { replace: true });
-    let denied = false;
-    const refuse = (error) => {
-      if (error instanceof ApiError && error.status === 403) {
-        if (!denied && ctx.isCurrent()) noAccess(root, ctx);
-        denied = true;
-        return true;
-      }
-      return false;
-    };
 
     // ---------------------------------------------------------------------------------------
     // 1. Searches that found nothing / few
@@ -721,7 +709,7 @@ export default {
     });
 
     await Promise.all([loadMisses(), loadSynonyms(), changes.load()]);
-    if (!ctx.isCurrent() || denied) return;
+    if (!ctx.isCurrent() || refuse.denied) return;
     // after a change of language the router puts the typed values back: the form follows them
     window.setTimeout(() => {
       if (!ctx.isCurrent()) return;

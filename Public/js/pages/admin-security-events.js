@@ -8,7 +8,7 @@ import { getAll, enc, ApiError } from '../api.js';
 import { formatDateTime, helsinkiDayStart } from '../format.js';
 import { field, formError, showFieldErrors, showApiError, clearErrors, value } from '../forms.js';
 import { ROLES, roleName } from './common.js';
-import { heading, noAccess, printButton } from '../ui/page.js';
+import { adminPage, noAccess, printButton } from '../ui/page.js';
 import { alertRegion } from '../ui/live.js';
 import { pagedList } from '../ui/paged-list.js';
 
@@ -77,11 +77,7 @@ export default {
   async render(root, ctx) {
     root.classList.add('security-events');
     // the heading has a soft hyphen where a long word may break on a phone; the title has none
-    heading(root, ctx, t('securityEvents.heading'), { title: t('securityEvents.title') });
-    if (!ctx.user.isPlatformAdmin) {
-      noAccess(root, ctx);
-      return;
-    }
+    if (!adminPage(root, ctx, t('securityEvents.heading'), { documentTitle: t('securityEvents.title') })) return;
     root.appendChild(h('p', { class: 'lead' }, t('securityEvents.intro')));
 
     let filters = readFilters(ctx.query);

@@ -40,13 +40,14 @@ export function noAccess(root, ctx) {
 }
 
 /**
- * The start of a page for platform admins only: its heading, and for anyone else the no-access
- * state (then null). Otherwise returns `refuse(error)`: true when the server refused the caller
- * (401 or 403), after showing the no-access state once; `refuse.denied` says whether it has.
+ * The start of a page for platform admins (or whom `allowed` names): its heading, and for anyone
+ * else the no-access state (then null). Otherwise returns `refuse(error)`: true when the server
+ * refused the caller (401 or 403), after showing the no-access state once; `refuse.denied` says
+ * whether it has. `documentTitle`: the tab's title when the heading has soft hyphens.
  */
-export function adminPage(root, ctx, title) {
-  heading(root, ctx, title);
-  if (!ctx.user.isPlatformAdmin) {
+export function adminPage(root, ctx, title, { allowed = Boolean(ctx.user.isPlatformAdmin), documentTitle = title } = {}) {
+  heading(root, ctx, title, { title: documentTitle });
+  if (!allowed) {
     noAccess(root, ctx);
     return null;
   }
