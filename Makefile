@@ -8,7 +8,8 @@ SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libssl-dev libvoikko-dev voikko-
 TEST_PACKAGES := chromium chromium-driver openssl
 BENCH_PACKAGES := wrk nginx-light
 PYTHON ?= python3
-## The e2e suites run on this many workers, a test file each at a time (pytest-xdist).
+## The e2e suites run on this many workers, a test file each at a time (pytest-xdist); the ones
+## marked `alone` (they measure latency under load) run after them, one by one.
 E2E_WORKERS ?= 2
 
 # Installs the Debian packages of $(1) that are missing (as root or with sudo), else says what to install.
@@ -46,14 +47,16 @@ test-deps: deps
 test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	$(PYTHON) -m pytest Tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
+	$(PYTHON) -m pytest Tests/e2e -q -m "not alone" -n $(E2E_WORKERS) --dist loadfile
+	$(PYTHON) -m pytest Tests/e2e -q -m alone
 	$(PYTHON) Benchmarks/bench.py --quick --no-synapse
 
 swift-test: deps
 	$(SWIFT) test
 
 e2e: build
-	$(PYTHON) -m pytest Tests/e2e -q -n $(E2E_WORKERS) --dist loadfile
+	$(PYTHON) -m pytest Tests/e2e -q -m "not alone" -n $(E2E_WORKERS) --dist loadfile
+	$(PYTHON) -m pytest Tests/e2e -q -m alone
 
 ## The benchmarks (docs/performance.md): every scenario beside its reference, a table and
 ## Benchmarks/results/latest.json; release build, within 15 minutes after the build.

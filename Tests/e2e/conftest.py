@@ -130,6 +130,12 @@ class Server:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "alone: the suite measures latency under load; `make test` runs it after the others, with none beside it")
+
+
 @pytest.fixture(scope="module")
 def server():
     if not BINARY.exists():

@@ -5,9 +5,13 @@ import os
 import subprocess
 import time
 
+import pytest
 import requests
 
 from conftest import BINARY, ROOT, Server
+
+# Measures how slow writes get during an import: run with no other suite beside it.
+pytestmark = pytest.mark.alone
 
 MIGRATIONS = str(ROOT / "Migrations")
 

@@ -18,6 +18,9 @@ import pytest
 
 from conftest import BINARY, ROOT, Server
 
+# Measures how fast the server answers during a flood: run with no other suite beside it.
+pytestmark = pytest.mark.alone
+
 
 def call(base, path, method="GET", body=None, headers=None, timeout=30):
     data = json.dumps(body).encode() if body is not None else None
