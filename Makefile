@@ -11,6 +11,9 @@ PYTHON ?= python3
 ## The e2e suites run on this many workers, a test file each at a time (pytest-xdist); the ones
 ## marked `alone` (they measure latency under load) run after them, one by one.
 E2E_WORKERS ?= 2
+## Swift Testing runs at most this many tests at once: all at once, on two cores, a live server's
+## answer could take longer than the test client's 20 s.
+SWIFT_TEST_WIDTH ?= 4
 
 # Installs the Debian packages of $(1) that are missing (as root or with sudo), else says what to install.
 define install_missing
@@ -46,13 +49,13 @@ test-deps: deps
 ## the benchmarks' smoke check.
 test: test-deps bench-deps lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(SWIFT_TEST_WIDTH) $(SWIFT) test --skip-build
 	$(PYTHON) -m pytest Tests/e2e -q -m "not alone" -n $(E2E_WORKERS) --dist loadfile
 	$(PYTHON) -m pytest Tests/e2e -q -m alone
 	$(PYTHON) Benchmarks/bench.py --quick --no-synapse
 
 swift-test: deps
-	$(SWIFT) test
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(SWIFT_TEST_WIDTH) $(SWIFT) test
 
 e2e: build
 	$(PYTHON) -m pytest Tests/e2e -q -m "not alone" -n $(E2E_WORKERS) --dist loadfile

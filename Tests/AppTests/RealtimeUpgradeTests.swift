@@ -41,7 +41,10 @@ struct RealtimeUpgradeTests {
         ]
         all.append(contentsOf: headers)
         let request = all
-        return try await TestClient.withClient(host: "localhost", port: port) { try await $0.get(path, headers: request) }
+        // A loaded test machine may take long to answer; the default 15 s was not always enough.
+        return try await TestClient.withClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(60))) {
+            try await $0.get(path, headers: request)
+        }
     }
 
     static func code(_ response: TestClient.Response) -> String? {
