@@ -9,7 +9,7 @@ TEST_PACKAGES := chromium chromium-driver openssl
 BENCH_PACKAGES := wrk nginx-light
 PYTHON ?= python3
 ## The e2e suites run on this many workers, a test file each at a time (pytest-xdist); the ones
-## marked `alone` (they measure latency under load) run after them, one by one.
+## marked `alone` (they measure latency under load, or race timed answers) run after them, one by one.
 E2E_WORKERS ?= 2
 ## Swift Testing runs at most this many tests at once: all at once, on two cores, a live server's
 ## answer could take longer than the test client's 20 s.
